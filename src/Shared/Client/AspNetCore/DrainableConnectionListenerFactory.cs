@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FdHandoff.Client.AspNetCore;
+
+/// <summary>
+/// Wraps Kestrel's <see cref="SocketTransportFactory"/> so a draining worker can stop accepting without
+/// closing its connections: no public Kestrel API does only that (IServer.StopAsync also closes them).
+/// </summary>
+internal sealed class DrainableConnectionListenerFactory(
+    IOptions<SocketTransportOptions> options, ILoggerFactory loggerFactory, DrainState state) : IConnectionListenerFactory
+{
+    private readonly SocketTransportFactory _inner = new(options, loggerFactory);
+    private readonly ConcurrentBag<DrainableConnectionListener> _listeners = [];
+
+    public async ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+    {
+        var listener = new DrainableConnectionListener(await _inner.BindAsync(endpoint, cancellationToken).ConfigureAwait(false), state);
+        _listeners.Add(listener);
+        return listener;
+    }
+
+    /// <summary>Stops every listener from accepting; the listening sockets stay open and listening.</summary>
+    public async Task StopAcceptingAsync()
+    {
+        foreach (var listener in _listeners) await listener.StopAcceptingAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,14 @@
+namespace FdHandoff.Client.AspNetCore;
+
+/// <summary>How an ASP.NET Core app serves as an FdHandoff worker.</summary>
+public sealed class FdHandoffOptions
+{
+    /// <summary>Which handed-off listeners Kestrel serves.</summary>
+    /// <remarks>Defaults to the TCP listeners whose name starts with "http" (http, http6, https...).</remarks>
+    public Func<HandedOffListener, bool> ServeWithKestrel { get; set; } =
+        l => l.Spec.Transport == Listeners.ListenerTransport.Tcp && l.Name.StartsWith("http", StringComparison.Ordinal);
+
+    /// <summary>Time kept back from the drain deadline for Kestrel's own shutdown of the last connections.</summary>
+    /// <remarks>Defaults to 1 s (never more than a quarter of the drain time).</remarks>
+    public TimeSpan ShutdownReserve { get; set; } = TimeSpan.FromSeconds(1);
+}

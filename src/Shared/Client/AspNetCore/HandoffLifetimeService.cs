@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FdHandoff.Client.AspNetCore;
+
+/// <summary>
+/// Reports ready once the app has started, and drains when the supervisor says so: stop accepting,
+/// <c>Connection: close</c> on every response until no connection is left (or the deadline nears),
+/// then stop the host, which closes idle connections and waits for in-flight requests.
+/// </summary>
+internal sealed partial class HandoffLifetimeService(
+    HandoffClient client,
+    DrainableConnectionListenerFactory transport,
+    DrainState state,
+    IHostApplicationLifetime lifetime,
+    IOptions<HostOptions> hostOptions,
+    IOptions<FdHandoffOptions> options,
+    ILogger<HandoffLifetimeService> logger) : IHostedService
+{
+    private CancellationTokenRegistration _onDrain;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            client.ReportReady();
+            LogReady(client.Generation, Environment.ProcessId, client.Listeners.Count);
+        });
+        _onDrain = client.DrainRequested.Register(() => _ = DrainAsync());
+        return Task.CompletedTask;
+    }
+
+    private async Task DrainAsync()
+    {
+        try
+        {
+            var deadline = client.DrainDeadline;
+            var total = deadline - DateTimeOffset.UtcNow;
+            var reserve = TimeSpan.FromTicks(Math.Min(options.Value.ShutdownReserve.Ticks, Math.Max(0, total.Ticks / 4)));
+            LogDraining(client.Generation, Environment.ProcessId, client.DrainReason, (int)total.TotalMilliseconds);
+
+            await transport.StopAcceptingAsync().ConfigureAwait(false);
+            state.BeginDraining();
+            using (var until = new CancellationTokenSource(Positive(deadline - reserve - DateTimeOffset.UtcNow)))
+                await state.WaitForNoConnectionsAsync(until.Token).ConfigureAwait(false);
+
+            // Whatever is still open is idle keep-alive or in flight: Kestrel's stop closes the first
+            // and waits for the second until just before the supervisor's deadline.
+            hostOptions.Value.ShutdownTimeout = Positive(deadline - DateTimeOffset.UtcNow - TimeSpan.FromMilliseconds(200));
+            LogStopping(client.Generation, Environment.ProcessId, state.OpenConnections);
+        }
+        catch (Exception e)
+        {
+            LogDrainFailed(e, client.Generation, Environment.ProcessId);
+        }
+        lifetime.StopApplication();
+    }
+
+    private static TimeSpan Positive(TimeSpan t) => t > TimeSpan.Zero ? t : TimeSpan.Zero;
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _onDrain.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(100, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} ready on {ListenerCount} listeners")]
+    private partial void LogReady(int generation, int workerPid, int listenerCount);
+
+    [LoggerMessage(101, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} draining ({Reason}), {DrainMs} ms to the deadline")]
+    private partial void LogDraining(int generation, int workerPid, string reason, int drainMs);
+
+    [LoggerMessage(102, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} stopping with {OpenConnections} connections open")]
+    private partial void LogStopping(int generation, int workerPid, int openConnections);
+
+    [LoggerMessage(103, LogLevel.Error, "Worker {WorkerPid} of generation {Generation}: drain failed, stopping now")]
+    private partial void LogDrainFailed(Exception e, int generation, int workerPid);
+}

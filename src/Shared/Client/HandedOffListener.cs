@@ -1,0 +1,33 @@
+using System.Net.Sockets;
+using FdHandoff.Listeners;
+using FdHandoff.Sockets;
+
+namespace FdHandoff.Client;
+
+/// <summary>
+/// A listening socket received from the supervisor. The <see cref="HandoffClient"/> owns the socket and
+/// closes it when disposed; the supervisor keeps its own copy, so closing here never stops the listener.
+/// Accept on it asynchronously only: a blocking accept pending at close can shut it down for every process.
+/// </summary>
+public sealed class HandedOffListener
+{
+    internal HandedOffListener(ListenerSpec spec, Socket socket)
+    {
+        Spec = spec;
+        Socket = socket;
+    }
+
+    public string Name => Spec.Name;
+    public ListenerSpec Spec { get; }
+
+    /// <summary>The listening socket; owned by the client.</summary>
+    public Socket Socket { get; }
+
+    /// <summary>The raw descriptor, for APIs that take one (Kestrel's ListenHandle); still owned by the client.</summary>
+    public ulong Handle => (ulong)Socket.Handle.ToInt64();
+
+    /// <summary>SO_PROTOCOL of the descriptor: 6 for TCP, 132 for SCTP.</summary>
+    public int Protocol => SocketProbe.Protocol(Socket.SafeHandle);
+
+    public override string ToString() => Spec.ToString();
+}

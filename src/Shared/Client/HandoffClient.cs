@@ -1,0 +1,195 @@
+using System.Net.Sockets;
+using FdHandoff.Listeners;
+using FdHandoff.Protocol;
+using FdHandoff.Sockets;
+
+namespace FdHandoff.Client;
+
+/// <summary>
+/// The worker's side of the hand-off: connect to the supervisor, say hello, receive the listeners
+/// (as <see cref="Socket"/>s, by name), report ready, and learn when to drain.
+/// <code>
+/// using var handoff = HandoffClient.Connect();
+/// // ... accept on handoff.Listeners["echo"].Socket ...
+/// handoff.ReportReady();
+/// await Task.Delay(Timeout.Infinite, handoff.DrainRequested);
+/// </code>
+/// </summary>
+public sealed class HandoffClient : IDisposable
+{
+    /// <summary>How long a worker has to drain when the supervisor vanishes without saying.</summary>
+    public static readonly TimeSpan OrphanDrainTime = TimeSpan.FromSeconds(10);
+
+    private readonly ControlChannel _channel;
+    private readonly CancellationTokenSource _drain = new();
+    private readonly CancellationTokenSource _stopReceiving = new();
+    private Task _receiveLoop = Task.CompletedTask;
+    private int _reportedReady;
+
+    private HandoffClient(ControlChannel channel, int generation, int slot, IReadOnlyDictionary<string, HandedOffListener> listeners)
+    {
+        _channel = channel;
+        Generation = generation;
+        Slot = slot;
+        Listeners = listeners;
+    }
+
+    /// <summary>The generation this worker belongs to.</summary>
+    public int Generation { get; }
+
+    /// <summary>This worker's slot in its generation.</summary>
+    public int Slot { get; }
+
+    /// <summary>Every listener the supervisor handed over, by name.</summary>
+    public IReadOnlyDictionary<string, HandedOffListener> Listeners { get; }
+
+    /// <summary>Cancelled when the worker must drain: stop accepting, finish, exit before <see cref="DrainDeadline"/>.</summary>
+    public CancellationToken DrainRequested => _drain.Token;
+
+    /// <summary>When the supervisor will kill this worker; set when <see cref="DrainRequested"/> fires.</summary>
+    public DateTimeOffset DrainDeadline { get; private set; } = DateTimeOffset.MaxValue;
+
+    /// <summary>Why the drain was requested ("upgrade to generation 8", "supervisor gone").</summary>
+    public string DrainReason { get; private set; } = "";
+
+    /// <summary>
+    /// Connects to the supervisor named by the environment and receives every listener.
+    /// Throws <see cref="HandoffException"/> when not started by a supervisor or when the hand-off fails.
+    /// </summary>
+    public static HandoffClient Connect(TimeSpan? timeout = null)
+    {
+        string path = Environment.GetEnvironmentVariable(HandoffEnvironment.Socket)
+            ?? throw new HandoffException($"{HandoffEnvironment.Socket} is not set: this worker must be started by the fdhandoff supervisor");
+        string token = Environment.GetEnvironmentVariable(HandoffEnvironment.Token) ?? "";
+        int generation = int.TryParse(Environment.GetEnvironmentVariable(HandoffEnvironment.Generation), out int g) ? g : 0;
+        int slot = int.TryParse(Environment.GetEnvironmentVariable(HandoffEnvironment.Slot), out int s) ? s : 0;
+        // The token is for this process only: children of the worker must not inherit it.
+        Environment.SetEnvironmentVariable(HandoffEnvironment.Token, null);
+        return Connect(path, token, generation, slot, timeout ?? TimeSpan.FromSeconds(10));
+    }
+
+    internal static HandoffClient Connect(string path, string token, int generation, int slot, TimeSpan timeout)
+    {
+        ControlChannel channel;
+        try
+        {
+            channel = ControlChannel.Connect(path);
+        }
+        catch (ControlSocketUnreachableException e)
+        {
+            throw new HandoffException(e.Message, e);
+        }
+
+        var listeners = new Dictionary<string, HandedOffListener>(StringComparer.Ordinal);
+        try
+        {
+            channel.Send(new HelloMessage(Environment.ProcessId, generation, token));
+            ReceiveListeners(channel, listeners, timeout);
+            var client = new HandoffClient(channel, generation, slot, listeners);
+            client._receiveLoop = Task.Run(client.ReceiveLoopAsync);
+            return client;
+        }
+        catch (Exception e)
+        {
+            foreach (var l in listeners.Values) l.Socket.Dispose();
+            channel.Dispose();
+            if (e is HandoffException) throw;
+            throw new HandoffException($"hand-off from the supervisor at {path} failed: {e.Message}", e);
+        }
+    }
+
+    private static void ReceiveListeners(ControlChannel channel, Dictionary<string, HandedOffListener> listeners, TimeSpan timeout)
+    {
+        while (true)
+        {
+            using var frame = channel.Receive(timeout)
+                ?? throw new HandoffException("the supervisor closed the control connection before handing over the listeners (wrong token, or not spawned by it?)");
+            if (frame.Kind == MessageKind.Error)
+                throw new HandoffException($"the supervisor refused this worker: {frame.Read<ErrorMessage>().Reason}");
+            var batch = frame.Read<ListenersMessage>();
+            if (batch.Listeners.Count != frame.DescriptorCount)
+                throw new ProtocolException($"listener batch {batch.Batch} names {batch.Listeners.Count} listeners but carries {frame.DescriptorCount} descriptors");
+            var fds = frame.TakeDescriptors();
+            for (int i = 0; i < fds.Length; i++)
+            {
+                // Ownership: SafeFd → SafeSocketHandle → Socket, owned by this client from here on.
+                var entry = batch.Listeners[i];
+                var socket = new Socket(new SafeSocketHandle(fds[i].Release(), ownsHandle: true));
+                var spec = ListenerSpec.Parse(entry.Name, entry.Address);
+                if (!listeners.TryAdd(entry.Name, new HandedOffListener(spec, socket)))
+                {
+                    socket.Dispose();
+                    throw new ProtocolException($"listener '{entry.Name}' was handed over twice");
+                }
+            }
+            if (batch.Last)
+            {
+                if (listeners.Count != batch.Total)
+                    throw new ProtocolException($"the supervisor announced {batch.Total} listeners, {listeners.Count} arrived");
+                return;
+            }
+        }
+    }
+
+    /// <summary>Tells the supervisor this worker serves on every listener. Idempotent.</summary>
+    public void ReportReady()
+    {
+        if (Interlocked.Exchange(ref _reportedReady, 1) == 0)
+            _channel.Send(new ReadyMessage(Environment.ProcessId));
+    }
+
+    /// <summary>Tells the supervisor this worker has drained and exits now. Best effort.</summary>
+    public void SayBye()
+    {
+        try { _channel.Send(new ByeMessage(Environment.ProcessId)); }
+        catch (IOException) { }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        try
+        {
+            while (!_stopReceiving.IsCancellationRequested)
+            {
+                using var frame = await _channel.ReceiveAsync(_stopReceiving.Token).ConfigureAwait(false);
+                if (frame is null)
+                {
+                    // No supervisor to say when: drain on our own rather than hold the sockets forever.
+                    RequestDrain(OrphanDrainTime, "supervisor gone (control connection closed)");
+                    return;
+                }
+                if (frame.Kind == MessageKind.Drain)
+                {
+                    var drain = frame.Read<DrainMessage>();
+                    RequestDrain(TimeSpan.FromMilliseconds(drain.DeadlineMs), drain.Reason);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            RequestDrain(OrphanDrainTime, $"control connection failed: {e.Message}");
+        }
+    }
+
+    private void RequestDrain(TimeSpan within, string reason)
+    {
+        if (_drain.IsCancellationRequested) return;
+        DrainDeadline = DateTimeOffset.UtcNow + within;
+        DrainReason = reason;
+        _drain.Cancel();
+    }
+
+    /// <summary>Closes the control connection and this process's copies of the listeners.</summary>
+    public void Dispose()
+    {
+        _stopReceiving.Cancel();
+        try { _receiveLoop.Wait(TimeSpan.FromSeconds(1)); } catch (AggregateException) { }
+        _channel.Dispose();
+        foreach (var l in Listeners.Values) l.Socket.Dispose();
+        _drain.Dispose();
+        _stopReceiving.Dispose();
+    }
+}

@@ -1,0 +1,58 @@
+namespace FdHandoff.Interop;
+
+// Values from the Linux x86_64/aarch64 headers; a unit test checks them against the C compiler.
+internal static partial class Libc
+{
+    internal const int AF_UNIX = 1;        // socket(7)
+    internal const int AF_INET = 2;        // ip(7)
+    internal const int AF_INET6 = 10;      // ipv6(7)
+
+    internal const int SOCK_STREAM = 1;
+    internal const int SOCK_SEQPACKET = 5;
+    internal const int SOCK_NONBLOCK = 0x800;
+    internal const int SOCK_CLOEXEC = 0x80000;
+
+    internal const int IPPROTO_TCP = 6;
+    internal const int IPPROTO_IPV6 = 41;
+    internal const int IPPROTO_SCTP = 132;
+
+    internal const int SOL_SOCKET = 1;
+    internal const int SO_REUSEADDR = 2;
+    internal const int SO_TYPE = 3;
+    internal const int SO_PEERCRED = 17;
+    internal const int SO_ACCEPTCONN = 30;
+    internal const int SO_PROTOCOL = 38;
+    internal const int SO_DOMAIN = 39;
+    internal const int IPV6_V6ONLY = 26;   // ipv6(7)
+    internal const int SCTP_SOCKOPT_BINDX_ADD = 100; // linux/sctp.h, what sctp_bindx(3) uses
+
+    internal const int SCM_RIGHTS = 1;     // unix(7)
+    /// <summary>The kernel's limit of descriptors in one SCM_RIGHTS message (SCM_MAX_FD).</summary>
+    internal const int SCM_MAX_FD = 253;
+
+    internal const int MSG_CTRUNC = 0x8;
+    internal const int MSG_TRUNC = 0x20;
+    internal const int MSG_DONTWAIT = 0x40;
+    internal const int MSG_NOSIGNAL = 0x4000;
+    internal const int MSG_CMSG_CLOEXEC = 0x40000000;
+
+    internal const int F_GETFD = 1;        // fcntl(2)
+    internal const int F_SETFD = 2;
+    internal const int FD_CLOEXEC = 1;
+
+    internal const short POLLIN = 0x1;     // poll(2)
+    internal const short POLLOUT = 0x4;
+    internal const short POLLERR = 0x8;
+    internal const short POLLHUP = 0x10;
+
+    internal const int EINTR = 4;          // errno(3)
+    internal const int EAGAIN = 11;
+    internal const int EADDRINUSE = 98;
+    internal const int EADDRNOTAVAIL = 99;
+    internal const int EPROTONOSUPPORT = 93;
+    internal const int EACCES = 13;
+    internal const int ESRCH = 3;
+
+    internal const int SIGKILL = 9;        // signal(7)
+    internal const int SIGTERM = 15;
+}

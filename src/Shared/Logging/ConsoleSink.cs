@@ -1,0 +1,35 @@
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting;
+using Serilog.Formatting.Display;
+
+namespace FdHandoff.Logging;
+
+/// <summary>
+/// Plain text lines on standard error: the fallback where there is no journal, and what a person
+/// running the supervisor in a terminal reads.
+/// </summary>
+public sealed class ConsoleSink(string identifier) : ILogEventSink
+{
+    private readonly ITextFormatter _formatter = new MessageTemplateTextFormatter(
+        "{Timestamp:HH:mm:ss.fff} {Level:u3} " + identifier + "[" + Environment.ProcessId + "] {Message:lj}{NewLine}{Exception}");
+    private readonly Lock _lock = new();
+
+    public void Emit(LogEvent logEvent)
+    {
+        var line = new StringWriter();
+        _formatter.Format(logEvent, line);
+        lock (_lock)
+        {
+            try
+            {
+                Console.Error.Write(line.ToString());
+                Console.Error.Flush();
+            }
+            catch (IOException)
+            {
+                // A closed terminal or pipe must not stop the service.
+            }
+        }
+    }
+}

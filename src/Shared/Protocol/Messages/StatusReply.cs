@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization.Metadata;
+
+namespace FdHandoff.Protocol;
+
+/// <summary>What the supervisor runs now.</summary>
+public sealed record StatusReply(
+    int SupervisorPid,
+    int Generation,
+    string LastUpgrade,
+    int OpenDescriptors,
+    IReadOnlyList<WorkerStatus> Workers,
+    IReadOnlyList<ListenerStatus> Listeners) : IControlMessage<StatusReply>
+{
+    public static MessageKind Kind => MessageKind.StatusReply;
+    public static JsonTypeInfo<StatusReply> JsonInfo => ProtocolJson.Default.StatusReply;
+}

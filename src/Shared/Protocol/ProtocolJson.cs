@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace FdHandoff.Protocol;
+
+/// <summary>Source-generated JSON contracts for every payload (no reflection: NativeAOT-safe).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, MaxDepth = 8)]
+[JsonSerializable(typeof(HelloMessage))]
+[JsonSerializable(typeof(ListenersMessage))]
+[JsonSerializable(typeof(ReadyMessage))]
+[JsonSerializable(typeof(DrainMessage))]
+[JsonSerializable(typeof(ByeMessage))]
+[JsonSerializable(typeof(ErrorMessage))]
+[JsonSerializable(typeof(UpgradeRequest))]
+[JsonSerializable(typeof(UpgradeResult))]
+[JsonSerializable(typeof(StatusRequest))]
+[JsonSerializable(typeof(StatusReply))]
+public sealed partial class ProtocolJson : JsonSerializerContext;

@@ -1,0 +1,138 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using FdHandoff.Interop;
+using static FdHandoff.Interop.Libc;
+
+namespace FdHandoff.Sockets;
+
+/// <summary>
+/// sendmsg/recvmsg with SCM_RIGHTS on a connected AF_UNIX socket: passes a descriptor itself,
+/// not its contents. Both directions are non-blocking (MSG_DONTWAIT); callers wait for readiness.
+/// </summary>
+public static class FdPassing
+{
+    /// <summary>Largest number of descriptors one message may carry (the kernel's SCM_MAX_FD).</summary>
+    public const int MaxDescriptorsPerMessage = SCM_MAX_FD;
+
+    /// <summary>
+    /// Sends one datagram with <paramref name="fds"/> attached. The descriptors stay owned by the caller:
+    /// the receiver gets its own copies. Returns false when the socket buffer is full (EAGAIN).
+    /// </summary>
+    public static unsafe bool TrySend(Socket socket, ReadOnlySpan<byte> data, ReadOnlySpan<int> fds, string attempted)
+    {
+        if (fds.Length > SCM_MAX_FD)
+            throw new ArgumentException($"Cannot {attempted}: {fds.Length} descriptors in one message, the kernel takes at most {SCM_MAX_FD}", nameof(fds));
+
+        int controlLength = fds.Length == 0 ? 0 : CMSG_SPACE(fds.Length * sizeof(int));
+        byte* control = stackalloc byte[Math.Max(controlLength, 1)];
+        new Span<byte>(control, Math.Max(controlLength, 1)).Clear();
+        fixed (byte* dataPtr = data)
+        {
+            var iov = new iovec { iov_base = dataPtr, iov_len = (nuint)data.Length };
+            var msg = new msghdr { msg_iov = &iov, msg_iovlen = 1 };
+            if (fds.Length > 0)
+            {
+                var header = (cmsghdr*)control;
+                header->cmsg_len = (nuint)CMSG_LEN(fds.Length * sizeof(int));
+                header->cmsg_level = SOL_SOCKET;
+                header->cmsg_type = SCM_RIGHTS;
+                fds.CopyTo(new Span<int>(control + CMSG_ALIGN(sizeof(cmsghdr)), fds.Length));
+                msg.msg_control = control;
+                msg.msg_controllen = (nuint)controlLength;
+            }
+
+            bool added = false;
+            socket.SafeHandle.DangerousAddRef(ref added);
+            try
+            {
+                int fd = (int)socket.SafeHandle.DangerousGetHandle();
+                while (true)
+                {
+                    nint sent = sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+                    if (sent >= 0)
+                    {
+                        if (sent != data.Length) throw new NativeCallException(attempted + " (short send)", 0);
+                        return true;
+                    }
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == EINTR) continue;
+                    if (errno == EAGAIN) return false;
+                    throw new NativeCallException(attempted, errno);
+                }
+            }
+            finally
+            {
+                if (added) socket.SafeHandle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Receives one datagram of at most <paramref name="maxLength"/> bytes and every descriptor on it,
+    /// each already CLOEXEC (MSG_CMSG_CLOEXEC). Returns null when nothing is queued (EAGAIN);
+    /// a datagram of length 0 means the peer closed the connection.
+    /// </summary>
+    public static unsafe ReceivedDatagram? TryReceive(Socket socket, int maxLength, string attempted)
+    {
+        var buffer = new byte[maxLength];
+        int controlLength = CMSG_SPACE(SCM_MAX_FD * sizeof(int));
+        byte* control = stackalloc byte[controlLength];
+        new Span<byte>(control, controlLength).Clear();
+        fixed (byte* dataPtr = buffer)
+        {
+            var iov = new iovec { iov_base = dataPtr, iov_len = (nuint)buffer.Length };
+            var msg = new msghdr { msg_iov = &iov, msg_iovlen = 1, msg_control = control, msg_controllen = (nuint)controlLength };
+
+            bool added = false;
+            socket.SafeHandle.DangerousAddRef(ref added);
+            nint received;
+            try
+            {
+                int fd = (int)socket.SafeHandle.DangerousGetHandle();
+                while (true)
+                {
+                    received = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+                    if (received >= 0) break;
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == EINTR) continue;
+                    if (errno == EAGAIN) return null;
+                    throw new NativeCallException(attempted, errno);
+                }
+            }
+            finally
+            {
+                if (added) socket.SafeHandle.DangerousRelease();
+            }
+
+            var fds = CollectDescriptors(&msg);
+            int length = (int)Math.Min(received, buffer.Length);
+            return new ReceivedDatagram(buffer.AsSpan(0, length).ToArray(), fds,
+                truncated: (msg.msg_flags & MSG_TRUNC) != 0,
+                controlTruncated: (msg.msg_flags & MSG_CTRUNC) != 0);
+        }
+    }
+
+    // Walks every control message (a sender may split its descriptors over several) and takes
+    // ownership of each SCM_RIGHTS descriptor at once, so none can leak whatever the caller does next.
+    private static unsafe SafeFd[] CollectDescriptors(msghdr* msg)
+    {
+        var fds = new List<SafeFd>();
+        byte* start = (byte*)msg->msg_control;
+        byte* end = start + (long)msg->msg_controllen;
+        int headerSize = CMSG_ALIGN(sizeof(cmsghdr));
+        for (byte* p = start; p + headerSize <= end;)
+        {
+            var header = (cmsghdr*)p;
+            long length = (long)header->cmsg_len;
+            if (length < headerSize || p + length > end) break;
+            if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS)
+            {
+                int count = (int)((length - headerSize) / sizeof(int));
+                int* data = (int*)(p + headerSize);
+                for (int i = 0; i < count; i++) fds.Add(new SafeFd(data[i]));
+            }
+            p += CMSG_ALIGN((int)length);
+        }
+        return fds.ToArray();
+    }
+}
