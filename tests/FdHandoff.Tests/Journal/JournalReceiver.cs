@@ -11,7 +11,7 @@ namespace FdHandoff.Tests.Journal;
 internal sealed class JournalReceiver : IDisposable
 {
     private readonly string _directory;
-    private readonly Socket _socket;
+    private Socket _socket;
 
     public JournalReceiver()
     {
@@ -22,6 +22,17 @@ internal sealed class JournalReceiver : IDisposable
     }
 
     public string Path { get; }
+
+    /// <summary>Goes away as journald does when it stops: the socket is closed, its file stays behind.</summary>
+    public void Stop() => _socket.Dispose();
+
+    /// <summary>Comes back as a restarted journald does: a new socket bound at the same path.</summary>
+    public void Start()
+    {
+        File.Delete(Path);
+        _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        _socket.Bind(new UnixDomainSocketEndPoint(Path));
+    }
 
     /// <summary>Waits for the next datagram; its descriptors are the caller's to dispose.</summary>
     public ReceivedDatagram ReceiveDatagram()

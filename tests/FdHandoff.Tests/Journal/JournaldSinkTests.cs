@@ -168,6 +168,26 @@ public sealed class JournaldSinkTests : IDisposable
     }
 
     [Fact]
+    public void Entries_reach_a_journald_that_restarted()
+    {
+        var fallback = new CollectingSink();
+        using var sink = new JournaldSink("fdhandoff", _journal.Path, fallback);
+        using var log = LoggerFor(sink);
+        log.Information("before");
+        Assert.Equal("before", _journal.Receive()["MESSAGE"]);
+
+        _journal.Stop();
+        log.Information("while it is down");
+        Assert.Equal(JournalSendResult.Unreachable, sink.LastResult); // ECONNREFUSED: the file is there, nobody reads
+        _journal.Start();
+        log.Information("after");
+
+        Assert.Equal("after", _journal.Receive()["MESSAGE"]);
+        Assert.Equal("while it is down", Assert.Single(fallback.Events).RenderMessage());
+        Assert.Equal(1, sink.DroppedCount);
+    }
+
+    [Fact]
     public void The_journal_socket_is_not_inherited_by_children()
     {
         using var sink = new JournaldSink("fdhandoff", _journal.Path);
