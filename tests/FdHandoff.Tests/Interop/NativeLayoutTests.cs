@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using FdHandoff.Interop;
-using Xunit;
 
 namespace FdHandoff.Tests.Interop;
 

@@ -1,6 +1,5 @@
 using FdHandoff.Logging;
 using Serilog.Events;
-using Xunit;
 
 namespace FdHandoff.Tests.Journal;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using FdHandoff.Logging;
-using Xunit;
 
 namespace FdHandoff.Tests.Journal;
 

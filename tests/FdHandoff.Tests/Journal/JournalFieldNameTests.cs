@@ -1,5 +1,4 @@
 using FdHandoff.Logging;
-using Xunit;
 
 namespace FdHandoff.Tests.Journal;
 

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using FdHandoff.Sockets;
-using Xunit;
 
 namespace FdHandoff.Tests.Journal;
 

@@ -4,7 +4,6 @@ using FdHandoff.Sockets;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
-using Xunit;
 
 namespace FdHandoff.Tests.Journal;
 

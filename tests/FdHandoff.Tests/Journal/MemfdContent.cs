@@ -1,6 +1,5 @@
 using FdHandoff.Interop;
 using Microsoft.Win32.SafeHandles;
-using Xunit;
 
 namespace FdHandoff.Tests.Journal;
 

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using FdHandoff.Interop;
 using FdHandoff.Sockets;
 using FdHandoff.Systemd;
-using Xunit;
 
 namespace FdHandoff.Tests.Systemd;
 

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
 using FdHandoff.Sockets;
-using Xunit;
 
 namespace FdHandoff.Tests.Systemd;
 

@@ -1,5 +1,4 @@
 using FdHandoff.Systemd;
-using Xunit;
 
 namespace FdHandoff.Tests.Systemd;
 

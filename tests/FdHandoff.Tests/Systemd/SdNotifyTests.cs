@@ -5,7 +5,6 @@ using System.Text;
 using FdHandoff.Interop;
 using FdHandoff.Sockets;
 using FdHandoff.Systemd;
-using Xunit;
 
 namespace FdHandoff.Tests.Systemd;
 
