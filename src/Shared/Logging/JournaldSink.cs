@@ -20,7 +20,7 @@ public sealed class JournaldSink : ILogEventSink, IDisposable
 
     /// <param name="identifier">The program's name, sent as <c>SYSLOG_IDENTIFIER</c> (<c>journalctl -t</c>).</param>
     /// <param name="socketPath">The journal socket; defaults to <c>/run/systemd/journal/socket</c>.</param>
-    /// <param name="fallback">Where entries go that the journal did not take; none drops them.</param>
+    /// <param name="fallback">Where entries go that the journal did not take; none drops them. Owned by this sink from here on: disposed with it when it is <see cref="IDisposable"/>.</param>
     /// <param name="includeMessageTemplate">Whether to send <c>MESSAGE_TEMPLATE</c>, which groups entries by the code that wrote them.</param>
     /// <param name="sendTimeout">How long one send may wait on a full journald queue; defaults to 1 s.</param>
     public JournaldSink(string identifier, string? socketPath = null, ILogEventSink? fallback = null,
