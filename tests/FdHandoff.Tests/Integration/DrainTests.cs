@@ -46,7 +46,7 @@ public sealed class DrainTests
         var upgrade = await supervisor.UpgradeAsync();
         var drainStarted = DateTime.UtcNow;
         // The server closes the idle connection with FIN (a 0-byte read), not RST (an exception).
-        int eof = await idle.ReceiveAsync(buffer, SocketFlags.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        int eof = await idle.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(30));
         var closedAfter = DateTime.UtcNow - drainStarted;
         await supervisor.Log.WaitForAsync($@"Worker {old} of generation 1 exited with code 0", TimeSpan.FromSeconds(30));
 
