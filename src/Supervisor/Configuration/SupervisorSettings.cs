@@ -7,4 +7,13 @@ public sealed record SupervisorSettings(
     IReadOnlyList<ListenerSpec> Listeners,
     WorkerSettings Workers,
     string WorkerCommandPath,
-    string ControlSocketPath);
+    string ControlSocketPath)
+{
+    /// <summary>
+    /// The group that may use the control socket besides the owner and root (<c>ControlSocketGroup</c>):
+    /// the socket is then 0660 and owned by it, and its members may ask for upgrade and status.
+    /// Workers are still checked by pid, generation and token whatever their group.
+    /// </summary>
+    /// <remarks>Defaults to none: the socket is 0600, for the owner and root only.</remarks>
+    public ControlSocketGroup? ControlSocketGroup { get; init; }
+}
