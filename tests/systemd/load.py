@@ -146,7 +146,7 @@ def main():
             ident = identity(body)
             key = f"{ident[0]}/{ident[1]}"
             seen[key] = seen.get(key, 0) + 1
-            if not gens or gens[-1] != ident[1]:
+            if ident[1] not in gens:
                 gens.append(ident[1])
             if a.mode == "keepalive" and headers.get(b"connection") != b"close":
                 conns[target] = (sock, buf)
