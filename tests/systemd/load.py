@@ -78,6 +78,8 @@ def read_response(sock, buf):
 
 def request(sock, host, keepalive):
     conn = b"keep-alive" if keepalive else b"close"
+    if ":" in host:
+        host = f"[{host}]"              # an IPv6 literal in Host: needs brackets (Kestrel answers 400 otherwise)
     sock.sendall(b"GET / HTTP/1.1\r\nHost: " + host.encode() + b"\r\nConnection: " + conn + b"\r\n\r\n")
 
 

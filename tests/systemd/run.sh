@@ -49,10 +49,12 @@ active() { [ "$(show ActiveState)" = active ] && [ "$(show SubState)" = running 
 serving() { [ "$(jget "$(http_once "${1:-127.0.0.1:8080}")" status)" = 200 ]; }
 journal_since() { X journalctl -u fdhandoff.service --no-pager -o cat --since "@$1" 2>/dev/null; }
 hints() {  # why the service may be misbehaving, from systemd's side
-  local j; j=$(X journalctl -u fdhandoff.service --no-pager -o cat -n 400 2>/dev/null)
+  local j; j=$(X journalctl -u fdhandoff.service --no-pager -o short -n 400 2>/dev/null)
   grep -q 'Watchdog timeout' <<<"$j" && printf ' [systemd: watchdog timeout: the supervisor sends no WATCHDOG=1]'
-  grep -q 'Failed with result' <<<"$j" && printf ' [systemd: %s]' "$(grep 'Failed with result' <<<"$j" | tail -1)"
-  grep -qi 'unhandled exception\|fail:' <<<"$j" && printf ' [journal: %s]' "$(grep -i 'unhandled exception\|fail:' <<<"$j" | tail -1 | cut -c1-200)"
+  grep -q 'Failed with result' <<<"$j" && printf ' [systemd: %s]' "$(grep 'Failed with result' <<<"$j" | tail -1 | sed 's/^.*systemd\[1\]: //')"
+  # the supervisor's own last words (its fatal errors are one line on stderr)
+  local own; own=$(grep -v ' systemd\[1\]: ' <<<"$j" | grep -i 'fdhandoff: \|unhandled exception\|fail\|error' | tail -1 | sed 's/^[^]]*\]: //' | cut -c1-240)
+  [ -n "$own" ] && printf ' [journal: %s]' "$own"
   return 0
 }
 gen_of() { jget "$(http_once "${1:-127.0.0.1:8080}")" generation; }
@@ -71,7 +73,7 @@ load_stop() {  # load_stop NAME: stop it, print its result
 fresh_start() {  # the service running with empty state, its sockets up
   X systemctl stop fdhandoff.service >/dev/null 2>&1
   X systemctl reset-failed fdhandoff.service >/dev/null 2>&1
-  X systemctl start "${SOCKETS[@]}" fdhandoff.service || return 1
+  X systemctl start "${SOCKETS[@]}" fdhandoff.service 2>/dev/null || return 1
   wait_for 30 serving
 }
 
@@ -89,6 +91,8 @@ publish() {
 }
 
 install_into_lab() {  # the install procedure of docs/systemd.md, run inside the container
+  X install -D -m 0644 /dev/stdin /etc/sysusers.d/fdhandoff.conf < "$REPO/deploy/systemd/fdhandoff.sysusers.conf" &&
+  X systemd-sysusers || return 1
   tar -C "$PUB" -cf - supervisor worker | X sh -c 'rm -rf /opt/fdhandoff && mkdir -p /opt/fdhandoff && tar -C /opt/fdhandoff -xf -' || return 1
   X install -D -m 0644 /dev/stdin /opt/fdhandoff/docs/systemd.md < "$REPO/docs/systemd.md" || return 1
   X install -D -m 0644 /dev/stdin /etc/fdhandoff/fdhandoff.json < "$REPO/deploy/systemd/fdhandoff.json" || return 1
@@ -278,6 +282,9 @@ fatal() { echo "FAIL $1: $2"; echo "0 passed, 1 failed"; exit 1; }
 stage setup "$HERE/setup.sh" || fatal setup "tests/systemd/setup.sh failed"
 stage publish publish || fatal publish "dotnet publish failed (logs in $STATE/publish-*.log)"
 "$LAB" down >/dev/null 2>&1   # a lab left over from an interrupted run
+# The container shares the host's network namespace: the listeners' ports must be free here.
+busy=$(ss -Hltn '( sport = :8080 or sport = :7007 )' 2>/dev/null | awk '{print $4}' | tr '\n' ' ')
+[ -z "$busy" ] || fatal ports "already listening on the host: $busy(ss -ltnp shows who)"
 stage boot "$LAB" up --bind-ro=/usr/share/dotnet || fatal boot "the container did not boot (see $STATE/*.console.log)"
 stage install install_into_lab || fatal install "installing into the container failed"
 
