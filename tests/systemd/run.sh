@@ -32,9 +32,6 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
   if [ "${FDH_KEEP:-0}" = 1 ]; then log "FDH_KEEP=1: lab left running"; else "$LAB" down >/dev/null 2>&1; fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 # ---------- helpers (return 0/1; a failing check puts its reason in WHY) ----------
 WHY=""
 fail() { WHY="$*"; return 1; }
@@ -78,8 +75,14 @@ fresh_start() {  # the service running with empty state, its sockets up
 }
 
 # ---------- stages ----------
+src_hash() {  # the sources that go into the two programs
+  (cd "$REPO" && find src Directory.Build.props -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 |
+     sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+}
 publish() {
-  [ "${FDH_NO_PUBLISH:-0}" = 1 ] && [ -x "$PUB/supervisor/fdhandoff" ] && { echo "  reusing $PUB"; return; }
+  [ "${FDH_NO_PUBLISH:-0}" = 1 ] && [ -x "$PUB/supervisor/fdhandoff" ] && { echo "  reusing $PUB (FDH_NO_PUBLISH=1)"; return; }
+  local h; h=$(src_hash)
+  [ -x "$PUB/supervisor/fdhandoff" ] && [ "$(cat "$PUB/.src-hash" 2>/dev/null)" = "$h" ] && { echo "  sources unchanged since the last publish: reusing $PUB"; return; }
   rm -rf "$PUB"
   local p
   for p in Supervisor:supervisor Worker:worker; do
@@ -87,12 +90,12 @@ publish() {
       -o "$PUB/${p##*:}" --nologo -v q > "$STATE/publish-${p##*:}.log" 2>&1 \
       || { tail -30 "$STATE/publish-${p##*:}.log"; return 1; }
   done
-  [ -x "$PUB/supervisor/fdhandoff" ] && [ -x "$PUB/worker/fdhandoff-worker" ]
+  [ -x "$PUB/supervisor/fdhandoff" ] && [ -x "$PUB/worker/fdhandoff-worker" ] && echo "$h" > "$PUB/.src-hash"
 }
 
 install_into_lab() {  # the install procedure of docs/systemd.md, run inside the container
   X install -D -m 0644 /dev/stdin /etc/sysusers.d/fdhandoff.conf < "$REPO/deploy/systemd/fdhandoff.sysusers.conf" &&
-  X systemd-sysusers || return 1
+  X systemd-sysusers >/dev/null 2>&1 || return 1
   tar -C "$PUB" -cf - supervisor worker | X sh -c 'rm -rf /opt/fdhandoff && mkdir -p /opt/fdhandoff && tar -C /opt/fdhandoff -xf -' || return 1
   X install -D -m 0644 /dev/stdin /opt/fdhandoff/docs/systemd.md < "$REPO/docs/systemd.md" || return 1
   X install -D -m 0644 /dev/stdin /etc/fdhandoff/fdhandoff.json < "$REPO/deploy/systemd/fdhandoff.json" || return 1
@@ -271,33 +274,42 @@ want() {  # is check $1 (letter:name) selected on the command line?
   local s; for s in "${SEL[@]}"; do [ "$s" = "${1%%:*}" ] || [ "$s" = "${1#*:}" ] && return 0; done
   return 1
 }
-SEL=("$@")
-T0=$(now)
-stage() {  # stage NAME CMD...: run a stage, print its time; a failed stage is fatal
-  local t0 rc=0; t0=$(now); "${@:2}" || rc=$?
-  printf '[run] stage %-22s %6.1f s%s\n' "$1" "$(since "$t0")" "$([ $rc = 0 ] || echo "  FAILED")"
-  return $rc
-}
-fatal() { echo "FAIL $1: $2"; echo "0 passed, 1 failed"; exit 1; }
-stage setup "$HERE/setup.sh" || fatal setup "tests/systemd/setup.sh failed"
-stage publish publish || fatal publish "dotnet publish failed (logs in $STATE/publish-*.log)"
-"$LAB" down >/dev/null 2>&1   # a lab left over from an interrupted run
-# The container shares the host's network namespace: the listeners' ports must be free here.
-busy=$(ss -Hltn '( sport = :8080 or sport = :7007 )' 2>/dev/null | awk '{print $4}' | tr '\n' ' ')
-[ -z "$busy" ] || fatal ports "already listening on the host: $busy(ss -ltnp shows who)"
-stage boot "$LAB" up --bind-ro=/usr/share/dotnet || fatal boot "the container did not boot (see $STATE/*.console.log)"
-stage install install_into_lab || fatal install "installing into the container failed"
+main() {
+  SEL=("$@")
+  T0=$(now)
+  stage() {  # stage NAME CMD...: run a stage, print its time; a failed stage is fatal
+    local t0 rc=0; t0=$(now); "${@:2}" || rc=$?
+    printf '[run] stage %-22s %6.1f s%s\n' "$1" "$(since "$t0")" "$([ $rc = 0 ] || echo "  FAILED")"
+    return $rc
+  }
+  fatal() { echo "FAIL $1: $2"; echo "0 passed, 1 failed"; exit 1; }
+  stage setup "$HERE/setup.sh" || fatal setup "tests/systemd/setup.sh failed"
+  stage publish publish || fatal publish "dotnet publish failed (logs in $STATE/publish-*.log)"
+  "$LAB" down >/dev/null 2>&1   # a lab left over from an interrupted run
+  # The container shares the host's network namespace: the listeners' ports must be free here.
+  busy=$(ss -Hltn '( sport = :8080 or sport = :7007 )' 2>/dev/null | awk '{print $4}' | tr '\n' ' ')
+  [ -z "$busy" ] || fatal ports "already listening on the host: $busy(ss -ltnp shows who)"
+  stage boot "$LAB" up --bind-ro=/usr/share/dotnet || fatal boot "the container did not boot (see $STATE/*.console.log)"
+  stage install install_into_lab || fatal install "installing into the container failed"
 
-for c in "${ALL[@]}"; do
-  want "$c" || continue
-  name=${c#*:}; WHY=""; t0=$(now)
-  if "check_$name"; then
-    echo "PASS $name ($(since "$t0") s)"; PASSED=$((PASSED + 1))
-  else
-    echo "FAIL $name: ${WHY:-no reason given} ($(since "$t0") s)"; FAILED=$((FAILED + 1))
-  fi
-done
-X journalctl -u fdhandoff.service -o short-precise --no-pager > "$STATE/journal.txt" 2>&1
-log "journal of fdhandoff.service: $STATE/journal.txt; total $(since "$T0") s"
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+  for c in "${ALL[@]}"; do
+    want "$c" || continue
+    name=${c#*:}; WHY=""; t0=$(now)
+    if "check_$name"; then
+      echo "PASS $name ($(since "$t0") s)"; PASSED=$((PASSED + 1))
+    else
+      echo "FAIL $name: ${WHY:-no reason given} ($(since "$t0") s)"; FAILED=$((FAILED + 1))
+    fi
+  done
+  X journalctl -u fdhandoff.service -o short-precise --no-pager > "$STATE/journal.txt" 2>&1
+  log "journal of fdhandoff.service: $STATE/journal.txt; total $(since "$T0") s"
+  echo "$PASSED passed, $FAILED failed"
+  [ "$FAILED" = 0 ]
+}
+
+# `. tests/systemd/run.sh` (with a lab up: lab.sh up --bind-ro=/usr/share/dotnet) defines the
+# helpers and checks without running anything, to call them one by one while debugging.
+[ "${BASH_SOURCE[0]}" = "$0" ] || return 0
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+main "$@"
