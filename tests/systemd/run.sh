@@ -9,7 +9,7 @@
 #      FDH_NO_PUBLISH=1  reuse the last published binaries
 #      and those of common.sh (FDH_ROOTFS, FDH_LAB_STATE, ...)
 set -uo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 . "$HERE/common.sh"
 LAB="$HERE/lab.sh"
@@ -112,7 +112,7 @@ check_units_verify() {
   # (warnings included: unknown keys) fails the check.
   local out
   out=$(cd "$REPO/deploy/systemd" && unshare --mount --propagation private sh -c '
-      mount -t tmpfs tmpfs /opt && mkdir -p /opt/fdhandoff && mount --bind "$0" /opt/fdhandoff &&
+      { [ -d /opt ] || mkdir /opt; } && mount -t tmpfs tmpfs /opt && mkdir -p /opt/fdhandoff && mount --bind "$0" /opt/fdhandoff &&
       systemd-analyze verify --man=no "$@" 2>&1' "$PUB" "${UNITS[@]/#/./}") || fail "host: $out" || return 1
   [ -z "$out" ] || fail "host: warnings: $out" || return 1
   # ... and inside, where the units are installed for real.
