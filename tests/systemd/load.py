@@ -13,8 +13,11 @@ must never leave the machine.
   keepalive  one connection reused until the server says Connection: close or closes it; a request
              whose connection is closed before the full response arrives counts as failed (that is
              what a drain must avoid: the server announces the close, the client never sees it)
+  idle       like a browser: one request on a keep-alive connection, then idle until the server
+             closes it; reconnects. Reports how long a server kept an idle connection
+             (idle_held_max_s): a draining worker that waits for idle clients holds up a restart.
 """
-import argparse, ipaddress, json, re, signal, socket, sys, time
+import argparse, ipaddress, json, os, re, signal, socket, sys, time
 
 PID_RE = re.compile(rb"(?i)\b(?:worker[_ ]?)?pid\W{0,3}(\d+)")
 GEN_RE = re.compile(rb"(?i)\bgen(?:eration)?\W{0,3}(\d+)")
@@ -94,9 +97,52 @@ def connect(target, timeout):
     return s
 
 
+def idle(a, target, stopped):
+    held, errors, n = [], {}, 0
+    while not stopped():
+        try:
+            with connect(target, a.timeout) as s:
+                request(s, target[0], True)
+                status, headers, _, _ = read_response(s, b"")
+                n += 1
+                if status != 200:
+                    raise Failed(f"HTTP {status}")
+                if headers.get(b"connection") == b"close":
+                    continue
+                t = time.monotonic()
+                s.settimeout(0.2)
+                while not stopped():
+                    try:
+                        if not s.recv(1):
+                            break          # the server closed the idle connection
+                    except socket.timeout:
+                        continue
+                else:
+                    break
+                held.append(time.monotonic() - t)
+        except (OSError, Failed, ValueError) as e:
+            k = str(e) if isinstance(e, Failed) else type(e).__name__
+            errors[k] = errors.get(k, 0) + 1
+            time.sleep(0.05)
+    result = {"mode": "idle", "requests": n + sum(errors.values()), "failed": sum(errors.values()), "errors": errors,
+              "idle_closes": len(held), "idle_held_max_s": round(max(held), 1) if held else None}
+    emit(a, result)
+    return 0
+
+
+def emit(a, result):
+    text = json.dumps(result)
+    if a.out:
+        with open(a.out + ".tmp", "w") as f:
+            f.write(text + "\n")
+        os.replace(a.out + ".tmp", a.out)
+    else:
+        print(text)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--mode", choices=["new", "keepalive"], default="new")
+    ap.add_argument("--mode", choices=["new", "keepalive", "idle"], default="new")
     ap.add_argument("--target", action="append", default=[])
     ap.add_argument("--seconds", type=float, default=0)
     ap.add_argument("--timeout", type=float, default=15.0)
@@ -125,6 +171,9 @@ def main():
         stop = True
     signal.signal(signal.SIGTERM, on_sig)
     signal.signal(signal.SIGINT, on_sig)
+
+    if a.mode == "idle":
+        return idle(a, targets[0], lambda: stop)
 
     lat, errors, seen, gens = [], {}, {}, []
     conns = {}                      # target -> (socket, leftover bytes) for keep-alive
@@ -176,14 +225,7 @@ def main():
     result = {"mode": a.mode, "requests": len(lat) + sum(errors.values()), "ok": len(lat),
               "failed": sum(errors.values()), "errors": errors, "p50_ms": q(.5), "p99_ms": q(.99),
               "max_ms": round(lat[-1] * 1000, 1) if lat else None, "answered_by": seen, "generations": gens}
-    text = json.dumps(result)
-    if a.out:
-        with open(a.out + ".tmp", "w") as f:
-            f.write(text + "\n")
-        import os
-        os.replace(a.out + ".tmp", a.out)
-    else:
-        print(text)
+    emit(a, result)
     return 0
 
 
