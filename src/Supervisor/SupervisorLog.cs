@@ -17,6 +17,9 @@ internal static partial class SupervisorLog
     [LoggerMessage(4, LogLevel.Warning, "systemd passed fd {Fd} named '{Listener}' but no listener of that name is configured: closed")]
     public static partial void PassedFdUnclaimed(ILogger logger, string listener, int fd);
 
+    [LoggerMessage(9, LogLevel.Error, "Starting WITHOUT listener {Listener} (SkipUnavailableSctp): {Reason}")]
+    public static partial void ListenerSkipped(ILogger logger, string listener, string reason);
+
     [LoggerMessage(5, LogLevel.Information, "Listener {Listener} kept in systemd's fd store")]
     public static partial void ListenerStored(ILogger logger, string listener);
 

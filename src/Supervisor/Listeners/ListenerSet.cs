@@ -41,7 +41,16 @@ public sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerSet
                     SupervisorLog.ListenerAdopted(logger, spec.Name, spec.Address, mine.Fd);
                     continue;
                 }
-                var listener = ListenerBinder.Bind(spec);
+                BoundListener listener;
+                try
+                {
+                    listener = ListenerBinder.Bind(spec);
+                }
+                catch (SctpUnavailableException e) when (settings.SkipUnavailableSctp)
+                {
+                    SupervisorLog.ListenerSkipped(logger, spec.Name, e.Message);
+                    continue;
+                }
                 _listeners.Add(listener);
                 SupervisorLog.ListenerBound(logger, spec.Name, spec.Address, listener.Fd);
             }
