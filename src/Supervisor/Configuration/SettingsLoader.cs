@@ -37,6 +37,7 @@ public static class SettingsLoader
         return new SupervisorSettings(listeners, workers, WorkerCommand.Resolve(workers.Command), ControlSocketLocation.Resolve(configuration["ControlSocket"]))
         {
             ControlSocketGroup = string.IsNullOrWhiteSpace(configuration["ControlSocketGroup"]) ? null : ControlSocketGroup.Resolve(configuration["ControlSocketGroup"]!.Trim()),
+            SkipUnavailableSctp = configuration.GetValue("SkipUnavailableSctp", false),
         };
     }
 }

@@ -16,4 +16,10 @@ public sealed record SupervisorSettings(
     /// </summary>
     /// <remarks>Defaults to none: the socket is 0600, for the owner and root only.</remarks>
     public ControlSocketGroup? ControlSocketGroup { get; init; }
+
+    /// <summary>
+    /// Where the kernel has no SCTP: false (the default) refuses to start; true starts without the SCTP
+    /// listeners, with an error line for each. Configuration key <c>SkipUnavailableSctp</c>.
+    /// </summary>
+    public bool SkipUnavailableSctp { get; init; }
 }

@@ -43,7 +43,9 @@ internal sealed partial class HandoffLifetimeService(
 
             await transport.StopAcceptingAsync().ConfigureAwait(false);
             state.BeginDraining();
-            using (var until = new CancellationTokenSource(Positive(deadline - reserve - DateTimeOffset.UtcNow)))
+            // Until every connection has had its Connection: close, or idle ones are due to be closed.
+            var closeIdleAt = client.DrainCloseIdleAt < deadline - reserve ? client.DrainCloseIdleAt : deadline - reserve;
+            using (var until = new CancellationTokenSource(Positive(closeIdleAt - DateTimeOffset.UtcNow)))
                 await state.WaitForNoConnectionsAsync(until.Token).ConfigureAwait(false);
 
             // Whatever is still open is idle keep-alive or in flight: Kestrel's stop closes the first
