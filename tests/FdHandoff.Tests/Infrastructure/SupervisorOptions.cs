@@ -10,9 +10,6 @@ public sealed record SupervisorOptions
     public Dictionary<string, string> WorkerEnvironment { get; init; } = [];
     public string? WorkerCommand { get; init; }
 
-    /// <summary>Variables for the supervisor process itself (its workers inherit them).</summary>
-    public Dictionary<string, string> SupervisorEnvironment { get; init; } = [];
-
     /// <summary>Default test listeners on fresh ports: http (v4), http6, echo.</summary>
     public static SupervisorOptions WithDefaultListeners(out int httpPort, out int echoPort)
     {

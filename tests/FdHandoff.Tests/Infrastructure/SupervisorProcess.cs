@@ -72,7 +72,6 @@ public sealed class SupervisorProcess : IAsyncDisposable
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(configPath);
         foreach (var a in extraArgs) start.ArgumentList.Add(a);
-        foreach (var (name, value) in options.SupervisorEnvironment) start.Environment[name] = value;
         var log = new OutputLog();
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Add(e.Data); };

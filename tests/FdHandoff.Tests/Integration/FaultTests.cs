@@ -167,8 +167,8 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
     public async Task With_the_journal_unavailable_logging_falls_back_and_serving_goes_on()
     {
         Assert.False(File.Exists("/run/systemd/journal/socket"), "this test needs a machine where journald does not listen");
-        var options = Options(out int http) with { SupervisorEnvironment = new() { ["FDHANDOFF_LOG"] = "journal" } };
-        await using var supervisor = SupervisorProcess.Start(options);
+        // The workers inherit the variable: both sides log through the fallback.
+        await using var supervisor = SupervisorProcess.Start(Options(out int http), launcher: [], environment: new Dictionary<string, string> { ["FDHANDOFF_LOG"] = "journal" });
         await supervisor.WaitServingAsync();
         await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), Clients, keepAlive: true);
         await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
