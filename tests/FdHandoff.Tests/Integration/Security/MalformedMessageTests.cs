@@ -107,6 +107,43 @@ public sealed class MalformedMessageTests
     }
 
     [Fact]
+    public async Task Descriptors_cut_off_by_the_kernel_are_refused_and_the_ones_that_arrived_closed()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
+        await using var supervisor = SupervisorProcess.Start(options);
+        await supervisor.WaitServingAsync();
+        var descriptorsBefore = supervisor.OpenDescriptors();
+        string passed = Path.Combine(supervisor.Directory, "passed-descriptor");
+        File.WriteAllText(passed, "cut off");
+        using SafeFileHandle file = File.OpenHandle(passed);
+        using var connection = RawControlConnection.Connect(supervisor.ControlSocket);
+
+        // A supervisor near its descriptor limit gets only the first few: recvmsg says MSG_CTRUNC.
+        int open = System.IO.Directory.GetFiles($"/proc/{supervisor.Pid}/fd").Length;
+        var limit = await ProcessRunner.RunAsync("/usr/bin/prlimit", [$"--pid={supervisor.Pid}", "--nofile", "--raw", "--noheadings", "--output=SOFT,HARD"], Reply);
+        string[] original = limit.Stdout.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        var lowered = await ProcessRunner.RunAsync("/usr/bin/prlimit", [$"--pid={supervisor.Pid}", $"--nofile={open + 8}:{original[1]}"], Reply);
+        Assert.True(lowered.ExitCode == 0, lowered.Stderr);
+        RawControlConnection.Outcome outcome;
+        try
+        {
+            Assert.True(connection.TrySend(RawControlConnection.Frame(MessageKind.StatusRequest, "{}"u8, FdPassing.MaxDescriptorsPerMessage),
+                Enumerable.Repeat((int)file.DangerousGetHandle(), FdPassing.MaxDescriptorsPerMessage).ToArray()));
+            outcome = connection.ReadUntilClosed(Reply);
+            await supervisor.Log.WaitForAsync($@"Refused control connection from pid {Environment.ProcessId} uid 0: descriptors were cut off \(MSG_CTRUNC\)", Reply);
+        }
+        finally
+        {
+            await ProcessRunner.RunAsync("/usr/bin/prlimit", [$"--pid={supervisor.Pid}", $"--nofile={original[0]}:{original[1]}"], Reply);
+        }
+
+        Assert.True(outcome.Closed);
+        Assert.Equal(0, outcome.DescriptorsReceived);
+        Assert.Equal(descriptorsBefore, supervisor.OpenDescriptors());
+        Assert.Equal(200, (await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http))).Status);
+    }
+
+    [Fact]
     public void More_descriptors_than_the_kernel_passes_are_refused_before_the_syscall()
     {
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Seqpacket, System.Net.Sockets.ProtocolType.Unspecified);
