@@ -8,6 +8,8 @@
 #   bench/soak.sh --smoke         # 20 upgrades, for CI
 #   bench/soak.sh --no-build      # reuse out/ from ./run.sh or an earlier soak
 #
+# A request counts as failed as in the tests' HttpLoad: refused, reset, closed early, not 200, or no
+# answer within 10 s (wrk --timeout; wrk's default of 2 s counts a slow answer on a busy 2-core box).
 # The last line is "N passed, M failed" (one check per upgrade, plus zero failed requests for each
 # load and a flat fd count); the exit code is 1 when anything failed.
 set -euo pipefail
@@ -78,9 +80,9 @@ settle() {
 settle 2 || true
 rss_start=$(rss) fds_start=$(fds)
 
-wrk -t1 -c8 -d10h -H 'Connection: close' "http://127.0.0.1:$port/" > "$dir/wrk-close.txt" 2>&1 &
+wrk -t1 -c8 -d10h --timeout 10s -H 'Connection: close' "http://127.0.0.1:$port/" > "$dir/wrk-close.txt" 2>&1 &
 pids+=($!)
-wrk -t1 -c8 -d10h "http://127.0.0.1:$port/" > "$dir/wrk-keepalive.txt" 2>&1 &
+wrk -t1 -c8 -d10h --timeout 10s "http://127.0.0.1:$port/" > "$dir/wrk-keepalive.txt" 2>&1 &
 pids+=($!)
 sleep 2
 
