@@ -1,0 +1,80 @@
+# The systems under test: start, upgrade (reload/restart) and stop each one on a given port.
+# Sourced by bench/zero-downtime.sh; needs BENCH_DIR, BUILD_DIR and common.sh.
+#   sys_start SYSTEM WORKDIR PORT   starts it (returns once started; the caller waits for HTTP)
+#   sys_upgrade                      one upgrade of the running system; returns non-zero if it failed
+#   sys_stop                         stops it and waits for its processes to go
+# Every system answers GET / with 200 and a body naming the serving process, so the probe can tell
+# a new process from an old one.
+
+SYSTEMS_ALL="fdhandoff nginx-reload haproxy-reload kestrel-restart"
+FDH_WORKERS=${FDH_WORKERS:-2}
+FDH_UPGRADE=${FDH_UPGRADE:-cli}     # cli: `fdhandoff upgrade --control-socket`; sighup: kill -HUP the supervisor
+
+_sys= _work= _port= _pid=
+
+_fill() { sed "s#WORKDIR#$_work#g; s#SOCKDIR#$SOCK_DIR#g; s#PORT#$_port#g" "$1" > "$2"; }
+
+sys_start() {
+  _sys=$1 _work=$2 _port=$3 _pid=
+  case $_sys in
+    nginx-reload)
+      mkdir -p "$_work/nginx-tmp"
+      _fill "$BENCH_DIR/peers/nginx.conf" "$_work/nginx.conf"
+      nginx -c "$_work/nginx.conf" -e "$_work/nginx-error.log" ;;
+    haproxy-reload)
+      _fill "$BENCH_DIR/peers/haproxy.cfg" "$_work/haproxy.cfg"
+      haproxy -W -D -f "$_work/haproxy.cfg" -p "$_work/haproxy.pid" >>"$_work/haproxy.log" 2>&1 ;;
+    kestrel-restart)
+      _kestrel_start ;;
+    fdhandoff)
+      _fdh_start ;;
+    *) die "unknown system $_sys (known: $SYSTEMS_ALL)" ;;
+  esac
+}
+
+sys_upgrade() {
+  case $_sys in
+    nginx-reload) nginx -c "$_work/nginx.conf" -e "$_work/nginx-error.log" -s reload ;;
+    haproxy-reload) kill -USR2 "$(head -1 "$_work/haproxy.pid")" ;;
+    kestrel-restart)
+      # What a .NET user does today (systemctl restart, a container restart): SIGTERM, wait, start again.
+      kill -TERM "$_pid" 2>/dev/null; wait "$_pid" 2>/dev/null; _kestrel_start ;;
+    fdhandoff) _fdh_upgrade ;;
+  esac
+}
+
+sys_stop() {
+  case $_sys in
+    nginx-reload)
+      local p; p=$(cat "$_work/nginx.pid" 2>/dev/null)
+      nginx -c "$_work/nginx.conf" -e "$_work/nginx-error.log" -s stop 2>/dev/null
+      _wait_gone "$p" ;;
+    haproxy-reload)
+      local p; p=$(head -1 "$_work/haproxy.pid" 2>/dev/null)
+      [ -n "$p" ] && kill -TERM "$p" 2>/dev/null; _wait_gone "$p" ;;
+    kestrel-restart)
+      kill -TERM "$_pid" 2>/dev/null; wait "$_pid" 2>/dev/null ;;
+    fdhandoff) _fdh_stop ;;
+  esac
+  _sys=
+}
+
+# Waits (up to 15 s) for a pid that is not our child to disappear.
+_wait_gone() {
+  local p=$1 i
+  [ -n "$p" ] || return 0
+  for ((i = 0; i < 300; i++)); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.05; done
+  log "warning: pid $p still there after 15 s"
+}
+
+# --- the real worker, binding the port itself (no supervisor in its environment) ---
+_kestrel_start() {
+  env -u FDHANDOFF_SOCKET ASPNETCORE_URLS="http://127.0.0.1:$_port" \
+    "$BUILD_DIR/worker/fdhandoff-worker" >>"$_work/worker.log" 2>&1 &
+  _pid=$!
+}
+
+# --- our supervisor with the real worker ---
+_fdh_start() { die "fdhandoff: supervisor not wired yet"; }
+_fdh_upgrade() { die "fdhandoff: supervisor not wired yet"; }
+_fdh_stop() { :; }

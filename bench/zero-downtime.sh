@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Zero-downtime benchmark: our supervisor + worker next to nginx reload, HAProxy seamless reload and a
+# self-bound Kestrel restarted by stop+start, under the same wrk load, in one run.
+#
+# usage: bench/zero-downtime.sh [options]
+#   --duration S        wrk duration per system and mode, seconds        (ZDT_DURATION, 20)
+#   --upgrades N        upgrades spread evenly over the run              (ZDT_UPGRADES, 20)
+#   --connections C     wrk connections                                  (ZDT_CONNECTIONS, 64)
+#   --threads T         wrk threads                                      (ZDT_THREADS, 2)
+#   --systems LIST      comma-separated, from: fdhandoff,nginx-reload,haproxy-reload,kestrel-restart
+#                                                                        (ZDT_SYSTEMS, all four)
+#   --modes LIST        close (new connection per request, `Connection: close`) and/or keepalive
+#                                                                        (ZDT_MODES, close,keepalive)
+#   --workers N         fdhandoff workers per generation                 (FDH_WORKERS, 2)
+#   --fdhandoff-upgrade cli|sighup   how fdhandoff is upgraded            (FDH_UPGRADE, cli)
+#   --no-probe          do not run the probe (fresh connection every ~1 ms, longest gap, new-process time)
+#   --timeline          also record requests/answers per 100 ms (wrk Lua script; costs some req/s) for bench/plot.py
+#   --out FILE          Markdown table                                   (bench/results/zero-downtime.md)
+#   --no-install        do not apt-get install missing wrk/nginx/haproxy
+#   --smoke             3 s, 2 upgrades, fdhandoff only, both modes; exits 1 on any error (for CI)
+#   --check             exit 1 if fdhandoff saw any socket error, non-2xx, failed upgrade or failed probe
+#
+# Prints one line per system and mode:
+#   RESULT system=<name> mode=<close|keepalive> upgrades=<n> requests=<n> rps=<n> connect=<n> read=<n> write=<n> timeout=<n> non2xx=<n> p99_ms=<x>
+# and, with the probe, one PROBE line. Raw logs: bench/results/raw/<run>/ (not committed).
+set -uo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+source "$BENCH_DIR/lib/common.sh"
+source "$BENCH_DIR/lib/systems.sh"
+
+DURATION=${ZDT_DURATION:-20}
+UPGRADES=${ZDT_UPGRADES:-20}
+CONNS=${ZDT_CONNECTIONS:-64}
+THREADS=${ZDT_THREADS:-2}
+SYSTEMS=${ZDT_SYSTEMS:-fdhandoff,nginx-reload,haproxy-reload,kestrel-restart}
+MODES=${ZDT_MODES:-close,keepalive}
+PROBE=1 TIMELINE=0 INSTALL=1 CHECK=0 SMOKE=0
+OUT=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --duration) DURATION=$2; shift ;;
+    --upgrades) UPGRADES=$2; shift ;;
+    --connections) CONNS=$2; shift ;;
+    --threads) THREADS=$2; shift ;;
+    --systems) SYSTEMS=$2; shift ;;
+    --modes) MODES=$2; shift ;;
+    --workers) FDH_WORKERS=$2; shift ;;
+    --fdhandoff-upgrade) FDH_UPGRADE=$2; shift ;;
+    --no-probe) PROBE=0 ;;
+    --timeline) TIMELINE=1 ;;
+    --out) OUT=$2; shift ;;
+    --no-install) INSTALL=0 ;;
+    --check) CHECK=1 ;;
+    --smoke) SMOKE=1 CHECK=1 DURATION=3 UPGRADES=2 SYSTEMS=fdhandoff ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+  shift
+done
+[ "$THREADS" -le "$CONNS" ] || THREADS=$CONNS
+RESULTS_DIR=$BENCH_DIR/results
+if [ -z "$OUT" ]; then
+  if [ "$SMOKE" = 1 ]; then OUT=$RESULTS_DIR/zero-downtime-smoke.md; else OUT=$RESULTS_DIR/zero-downtime.md; fi
+fi
+RUN_ID=$(date +%Y%m%d-%H%M%S)
+RAW=$RESULTS_DIR/raw/zero-downtime-$RUN_ID
+BUILD_DIR=${BUILD_DIR:-$REPO_DIR/bench/.build}
+mkdir -p "$RAW" "$BUILD_DIR"
+# Unix socket paths are limited to 107 bytes: the systems' sockets live in a short directory.
+SOCK_DIR=$(mktemp -d /tmp/fdhb.XXXXXX)
+
+need=(wrk:wrk curl:curl)
+[[ ,$SYSTEMS, == *,nginx-reload,* ]] && need+=(nginx:nginx-light)
+[[ ,$SYSTEMS, == *,haproxy-reload,* ]] && need+=(haproxy:haproxy)
+if [ "$INSTALL" = 1 ]; then ensure_tools "${need[@]}"; fi
+export PATH="$PATH:/usr/sbin:/sbin"
+for spec in "${need[@]}"; do command -v "${spec%%:*}" >/dev/null || die "${spec%%:*} is missing"; done
+if [[ ,$SYSTEMS, == *,fdhandoff,* || ,$SYSTEMS, == *,kestrel-restart,* ]]; then publish_fdhandoff; fi
+
+probe_pid= wrk_pid=
+cleanup() {
+  [ -n "$wrk_pid" ] && kill "$wrk_pid" 2>/dev/null
+  [ -n "$probe_pid" ] && kill "$probe_pid" 2>/dev/null
+  [ -n "$_sys" ] && sys_stop
+  rm -rf "$SOCK_DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+gap_us=$(( DURATION * 1000000 / (UPGRADES + 1) ))
+log "run $RUN_ID: systems=$SYSTEMS modes=$MODES wrk -t$THREADS -c$CONNS -d${DURATION}s, $UPGRADES upgrades every $((gap_us / 1000)) ms, probe=$PROBE timeline=$TIMELINE"
+
+run_one() {
+  local system=$1 mode=$2 work=$RAW/$1-$2 port i t0 t1 rc ok=0 t_start deadline
+  mkdir -p "$work"
+  port=$(free_port)
+  log "$system/$mode on 127.0.0.1:$port"
+  if ! sys_start "$system" "$work" "$port" || ! wait_http "$port" 30; then
+    log "$system did not come up on port $port (logs in $work)"
+    sys_stop
+    echo "RESULT system=$system mode=$mode upgrades=0 requests=0 rps=0 connect=0 read=0 write=0 timeout=0 non2xx=0 p99_ms=nan" | tee "$work/result.txt"
+    echo '{"system":"'"$system"'","mode":"'"$mode"'","failed_to_start":true}' > "$work/result.json"
+    return 1
+  fi
+  : > "$work/upgrades.txt"
+  if [ "$PROBE" = 1 ]; then
+    "$PY" "$BENCH_DIR/lib/probe.py" "$port" "$work/probe.txt" & probe_pid=$!
+    sleep 0.3
+  fi
+  local args=(-t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency)
+  [ "$mode" = close ] && args+=(-H "Connection: close")
+  if [ "$TIMELINE" = 1 ]; then
+    args+=(-s "$BENCH_DIR/lib/timeline.lua")
+    export ZDT_TIMELINE=$work/timeline.csv
+  fi
+  t_start=$(now_us)
+  echo "$(now)" > "$work/start.txt"
+  wrk "${args[@]}" "http://127.0.0.1:$port/" > "$work/wrk.txt" 2>&1 & wrk_pid=$!
+  # Upgrades at start + i*gap; one that would begin in the last 5% of the run is not started, so every
+  # counted upgrade happens under load.
+  deadline=$(( t_start + DURATION * 950000 ))
+  for ((i = 1; i <= UPGRADES; i++)); do
+    sleep_until_us $(( t_start + i * gap_us ))
+    (( $(now_us) < deadline )) || { log "upgrade $i not started: past the run's end"; break; }
+    t0=$(now)
+    sys_upgrade >>"$work/upgrade-cmd.log" 2>&1; rc=$?
+    t1=$(now)
+    if [ $rc = 0 ]; then ok=$((ok + 1)); echo "$t0 $t1 ok" >> "$work/upgrades.txt"
+    else echo "$t0 $t1 fail" >> "$work/upgrades.txt"; log "$system: upgrade $i failed (rc=$rc)"; fi
+  done
+  wait "$wrk_pid"; wrk_pid=
+  if [ -n "$probe_pid" ]; then sleep 0.2; kill -TERM "$probe_pid"; wait "$probe_pid" 2>/dev/null; probe_pid=; fi
+  sys_stop
+  echo "$(now)" > "$work/end.txt"
+  "$PY" "$BENCH_DIR/lib/wrk_result.py" "$work/wrk.txt" "$system" "$mode" "$ok" "$work/result.json" | tee "$work/result.txt"
+  if [ "$PROBE" = 1 ] && [ -s "$work/probe.txt" ]; then
+    if [ -s "$work/upgrades.txt" ]; then
+      "$PY" "$BENCH_DIR/lib/probe_report.py" "$work/probe.txt" "$work/upgrades.txt" "$system" "$mode" "$work/probe.json" | tee "$work/probe-line.txt"
+    fi
+  fi
+  local failed; failed=$(grep -c ' fail$' "$work/upgrades.txt")
+  [ "$failed" = 0 ] || log "$system/$mode: $failed upgrades failed"
+  return 0
+}
+
+status=0
+IFS=, read -ra sys_list <<<"$SYSTEMS"
+IFS=, read -ra mode_list <<<"$MODES"
+for system in "${sys_list[@]}"; do
+  for mode in "${mode_list[@]}"; do
+    case $mode in close|keepalive) ;; *) die "unknown mode $mode" ;; esac
+    run_one "$system" "$mode" || status=1
+  done
+done
+
+"$PY" "$BENCH_DIR/lib/table.py" "$RAW" "$OUT" \
+  "wrk -t$THREADS -c$CONNS -d${DURATION}s, $UPGRADES upgrades spread over the run, fdhandoff with $FDH_WORKERS workers upgraded by $FDH_UPGRADE" \
+  "$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$SYSTEMS" "$MODES"
+log "table: $OUT; raw logs: $RAW"
+
+if [ "$CHECK" = 1 ]; then
+  "$PY" - "$RAW" "$UPGRADES" <<'PY' || status=1
+import glob, json, os, sys
+raw, want = sys.argv[1], int(sys.argv[2]); bad = []
+for d in sorted(glob.glob(os.path.join(raw, "fdhandoff-*"))):
+    r = json.load(open(os.path.join(d, "result.json")))
+    if r.get("failed_to_start"): bad.append(f"{os.path.basename(d)}: did not start"); continue
+    errs = {k: r[k] for k in ("connect", "read", "write", "timeout", "non2xx") if r[k]}
+    if errs: bad.append(f"{os.path.basename(d)}: {errs}")
+    if r["upgrades"] < want: bad.append(f"{os.path.basename(d)}: {r['upgrades']}/{want} upgrades")
+    p = os.path.join(d, "probe.json")
+    if os.path.exists(p) and json.load(open(p))["failed"]: bad.append(f"{os.path.basename(d)}: failed probes")
+if bad: print("CHECK failed: " + "; ".join(bad)); sys.exit(1)
+print("CHECK ok: fdhandoff had no error in any mode")
+PY
+fi
+exit $status
