@@ -97,13 +97,14 @@ run_one() {
   mkdir -p "$work"
   port=$(free_port)
   log "$system/$mode on 127.0.0.1:$port"
-  if ! sys_start "$system" "$work" "$port" || ! wait_http "$port" 30; then
+  if ! sys_start "$system" "$work" "$port" || ! wait_http "$port" 60; then
     log "$system did not come up on port $port (logs in $work)"
     sys_stop
     echo "RESULT system=$system mode=$mode upgrades=0 requests=0 rps=0 connect=0 read=0 write=0 timeout=0 non2xx=0 p99_ms=nan" | tee "$work/result.txt"
     echo '{"system":"'"$system"'","mode":"'"$mode"'","failed_to_start":true}' > "$work/result.json"
     return 1
   fi
+  sleep 0.5   # let every worker/process come up, not just the first one to answer
   : > "$work/upgrades.txt"
   if [ "$PROBE" = 1 ]; then
     "$PY" "$BENCH_DIR/lib/probe.py" "$port" "$work/probe.txt" & probe_pid=$!

@@ -75,6 +75,31 @@ _kestrel_start() {
 }
 
 # --- our supervisor with the real worker ---
-_fdh_start() { die "fdhandoff: supervisor not wired yet"; }
-_fdh_upgrade() { die "fdhandoff: supervisor not wired yet"; }
-_fdh_stop() { :; }
+# One listener (http on the bench port), FDH_WORKERS workers, control socket in the short SOCK_DIR.
+# --config replaces the appsettings.json beside the binary (its default listeners would clash).
+_fdh_ctl() { echo "$SOCK_DIR/fdhandoff-$_port.sock"; }
+_fdh_start() {
+  cat > "$_work/fdhandoff.json" <<JSON
+{
+  "Listeners": { "http": "tcp://127.0.0.1:$_port" },
+  "Workers": { "Command": "$BUILD_DIR/worker/fdhandoff-worker", "Count": $FDH_WORKERS }
+}
+JSON
+  env -u FDHANDOFF_SOCKET -u FDHANDOFF_TOKEN -u FDHANDOFF_GENERATION -u FDHANDOFF_SLOT -u FDHANDOFF_CONTROL_SOCKET \
+    "$BUILD_DIR/supervisor/fdhandoff" --config "$_work/fdhandoff.json" --control-socket "$(_fdh_ctl)" \
+    >>"$_work/supervisor.log" 2>&1 &
+  _pid=$!
+}
+_fdh_upgrade() {
+  case $FDH_UPGRADE in
+    cli) "$BUILD_DIR/supervisor/fdhandoff" upgrade --control-socket "$(_fdh_ctl)" --timeout 60 ;;
+    sighup) kill -HUP "$_pid" ;;
+    *) die "--fdhandoff-upgrade: cli or sighup, not $FDH_UPGRADE" ;;
+  esac
+}
+_fdh_stop() {
+  kill -TERM "$_pid" 2>/dev/null; wait "$_pid" 2>/dev/null
+  # The supervisor drains and reaps its workers before it exits; make sure none is left behind.
+  local left; left=$(pgrep -f "^$BUILD_DIR/worker/fdhandoff-worker" 2>/dev/null)
+  [ -z "$left" ] || log "warning: workers left after the supervisor stopped: $left"
+}
