@@ -19,14 +19,18 @@ ensure_tools() {
     fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  log "installing with apt-get: ${missing[*]}"
-  [ "$(id -u)" = 0 ] || die "need root to install ${missing[*]} (or install them yourself)"
+  apt_install "${missing[@]}"
+}
+
+# apt-get install PACKAGE... (root; waits for another apt user's lock; updates the lists if needed).
+apt_install() {
+  log "installing with apt-get: $*"
+  [ "$(id -u)" = 0 ] || die "need root to install $* (or install them yourself)"
   export DEBIAN_FRONTEND=noninteractive
-  # Other apt users on the machine: wait for the lock rather than fail.
-  apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
+  apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "$@" >/dev/null 2>&1 \
     || { apt-get -o DPkg::Lock::Timeout=300 update -q >/dev/null 2>&1
-         apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "${missing[@]}" >/dev/null; } \
-    || die "apt-get install ${missing[*]} failed"
+         apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "$@" >/dev/null; } \
+    || die "apt-get install $* failed"
   export PATH="$PATH:/usr/sbin:/sbin"
 }
 
@@ -79,4 +83,17 @@ sleep_until_us() {
   local d=$(( $1 - $(now_us) ))
   (( d > 0 )) && sleep "$(printf '%d.%06d' $((d / 1000000)) $((d % 1000000)))"
   return 0
+}
+
+# NativeAOT publish of the worker into $BUILD_DIR/worker-aot (clang and zlib1g-dev are needed).
+publish_worker_aot() {
+  [ -n "${SKIP_PUBLISH:-}" ] && [ -x "$BUILD_DIR/worker-aot/fdhandoff-worker" ] && return 0
+  local pk=()
+  command -v clang >/dev/null || pk+=(clang)
+  dpkg -s zlib1g-dev >/dev/null 2>&1 || pk+=(zlib1g-dev)
+  [ ${#pk[@]} -eq 0 ] || apt_install "${pk[@]}"
+  log "publishing the worker with NativeAOT to $BUILD_DIR/worker-aot (a few minutes)"
+  dotnet publish "$REPO_DIR/src/Worker" -c Release -r linux-x64 -p:PublishAot=true -o "$BUILD_DIR/worker-aot" -nologo -v q \
+    >"$BUILD_DIR/publish-worker-aot.log" 2>&1 \
+    || { tail -20 "$BUILD_DIR/publish-worker-aot.log" >&2; die "NativeAOT publish of the worker failed"; }
 }
