@@ -17,8 +17,9 @@
 #   --timeline          also record requests/answers per 100 ms (wrk Lua script; costs some req/s) for bench/plot.py
 #   --out FILE          Markdown table                                   (bench/results/zero-downtime.md)
 #   --no-install        do not apt-get install missing wrk/nginx/haproxy
-#   --smoke             3 s, 2 upgrades, fdhandoff only, both modes; exits 1 on any error (for CI)
-#   --check             exit 1 if fdhandoff saw any socket error, non-2xx, failed upgrade or failed probe
+#   --smoke             3 s, 2 upgrades, fdhandoff only, both modes, with --check (for CI)
+#   --check             exit 1 if fdhandoff saw any socket error, non-2xx, failed upgrade or failed probe,
+#                       or did no upgrade at all
 #
 # Prints one line per system and mode:
 #   RESULT system=<name> mode=<close|keepalive> upgrades=<n> requests=<n> rps=<n> connect=<n> read=<n> write=<n> timeout=<n> non2xx=<n> p99_ms=<x>
@@ -161,6 +162,23 @@ done
   "$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$SYSTEMS" "$MODES"
 log "table: $OUT; raw logs: $RAW"
 
+if [ "$TIMELINE" = 1 ]; then
+  # Keep the plot's data beside the results (small CSVs), then draw it.
+  TL=$RESULTS_DIR/timeline
+  rm -rf "$TL"; mkdir -p "$TL"
+  for d in "$RAW"/*/; do
+    [ -s "$d/timeline.csv" ] || continue
+    n=$(basename "$d"); mkdir -p "$TL/$n"
+    cp "$d"/{timeline.csv,upgrades.txt,start.txt,wrk.txt} "$TL/$n/" 2>/dev/null
+  done
+  [ "$INSTALL" = 1 ] && ensure_tools py:python3-matplotlib
+  if pp=$(plot_python); then
+    "$pp" "$BENCH_DIR/plot.py" "$TL" "${PLOT_OUT:-$REPO_DIR/docs/img/zero-downtime-timeline.png}"
+  else
+    log "no matplotlib: plot later with bench/plot.py $TL"
+  fi
+fi
+
 if [ "$CHECK" = 1 ]; then
   "$PY" - "$RAW" "$UPGRADES" <<'PY' || status=1
 import glob, json, os, sys
@@ -170,7 +188,11 @@ for d in sorted(glob.glob(os.path.join(raw, "fdhandoff-*"))):
     if r.get("failed_to_start"): bad.append(f"{os.path.basename(d)}: did not start"); continue
     errs = {k: r[k] for k in ("connect", "read", "write", "timeout", "non2xx") if r[k]}
     if errs: bad.append(f"{os.path.basename(d)}: {errs}")
-    if r["upgrades"] < want: bad.append(f"{os.path.basename(d)}: {r['upgrades']}/{want} upgrades")
+    # A loaded machine may fit fewer upgrades in the run than asked (each one waits for the new
+    # workers to be ready): at least one must have happened, and every one must have succeeded.
+    if r["upgrades"] < 1: bad.append(f"{os.path.basename(d)}: no upgrade done")
+    ups = open(os.path.join(d, "upgrades.txt")).read()
+    if " fail" in ups: bad.append(f"{os.path.basename(d)}: {ups.count(' fail')} upgrades failed")
     p = os.path.join(d, "probe.json")
     if os.path.exists(p) and json.load(open(p))["failed"]: bad.append(f"{os.path.basename(d)}: failed probes")
 if bad: print("CHECK failed: " + "; ".join(bad)); sys.exit(1)
