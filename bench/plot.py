@@ -23,7 +23,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-ORDER = ["fdhandoff", "nginx-reload", "haproxy-reload", "kestrel-restart"]
+ORDER = ["fdhandoff", "fdhandoff-aot", "nginx-reload", "haproxy-reload", "kestrel-restart", "kestrel-restart-aot"]
 MODES = ["close", "keepalive"]
 
 

@@ -8,7 +8,8 @@
 #   --connections C     wrk connections                                  (ZDT_CONNECTIONS, 64)
 #   --threads T         wrk threads                                      (ZDT_THREADS, 2)
 #   --systems LIST      comma-separated, from: fdhandoff,nginx-reload,haproxy-reload,kestrel-restart
-#                                                                        (ZDT_SYSTEMS, all four)
+#                       (ZDT_SYSTEMS, those four); also fdhandoff-aot, kestrel-restart-aot: the same with
+#                       a NativeAOT publish of the worker (clang and zlib1g-dev installed if missing)
 #   --modes LIST        close (new connection per request, `Connection: close`) and/or keepalive
 #                                                                        (ZDT_MODES, close,keepalive)
 #   --workers N         fdhandoff workers per generation                 (FDH_WORKERS, 2)
@@ -78,7 +79,8 @@ need=(wrk:wrk curl:curl)
 if [ "$INSTALL" = 1 ]; then ensure_tools "${need[@]}"; fi
 export PATH="$PATH:/usr/sbin:/sbin"
 for spec in "${need[@]}"; do command -v "${spec%%:*}" >/dev/null || die "${spec%%:*} is missing"; done
-if [[ ,$SYSTEMS, == *,fdhandoff,* || ,$SYSTEMS, == *,kestrel-restart,* ]]; then publish_fdhandoff; fi
+if [[ ,$SYSTEMS, == *,fdhandoff* || ,$SYSTEMS, == *,kestrel-restart* ]]; then publish_fdhandoff; fi
+if [[ ,$SYSTEMS, == *-aot,* ]]; then publish_worker_aot; fi
 
 probe_pid= wrk_pid=
 cleanup() {
@@ -183,7 +185,7 @@ if [ "$CHECK" = 1 ]; then
   "$PY" - "$RAW" "$UPGRADES" <<'PY' || status=1
 import glob, json, os, sys
 raw, want = sys.argv[1], int(sys.argv[2]); bad = []
-for d in sorted(glob.glob(os.path.join(raw, "fdhandoff-*"))):
+for d in sorted(glob.glob(os.path.join(raw, "fdhandoff-*"))):  # fdhandoff-aot-* too
     r = json.load(open(os.path.join(d, "result.json")))
     if r.get("failed_to_start"): bad.append(f"{os.path.basename(d)}: did not start"); continue
     errs = {k: r[k] for k in ("connect", "read", "write", "timeout", "non2xx") if r[k]}
