@@ -43,8 +43,10 @@ sys_upgrade() {
     nginx-reload) nginx -c "$_work/nginx.conf" -e "$_work/nginx-error.log" -s reload ;;
     haproxy-reload) kill -USR2 "$(head -1 "$_work/haproxy.pid")" ;;
     kestrel-restart)
-      # What a .NET user does today (systemctl restart, a container restart): SIGTERM, wait, start again.
-      kill -TERM "$_pid" 2>/dev/null; wait "$_pid" 2>/dev/null; _kestrel_start ;;
+      # What a .NET user does today (systemctl restart, a container restart): SIGTERM, wait for the exit,
+      # start again, and (like systemctl restart of a Type=notify service) return once it answers, so a
+      # slow start is not cut short by the next restart.
+      kill -TERM "$_pid" 2>/dev/null; wait "$_pid" 2>/dev/null; _kestrel_start; wait_http "$_port" 60 ;;
     fdhandoff) _fdh_upgrade ;;
   esac
 }
