@@ -113,7 +113,8 @@ run_one() {
     "$PY" "$BENCH_DIR/lib/probe.py" "$port" "$work/probe.txt" & probe_pid=$!
     sleep 0.3
   fi
-  local args=(-t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency)
+  # wrk's default 2 s timeout, as in the peers' reference figures (FACTS.md)
+  local args=(-t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency)
   [ "$mode" = close ] && args+=(-H "Connection: close")
   if [ "$TIMELINE" = 1 ]; then
     args+=(-s "$BENCH_DIR/lib/timeline.lua")
