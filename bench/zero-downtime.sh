@@ -82,6 +82,8 @@ for spec in "${need[@]}"; do command -v "${spec%%:*}" >/dev/null || die "${spec%
 if [[ ,$SYSTEMS, == *,fdhandoff* || ,$SYSTEMS, == *,kestrel-restart* ]]; then publish_fdhandoff; fi
 if [[ ,$SYSTEMS, == *-aot,* ]]; then publish_worker_aot; fi
 
+# wrk -c1000 and its servers need more than the usual 1,024 descriptors.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 probe_pid= wrk_pid=
 cleanup() {
   [ -n "$wrk_pid" ] && kill "$wrk_pid" 2>/dev/null
