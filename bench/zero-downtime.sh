@@ -74,7 +74,7 @@ mkdir -p "$RAW" "$BUILD_DIR"
 SOCK_DIR=$(mktemp -d /tmp/fdhb.XXXXXX)
 
 need=(wrk:wrk curl:curl)
-[[ ,$SYSTEMS, == *,nginx-reload,* ]] && need+=(nginx:nginx-light)
+[[ ,$SYSTEMS, == *,nginx-reload,* ]] && need+=(nginx:nginx)
 [[ ,$SYSTEMS, == *,haproxy-reload,* ]] && need+=(haproxy:haproxy)
 if [ "$INSTALL" = 1 ]; then ensure_tools "${need[@]}"; fi
 export PATH="$PATH:/usr/sbin:/sbin"
