@@ -125,9 +125,9 @@ run_one() {
   t_start=$(now_us)
   echo "$(now)" > "$work/start.txt"
   wrk "${args[@]}" "http://127.0.0.1:$port/" > "$work/wrk.txt" 2>&1 & wrk_pid=$!
-  # Upgrades at start + i*gap; one that would begin in the last 5% of the run is not started, so every
-  # counted upgrade happens under load.
-  deadline=$(( t_start + DURATION * 950000 ))
+  # Upgrades at start + i*gap (the last one a gap before the end); one that a slow predecessor pushed
+  # into the last half gap of the run is not started, so every counted upgrade happens under load.
+  deadline=$(( t_start + DURATION * 1000000 - gap_us / 2 ))
   for ((i = 1; i <= UPGRADES; i++)); do
     sleep_until_us $(( t_start + i * gap_us ))
     (( $(now_us) < deadline )) || { log "upgrade $i not started: past the run's end"; break; }
