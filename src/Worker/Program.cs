@@ -22,11 +22,11 @@ if (handoff is not null)
 
 var app = builder.Build();
 var identity = new WorkerIdentity(Environment.ProcessId, handoff?.Generation ?? 0);
-app.MapGet("/", () => identity.Greeting);
-app.MapGet("/slow/{ms:int}", async (int ms) =>
+app.MapGet("/", (HttpContext context) => identity.WriteAsync(context));
+app.MapGet("/slow/{ms:int}", async (HttpContext context, int ms) =>
 {
-    await Task.Delay(Math.Clamp(ms, 0, 60_000));
-    return identity.Greeting;
+    await Task.Delay(Math.Clamp(ms, 0, 60_000), context.RequestAborted);
+    await identity.WriteAsync(context);
 });
 
 await app.RunAsync();

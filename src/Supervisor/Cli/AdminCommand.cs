@@ -94,6 +94,10 @@ public static class AdminCommand
         {
             using (reply) throw new IOException("the supervisor refused: " + reply.Read<ErrorMessage>().Reason);
         }
+        // The supervisor closes after answering; waiting for that means that once this command has
+        // exited the supervisor holds nothing of the connection (what scripts counting its fds expect).
+        try { channel.Receive(TimeSpan.FromSeconds(2))?.Dispose(); }
+        catch (Exception e) when (e is IOException or TimeoutException or ProtocolException) { }
         return reply;
     }
 }

@@ -134,22 +134,24 @@ public sealed class WorkerPool(
     {
         await worker.Process.WaitForExitAsync().ConfigureAwait(false);
         bool restart;
+        WorkerState stateAtExit;
         var uptime = DateTimeOffset.UtcNow - worker.StartedAt;
         lock (_lock)
         {
             worker.ExitCode = worker.Process.ExitCode;
-            var stateAtExit = worker.State;
+            stateAtExit = worker.State;
             worker.State = WorkerState.Exited;
             _workers.Remove(worker);
             restart = !_stopping.IsCancellationRequested && !worker.Retired && worker.Generation == _serving;
-            if (!worker.Retired)
-                SupervisorLog.WorkerCrashed(logger, worker.Pid, worker.Generation, worker.ExitCode.Value, stateAtExit.ToString(), uptime.TotalSeconds);
-            else
-                SupervisorLog.WorkerExited(logger, worker.Pid, worker.Generation, worker.ExitCode.Value);
         }
+        // Release what the worker held here before saying it is gone, so "exited" means its fds are closed.
         worker.MarkFailed($"exited with code {worker.ExitCode} before it reported ready");
         worker.Channel?.Dispose();
         worker.Process.Dispose();
+        if (!worker.Retired)
+            SupervisorLog.WorkerCrashed(logger, worker.Pid, worker.Generation, worker.ExitCode.Value, stateAtExit.ToString(), uptime.TotalSeconds);
+        else
+            SupervisorLog.WorkerExited(logger, worker.Pid, worker.Generation, worker.ExitCode.Value);
         worker.MarkExited();
         if (restart) ScheduleRestart(worker.Generation, worker.Slot, uptime);
     }
