@@ -39,7 +39,7 @@ publish_fdhandoff
 {
   echo "# Upgrade latency"
   echo
-  echo "Run $(date '+%Y-%m-%d %H:%M') at commit \`$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null)\` by \`bench/upgrade-latency.sh\`, $(nproc) CPUs, no load besides the probe (a fresh connection every ~1 ms)."
+  echo "Run $(date '+%Y-%m-%d %H:%M') at commit \`$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null)\` by \`bench/upgrade-latency.sh\`, $(nproc) CPUs; no load from the bench but the probe (a fresh connection every ~1 ms); other jobs may share the machine."
   echo "Targets (issue 3): request -> every new worker ready <= one worker's start-to-ready + 50 ms (median);"
   echo "with a NativeAOT worker, request -> first response from the new generation <= 100 ms (median)."
   echo
