@@ -9,18 +9,20 @@
 #   --workers N    workers per generation (LAT_WORKERS, 2)
 #   --starts N     bare starts of one worker to time (LAT_STARTS, 10)
 #   --aot          also measure a NativeAOT publish of the worker (needs clang and zlib1g-dev: installed if missing)
+#   --aot-only     only the NativeAOT worker (e.g. with --upgrades 1000 --starts 1 for the footprint check)
 #   --out FILE     Markdown (bench/results/upgrade-latency.md)
 set -uo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 source "$BENCH_DIR/lib/common.sh"
-UPGRADES=${LAT_UPGRADES:-20} WORKERS=${LAT_WORKERS:-2} STARTS=${LAT_STARTS:-10} AOT=0 OUT=$BENCH_DIR/results/upgrade-latency.md
+UPGRADES=${LAT_UPGRADES:-20} WORKERS=${LAT_WORKERS:-2} STARTS=${LAT_STARTS:-10} AOT=0 FD=1 OUT=$BENCH_DIR/results/upgrade-latency.md
 while [ $# -gt 0 ]; do
   case $1 in
     --upgrades) UPGRADES=$2; shift ;;
     --workers) WORKERS=$2; shift ;;
     --starts) STARTS=$2; shift ;;
     --aot) AOT=1 ;;
+    --aot-only) AOT=1 FD=0 ;;
     --out) OUT=$2; shift ;;
     -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
@@ -48,6 +50,6 @@ run() {
   "$PY" "$BENCH_DIR/lib/upgrade_latency.py" --supervisor "$BUILD_DIR/supervisor/fdhandoff" --worker "$1" \
     --workers "$WORKERS" --upgrades "$UPGRADES" --starts "$STARTS" --work "$RAW/$2" --sock-dir "$SOCK_DIR" --out "$OUT" --label "$2"
 }
-run "$BUILD_DIR/worker/fdhandoff-worker" framework-dependent
+[ "$FD" = 1 ] && run "$BUILD_DIR/worker/fdhandoff-worker" framework-dependent
 [ "$AOT" = 1 ] && run "$BUILD_DIR/worker-aot/fdhandoff-worker" nativeaot
 log "table: $OUT; raw logs: $RAW"
