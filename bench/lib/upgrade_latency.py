@@ -261,7 +261,8 @@ drain_to_exit = [exit_t[p] - drain_t[p] for p in drain_t if p in exit_t]
 done_to_drain = []
 for g, t in done.items():
     ds = [drain_t[int(pid)] for tt, (pid, gen) in ev.get("drain", []) if int(gen) == g - 1]
-    if ds:
+    ds = [x for x in ds if x >= t - 1000]  # the drains of this upgrade, not of an earlier life of that generation
+    if ds and min(ds) - t < 60000:
         done_to_drain.append(min(ds) - t)
 
 R = {
