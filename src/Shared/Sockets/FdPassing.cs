@@ -23,23 +23,14 @@ public static class FdPassing
         if (fds.Length > SCM_MAX_FD)
             throw new ArgumentException($"Cannot {attempted}: {fds.Length} descriptors in one message, the kernel takes at most {SCM_MAX_FD}", nameof(fds));
 
-        int controlLength = fds.Length == 0 ? 0 : CMSG_SPACE(fds.Length * sizeof(int));
+        int controlLength = ScmRights.ControlSize(fds.Length);
         byte* control = stackalloc byte[Math.Max(controlLength, 1)];
         new Span<byte>(control, Math.Max(controlLength, 1)).Clear();
         fixed (byte* dataPtr = data)
         {
             var iov = new iovec { iov_base = dataPtr, iov_len = (nuint)data.Length };
             var msg = new msghdr { msg_iov = &iov, msg_iovlen = 1 };
-            if (fds.Length > 0)
-            {
-                var header = (cmsghdr*)control;
-                header->cmsg_len = (nuint)CMSG_LEN(fds.Length * sizeof(int));
-                header->cmsg_level = SOL_SOCKET;
-                header->cmsg_type = SCM_RIGHTS;
-                fds.CopyTo(new Span<int>(control + CMSG_ALIGN(sizeof(cmsghdr)), fds.Length));
-                msg.msg_control = control;
-                msg.msg_controllen = (nuint)controlLength;
-            }
+            ScmRights.Attach(ref msg, control, fds);
 
             bool added = false;
             socket.SafeHandle.DangerousAddRef(ref added);

@@ -39,6 +39,13 @@ internal sealed class NotifyReceiver : IDisposable
         return datagram;
     }
 
+    /// <summary>The next message if one is queued now, else null; descriptors on it are closed.</summary>
+    public string? TryReceiveText()
+    {
+        using var datagram = FdPassing.TryReceive(_socket, 4096, "receive a notification");
+        return datagram is null ? null : Encoding.UTF8.GetString(datagram.Data);
+    }
+
     public string ReceiveText()
     {
         using var datagram = Receive();
