@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""SCTP test client for the FdHandoff VM stage (runs inside the guest; not our code under test).
+
+Plain Python sockets with socket.IPPROTO_SCTP, one-to-one style (SOCK_STREAM), as any SCTP peer
+would use them. Every check prints one result line "PASS|FAIL <name> <detail>" on stdout and
+appends it to $FDH_RESULTS when set.
+
+  raw                                  kernel sanity: v4, v6, multi-homed (bindx) round trips, SO_PROTOCOL
+  echo NAME HOST PORT                  one association: send, expect the same bytes back
+  wait HOST PORT SECONDS               exit 0 once an echo round trip works (no result line)
+  protocol NAME FAMILY PORT [ADDR...]  the worker processes hold a listening SCTP socket on PORT:
+                                       SO_PROTOCOL (read on the worker's own fd via pidfd_getfd),
+                                       SO_ACCEPTCONN, family, and /proc/net/sctp/eps (local addresses)
+  load OUT STOPFILE TARGET...          client load until STOPFILE exists; TARGET = host:port or
+                                       [v6]:port; a new association per request; JSON summary in OUT
+"""
+import ctypes
+import errno
+import json
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+
+IPPROTO_SCTP = getattr(socket, "IPPROTO_SCTP", 132)
+SCTP_SOCKOPT_BINDX_ADD = 100
+TIMEOUT = float(os.environ.get("FDH_CLIENT_TIMEOUT", "30"))  # a TCG guest is slow; be patient
+
+
+def result(ok, name, detail):
+    line = f"{'PASS' if ok else 'FAIL'} {name} {detail}"
+    print(line, flush=True)
+    path = os.environ.get("FDH_RESULTS")
+    if path:
+        with open(path, "a") as f:
+            f.write(line + "\n")
+    return ok
+
+
+def family_of(host):
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def parse_target(t):
+    host, _, port = t.rpartition(":")
+    return host.strip("[]"), int(port)
+
+
+def roundtrip(host, port, payload, timeout=TIMEOUT):
+    """One association: connect, send, read the echo, close. Returns the bytes read back."""
+    with socket.socket(family_of(host), socket.SOCK_STREAM, IPPROTO_SCTP) as c:
+        c.settimeout(timeout)
+        c.connect((host, port))
+        c.sendall(payload)
+        got = b""
+        while len(got) < len(payload):
+            chunk = c.recv(65536)
+            if not chunk:
+                raise EOFError(f"association closed after {len(got)}/{len(payload)} bytes")
+            got += chunk
+        return got
+
+
+# ---------------------------------------------------------------- raw kernel sanity
+def sa4(ip, port):
+    return struct.pack("=H", socket.AF_INET) + struct.pack("!H", port) + socket.inet_aton(ip) + b"\0" * 8
+
+
+def raw_pair(fam, bind_host, connect_hosts, extra=None):
+    srv = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_SCTP)
+    try:
+        srv.bind((bind_host, 0))
+        port = srv.getsockname()[1]
+        if extra:
+            srv.setsockopt(IPPROTO_SCTP, SCTP_SOCKOPT_BINDX_ADD, sa4(extra, port))
+        srv.listen(8)
+        proto = srv.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL)
+        n = 0
+        for h in connect_hosts:
+            with socket.socket(fam, socket.SOCK_STREAM, IPPROTO_SCTP) as c:
+                c.settimeout(TIMEOUT); srv.settimeout(TIMEOUT)
+                c.connect((h, port))
+                a, _ = srv.accept()
+                with a:
+                    c.sendall(b"hello-sctp")
+                    a.sendall(a.recv(100)[::-1])
+                    if c.recv(100) == b"ptcs-olleh":
+                        n += 1
+        return n == len(connect_hosts) and proto == 132, f"{n}/{len(connect_hosts)} round trips, SO_PROTOCOL={proto}, port {port}"
+    finally:
+        srv.close()
+
+
+def cmd_raw():
+    ok = True
+    for name, fam, host, conns, extra in (
+        ("raw-sctp-v4", socket.AF_INET, "127.0.0.1", ["127.0.0.1"], None),
+        ("raw-sctp-v6", socket.AF_INET6, "::1", ["::1"], None),
+        ("raw-sctp-multihomed", socket.AF_INET, "127.0.0.1", ["127.0.0.1", "127.0.0.2"], "127.0.0.2"),
+    ):
+        try:
+            good, detail = raw_pair(fam, host, conns, extra)
+        except Exception as e:  # noqa: BLE001 - any failure is the result
+            good, detail = False, repr(e)
+        ok &= result(good, name, detail)
+    return 0 if ok else 1
+
+
+# ---------------------------------------------------------------- echo through the worker
+def cmd_echo(name, host, port):
+    payload = f"fdhandoff-{name}-{time.time_ns()}".encode()
+    t0 = time.monotonic()
+    try:
+        got = roundtrip(host, int(port), payload)
+        return 0 if result(got == payload, name, f"{host} port {port}: {len(got)} bytes back in {1000*(time.monotonic()-t0):.0f} ms"
+                           + ("" if got == payload else f", got {got[:60]!r}")) else 1
+    except Exception as e:  # noqa: BLE001
+        result(False, name, f"{host} port {port}: {e!r}")
+        return 1
+
+
+def cmd_wait(host, port, seconds):
+    deadline = time.monotonic() + float(seconds)
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            if roundtrip(host, int(port), b"ping", timeout=10) == b"ping":
+                return 0
+        except Exception as e:  # noqa: BLE001
+            last = e
+        time.sleep(0.5)
+    print(f"wait {host}:{port}: no echo within {seconds}s (last error {last!r})", file=sys.stderr)
+    return 1
+
+
+# ---------------------------------------------------------------- SO_PROTOCOL on the worker's fds
+libc = ctypes.CDLL(None, use_errno=True)
+SYS_pidfd_getfd = 438  # x86_64
+
+
+def worker_pids():
+    pids = []
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            cmd = open(f"/proc/{p}/cmdline", "rb").read().split(b"\0")
+        except OSError:
+            continue
+        if any(a.endswith(b"fdhandoff-worker.dll") or a.endswith(b"fdhandoff-worker") for a in cmd):
+            pids.append(int(p))
+    return sorted(pids)
+
+
+def listening_sockets(pid):
+    """(inode, family, proto, acceptconn, sockname) for each socket fd of pid, read on a copy of the fd."""
+    out = []
+    pidfd = os.pidfd_open(pid)
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if not link.startswith("socket:["):
+                continue
+            mine = libc.syscall(SYS_pidfd_getfd, pidfd, int(fd), 0)
+            if mine < 0:
+                raise OSError(ctypes.get_errno(), f"pidfd_getfd({pid}, {fd})")
+            try:
+                s = socket.socket(fileno=mine)  # copies of the fd: closing ours leaves the worker's open
+            except OSError:
+                os.close(mine)
+                continue
+            try:
+                proto = s.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL)
+                acc = s.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+                fam = s.family
+                name = s.getsockname() if fam in (socket.AF_INET, socket.AF_INET6) else None
+                out.append((int(link[8:-1]), fam, proto, acc, name))
+            finally:
+                s.detach()
+                os.close(mine)
+    finally:
+        os.close(pidfd)
+    return out
+
+
+def sctp_eps():
+    """/proc/net/sctp/eps: {inode: (lport, [local addresses])}."""
+    eps = {}
+    try:
+        lines = open("/proc/net/sctp/eps").read().splitlines()[1:]
+    except OSError:
+        return eps
+    for line in lines:
+        f = line.split()
+        # ENDPT SOCK STY SST HBKT LPORT UID INODE LADDRS...
+        if len(f) >= 8:
+            eps[int(f[7])] = (int(f[5]), f[8:])
+    return eps
+
+
+def cmd_protocol(name, family, port, *addrs):
+    port = int(port)
+    fam = socket.AF_INET6 if family in ("6", "v6", "inet6") else socket.AF_INET
+    pids = worker_pids()
+    if not pids:
+        return 0 if result(False, name, "no fdhandoff-worker process found") else 1
+    eps = sctp_eps()
+    problems, seen = [], []
+    for pid in pids:
+        try:
+            socks = [s for s in listening_sockets(pid) if s[4] and s[4][1] == port and s[1] == fam]
+        except OSError as e:
+            problems.append(f"pid {pid}: {e}")
+            continue
+        if not socks:
+            problems.append(f"pid {pid}: no socket on port {port}")
+            continue
+        for ino, f, proto, acc, sn in socks:
+            seen.append(f"pid {pid} fd inode {ino} SO_PROTOCOL={proto} SO_ACCEPTCONN={acc}")
+            if proto != 132:
+                problems.append(f"pid {pid}: SO_PROTOCOL={proto}, not 132")
+            if acc != 1:
+                problems.append(f"pid {pid}: not listening (SO_ACCEPTCONN={acc})")
+            ep = eps.get(ino)
+            if ep is None:
+                problems.append(f"pid {pid}: inode {ino} not in /proc/net/sctp/eps")
+            else:
+                missing = [a for a in addrs if a not in ep[1]]
+                if ep[0] != port or missing:
+                    problems.append(f"pid {pid}: /proc/net/sctp/eps says port {ep[0]} addresses {ep[1]}, expected {port} {list(addrs)}")
+    ok = not problems
+    return 0 if result(ok, name, f"{len(pids)} worker(s) {pids}: " + ("; ".join(problems) if problems else "; ".join(seen))) else 1
+
+
+# ---------------------------------------------------------------- load across an upgrade
+def cmd_load(out, stopfile, *targets):
+    targets = [parse_target(t) for t in targets]
+    threads_n = int(os.environ.get("FDH_LOAD_THREADS", "4"))
+    lock = threading.Lock()
+    counts = {"ok": 0, "refused": 0, "aborted": 0, "timeout": 0, "mismatch": 0, "other": 0}
+    errors = []
+    per_target = {f"{h}:{p}": 0 for h, p in targets}
+    lat = []
+
+    def worker(i):
+        n = 0
+        while not os.path.exists(stopfile):
+            host, port = targets[(i + n) % len(targets)]
+            n += 1
+            payload = f"load-{i}-{n}-{time.time_ns()}".encode()
+            t0 = time.monotonic()
+            try:
+                got = roundtrip(host, port, payload)
+                kind = "ok" if got == payload else "mismatch"
+            except ConnectionRefusedError as e:
+                kind, err = "refused", e
+            except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError, EOFError) as e:
+                kind, err = "aborted", e
+            except socket.timeout as e:
+                kind, err = "timeout", e
+            except OSError as e:
+                kind, err = ("refused" if e.errno == errno.ECONNREFUSED else "aborted" if e.errno in (errno.ECONNRESET, errno.EPIPE) else "other"), e
+            with lock:
+                counts[kind] += 1
+                if kind == "ok":
+                    per_target[f"{host}:{port}"] += 1
+                    lat.append(time.monotonic() - t0)
+                elif len(errors) < 20:
+                    errors.append(f"{time.strftime('%H:%M:%S')} {host}:{port} {kind}: {err!r}" if kind != "mismatch" else f"{host}:{port} mismatch")
+
+    ts = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(threads_n)]
+    t0 = time.monotonic()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    lat.sort()
+    summary = dict(counts, seconds=round(time.monotonic() - t0, 1), threads=threads_n, per_target=per_target,
+                   p50_ms=round(1000 * lat[len(lat) // 2]) if lat else None,
+                   p99_ms=round(1000 * lat[int(len(lat) * 0.99)]) if lat else None,
+                   max_ms=round(1000 * lat[-1]) if lat else None, errors=errors)
+    with open(out, "w") as f:
+        json.dump(summary, f)
+    print(json.dumps(summary))
+    return 0
+
+
+def main(argv):
+    if not argv:
+        print(__doc__)
+        return 2
+    cmd, args = argv[0], argv[1:]
+    return {"raw": cmd_raw, "echo": cmd_echo, "wait": cmd_wait, "protocol": cmd_protocol, "load": cmd_load}[cmd](*args)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
