@@ -19,7 +19,8 @@
 # (echo the guest console), FDH_VM_RUN_DIR (default a new directory under the cache).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
+# FDH_VM_SRC: build another checkout's src/ (default: this one)
+REPO=${FDH_VM_SRC:-$(cd "$HERE/../.." && pwd)}
 CACHE=${FDH_VM_CACHE:-/var/cache/fdhandoff-sctp-vm}
 TIMEOUT=${FDH_VM_TIMEOUT:-900}
 GUEST=${1:-run-tests.sh}
@@ -51,7 +52,7 @@ for p in Supervisor:supervisor Worker:worker; do
     echo "build: src/$proj has no sources yet, not built" ; continue
   fi
   if dotnet publish "$REPO/src/$proj" -c Release --no-self-contained -o "$RUN/app/$out" \
-       -p:UseAppHost=false > "$RUN/out/build-$out.log" 2>&1; then
+       > "$RUN/out/build-$out.log" 2>&1; then
     echo "build: src/$proj -> $RUN/app/$out"
   else
     echo "FAIL build-$out dotnet publish src/$proj failed, see $RUN/out/build-$out.log" >> "$HOSTFAIL"

@@ -8,14 +8,18 @@ appends it to $FDH_RESULTS when set.
   raw                                  kernel sanity: v4, v6, multi-homed (bindx) round trips, SO_PROTOCOL
   echo NAME HOST PORT                  one association: send, expect the same bytes back
   wait HOST PORT SECONDS               exit 0 once an echo round trip works (no result line)
+  loadcheck NAME SUMMARY               result line for a load summary (0 refused/aborted/lost, all targets answered)
+  ready STATUS_JSON N                  print "GENERATION PID..." of the Ready workers; exit 0 if N of them
   protocol NAME FAMILY PORT [ADDR...]  the worker processes hold a listening SCTP socket on PORT:
                                        SO_PROTOCOL (read on the worker's own fd via pidfd_getfd),
-                                       SO_ACCEPTCONN, family, and /proc/net/sctp/eps (local addresses)
+                                       SO_ACCEPTCONN, family, and /proc/net/sctp/eps (local addresses);
+                                       the pids in $FDH_PIDS, else every fdhandoff-worker process
   load OUT STOPFILE TARGET...          client load until STOPFILE exists; TARGET = host:port or
                                        [v6]:port; a new association per request; JSON summary in OUT
 """
 import ctypes
 import errno
+import ipaddress
 import json
 import os
 import socket
@@ -199,14 +203,14 @@ def sctp_eps():
         f = line.split()
         # ENDPT SOCK STY SST HBKT LPORT UID INODE LADDRS...
         if len(f) >= 8:
-            eps[int(f[7])] = (int(f[5]), f[8:])
+            eps[int(f[7])] = (int(f[5]), [str(ipaddress.ip_address(a)) for a in f[8:]])
     return eps
 
 
 def cmd_protocol(name, family, port, *addrs):
     port = int(port)
     fam = socket.AF_INET6 if family in ("6", "v6", "inet6") else socket.AF_INET
-    pids = worker_pids()
+    pids = [int(p) for p in os.environ.get("FDH_PIDS", "").split()] or worker_pids()
     if not pids:
         return 0 if result(False, name, "no fdhandoff-worker process found") else 1
     eps = sctp_eps()
@@ -230,7 +234,7 @@ def cmd_protocol(name, family, port, *addrs):
             if ep is None:
                 problems.append(f"pid {pid}: inode {ino} not in /proc/net/sctp/eps")
             else:
-                missing = [a for a in addrs if a not in ep[1]]
+                missing = [a for a in addrs if str(ipaddress.ip_address(a)) not in ep[1]]
                 if ep[0] != port or missing:
                     problems.append(f"pid {pid}: /proc/net/sctp/eps says port {ep[0]} addresses {ep[1]}, expected {port} {list(addrs)}")
     ok = not problems
@@ -246,6 +250,7 @@ def cmd_load(out, stopfile, *targets):
     errors = []
     per_target = {f"{h}:{p}": 0 for h, p in targets}
     lat = []
+    events = []  # (wall time, kind): to count what happened while the upgrade ran
 
     def worker(i):
         n = 0
@@ -267,6 +272,7 @@ def cmd_load(out, stopfile, *targets):
                 kind, err = ("refused" if e.errno == errno.ECONNREFUSED else "aborted" if e.errno in (errno.ECONNRESET, errno.EPIPE) else "other"), e
             with lock:
                 counts[kind] += 1
+                events.append((time.time(), kind))
                 if kind == "ok":
                     per_target[f"{host}:{port}"] += 1
                     lat.append(time.monotonic() - t0)
@@ -280,7 +286,17 @@ def cmd_load(out, stopfile, *targets):
     for t in ts:
         t.join()
     lat.sort()
-    summary = dict(counts, seconds=round(time.monotonic() - t0, 1), threads=threads_n, per_target=per_target,
+    # STOPFILE.start / STOPFILE.end hold the epoch seconds the upgrade command started and returned
+    window = {}
+    try:
+        a, b = (float(open(stopfile + x).read()) for x in (".start", ".end"))
+        for t, k in events:
+            if a <= t <= b:
+                window[k] = window.get(k, 0) + 1
+        window["seconds"] = round(b - a, 1)
+    except (OSError, ValueError):
+        pass
+    summary = dict(counts, during_upgrade=window, seconds=round(time.monotonic() - t0, 1), threads=threads_n, per_target=per_target,
                    p50_ms=round(1000 * lat[len(lat) // 2]) if lat else None,
                    p99_ms=round(1000 * lat[int(len(lat) * 0.99)]) if lat else None,
                    max_ms=round(1000 * lat[-1]) if lat else None, errors=errors)
@@ -290,12 +306,52 @@ def cmd_load(out, stopfile, *targets):
     return 0
 
 
+def cmd_loadcheck(name, path):
+    """Result line for a load summary: every request answered, nothing refused, aborted or lost."""
+    try:
+        d = json.load(open(path))
+    except (OSError, ValueError) as e:
+        return 0 if result(False, name, f"no load summary ({e!r})") else 1
+    bad = {k: d[k] for k in ("refused", "aborted", "timeout", "mismatch", "other") if d[k]}
+    idle = [t for t, n in d["per_target"].items() if n == 0]
+    win = d.get("during_upgrade", {})
+    ok = not bad and d["ok"] > 0 and not idle and win.get("ok", 0) > 0
+    detail = (f"{d['ok']} requests ok ({win.get('ok', 0)} while the upgrade ran, {win.get('seconds', '?')} s), "
+              f"refused {d['refused']}, aborted {d['aborted']}, timeouts {d['timeout']}, mismatched {d['mismatch']}, other {d['other']}; "
+              f"{d['threads']} client threads, {d['seconds']} s, new association per request, p50 {d['p50_ms']} ms p99 {d['p99_ms']} ms max {d['max_ms']} ms; "
+              f"per target {d['per_target']}")
+    if idle:
+        detail += f"; no answer ever from {idle}"
+    if d["errors"]:
+        detail += f"; first errors: {d['errors'][:3]}"
+    return 0 if result(ok, name, detail) else 1
+
+
+def cmd_ready(path, want):
+    """Reads `fdhandoff status --json` from PATH; prints 'GENERATION PID...' of the Ready workers of the
+    current generation; exit 0 when there are WANT of them."""
+    try:
+        d = json.load(open(path))
+    except (OSError, ValueError):
+        return 1
+    d = {k.lower(): v for k, v in d.items()}
+    gen = d.get("generation")
+    pids = []
+    for w in d.get("workers", []):
+        w = {k.lower(): v for k, v in w.items()}
+        if str(w.get("state")).lower() == "ready" and w.get("generation") == gen:
+            pids.append(w.get("pid"))
+    print(gen, *sorted(pids))
+    return 0 if len(pids) >= int(want) else 1
+
+
 def main(argv):
     if not argv:
         print(__doc__)
         return 2
     cmd, args = argv[0], argv[1:]
-    return {"raw": cmd_raw, "echo": cmd_echo, "wait": cmd_wait, "protocol": cmd_protocol, "load": cmd_load}[cmd](*args)
+    return {"raw": cmd_raw, "echo": cmd_echo, "wait": cmd_wait, "protocol": cmd_protocol, "load": cmd_load,
+            "loadcheck": cmd_loadcheck, "ready": cmd_ready}[cmd](*args)
 
 
 if __name__ == "__main__":
