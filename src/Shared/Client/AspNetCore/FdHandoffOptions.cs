@@ -8,6 +8,10 @@ public sealed class FdHandoffOptions
     public Func<HandedOffListener, bool> ServeWithKestrel { get; set; } =
         l => l.Spec.Transport == Listeners.ListenerTransport.Tcp && l.Name.StartsWith("http", StringComparison.Ordinal);
 
+    /// <summary>Report ready to the supervisor as soon as the app has started.</summary>
+    /// <remarks>Defaults to true; set false to call <see cref="HandoffClient.ReportReady"/> yourself (after a warm-up, say).</remarks>
+    public bool ReportReadyOnStart { get; set; } = true;
+
     /// <summary>Time kept back from the drain deadline for Kestrel's own shutdown of the last connections.</summary>
     /// <remarks>Defaults to 1 s (never more than a quarter of the drain time).</remarks>
     public TimeSpan ShutdownReserve { get; set; } = TimeSpan.FromSeconds(1);

@@ -29,6 +29,7 @@ public static class FdHandoffWebApplicationBuilderExtensions
         {
             o.ServeWithKestrel = options.ServeWithKestrel;
             o.ShutdownReserve = options.ShutdownReserve;
+            o.ReportReadyOnStart = options.ReportReadyOnStart;
         });
         builder.Services.AddSingleton<DrainState>();
         builder.Services.AddSingleton<DrainableConnectionListenerFactory>();

@@ -24,6 +24,7 @@ internal sealed partial class HandoffLifetimeService(
     {
         lifetime.ApplicationStarted.Register(() =>
         {
+            if (!options.Value.ReportReadyOnStart) return;
             client.ReportReady();
             LogReady(client.Generation, Environment.ProcessId, client.Listeners.Count);
         });

@@ -1,0 +1,39 @@
+using FdHandoff.Listeners;
+using Microsoft.Extensions.Configuration;
+
+namespace FdHandoff.Supervisor.Configuration;
+
+/// <summary>
+/// Reads and checks the configuration before anything is bound or spawned, so a typo costs one
+/// clear line and nothing that serves is touched.
+/// </summary>
+public static class SettingsLoader
+{
+    public static SupervisorSettings Load(IConfiguration configuration)
+    {
+        var listeners = new List<ListenerSpec>();
+        foreach (var entry in configuration.GetSection("Listeners").GetChildren())
+        {
+            if (string.IsNullOrWhiteSpace(entry.Value)) continue; // an emptied entry removes a default listener
+            try
+            {
+                listeners.Add(ListenerSpec.Parse(entry.Key, entry.Value));
+            }
+            catch (ListenerSpecException e)
+            {
+                throw new SupervisorException(e.Message, SupervisorException.ConfigurationError, e);
+            }
+        }
+        if (listeners.Count == 0)
+            throw new SupervisorException("no listeners configured: add one, e.g. --listen http=tcp://127.0.0.1:8080", SupervisorException.ConfigurationError);
+
+        var workers = new WorkerSettings();
+        configuration.GetSection("Workers").Bind(workers);
+        if (workers.Count < 1)
+            throw new SupervisorException($"Workers:Count is {workers.Count}: at least 1 worker is needed", SupervisorException.ConfigurationError);
+        if (workers.ReadyTimeout <= TimeSpan.Zero || workers.DrainTimeout <= TimeSpan.Zero)
+            throw new SupervisorException("Workers:ReadyTimeout and Workers:DrainTimeout must be positive (e.g. 00:00:30)", SupervisorException.ConfigurationError);
+
+        return new SupervisorSettings(listeners, workers, WorkerCommand.Resolve(workers.Command), ControlSocketLocation.Resolve(configuration["ControlSocket"]));
+    }
+}

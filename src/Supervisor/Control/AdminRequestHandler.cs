@@ -1,0 +1,56 @@
+using FdHandoff.Interop;
+using FdHandoff.Protocol;
+using FdHandoff.Sockets;
+using FdHandoff.Supervisor.Listeners;
+using FdHandoff.Supervisor.Upgrades;
+using FdHandoff.Supervisor.Workers;
+using Microsoft.Extensions.Logging;
+
+namespace FdHandoff.Supervisor.Control;
+
+/// <summary>Answers <c>fdhandoff upgrade</c> and <c>fdhandoff status</c>, for the owner's uid or root only.</summary>
+public sealed class AdminRequestHandler(
+    UpgradeCoordinator upgrades,
+    WorkerPool pool,
+    ListenerSet listeners,
+    ILogger<AdminRequestHandler> logger)
+{
+    public async Task HandleAsync(ControlChannel channel, PeerCredentials peer, ControlFrame request)
+    {
+        uint owner = Libc.geteuid();
+        if (peer.Uid != owner && peer.Uid != 0)
+        {
+            SupervisorLog.ConnectionRefused(logger, peer.Pid, peer.Uid, $"{request.Kind} needs uid {owner} or root");
+            channel.Send(new ErrorMessage($"permission denied: {request.Kind} needs uid {owner} or root"));
+            return;
+        }
+        switch (request.Kind)
+        {
+            case MessageKind.UpgradeRequest:
+                var reason = request.Read<UpgradeRequest>().Reason;
+                SupervisorLog.UpgradeRequested(logger, peer.Pid, peer.Uid, reason);
+                channel.Send(await upgrades.RequestUpgradeAsync($"{reason} (pid {peer.Pid})").ConfigureAwait(false));
+                break;
+            case MessageKind.StatusRequest:
+                channel.Send(BuildStatus());
+                break;
+        }
+    }
+
+    public StatusReply BuildStatus()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var workers = pool.Workers
+            .OrderBy(w => w.Generation).ThenBy(w => w.Slot)
+            .Select(w => new WorkerStatus(w.Slot, w.Pid, w.Generation, w.State.ToString().ToLowerInvariant(), Math.Round((now - w.StartedAt).TotalSeconds, 1), w.Restarts))
+            .ToList();
+        var bound = listeners.All.Select(l => new ListenerStatus(l.Spec.Name, l.Spec.Address, l.Origin)).ToList();
+        return new StatusReply(Environment.ProcessId, pool.ServingGeneration, pool.LastUpgrade, OpenDescriptorCount(), workers, bound);
+    }
+
+    private static int OpenDescriptorCount()
+    {
+        try { return Directory.GetFiles("/proc/self/fd").Length; }
+        catch (IOException) { return -1; }
+    }
+}

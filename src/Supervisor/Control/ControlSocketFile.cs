@@ -1,0 +1,80 @@
+using System.Net.Sockets;
+using FdHandoff.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace FdHandoff.Supervisor.Control;
+
+/// <summary>
+/// Creates the control socket safely: a runtime directory nobody else can write to (created 0700
+/// when missing, refused when group/other-writable or a symlink), a stale socket replaced only when
+/// no supervisor answers on it, and the socket itself 0600.
+/// </summary>
+public sealed class ControlSocketFile(ILogger<ControlSocketFile> logger)
+{
+    public Socket Bind(string path)
+    {
+        string dir = Path.GetDirectoryName(path)!;
+        PrepareDirectory(dir);
+        RemoveStale(path);
+
+        var socket = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
+        try
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(path));
+            // The directory is private already; 0600 keeps the socket so if the directory is shared on purpose.
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            socket.Listen(64);
+            return socket;
+        }
+        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+        {
+            socket.Dispose();
+            throw new SupervisorException($"cannot create the control socket {path}: {e.Message}; set ControlSocket to a path in a directory this user owns");
+        }
+    }
+
+    private static void PrepareDirectory(string dir)
+    {
+        var info = new DirectoryInfo(dir);
+        if (info.LinkTarget is not null)
+            throw new SupervisorException($"control socket directory {dir} is a symlink: refusing it; use a real directory owned by this user");
+        if (!info.Exists)
+        {
+            try
+            {
+                Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new SupervisorException($"cannot create control socket directory {dir}: {e.Message}; set ControlSocket to a writable place");
+            }
+            return;
+        }
+        var mode = File.GetUnixFileMode(dir);
+        bool sticky = (mode & UnixFileMode.StickyBit) != 0;
+        if (!sticky && (mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+            throw new SupervisorException($"control socket directory {dir} is writable by others ({Convert.ToString((int)mode & 0x1FF, 8)}): another user could replace the socket; chmod go-w it or choose another ControlSocket");
+    }
+
+    private void RemoveStale(string path)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path)) return;
+        if (new FileInfo(path).LinkTarget is not null)
+            throw new SupervisorException($"control socket path {path} is a symlink: refusing to replace it");
+        try
+        {
+            using var probe = ControlChannel.Connect(path);
+            throw new SupervisorException($"another supervisor is already running on {path}: stop it, or give this one another ControlSocket");
+        }
+        catch (ControlSocketUnreachableException)
+        {
+            logger.LogInformation("Removing stale control socket {ControlSocket}", path);
+            File.Delete(path);
+        }
+    }
+
+    public void Remove(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,59 @@
+using FdHandoff.Logging;
+using FdHandoff.Supervisor;
+using FdHandoff.Supervisor.Cli;
+using FdHandoff.Supervisor.Configuration;
+using FdHandoff.Supervisor.Control;
+using FdHandoff.Supervisor.Listeners;
+using FdHandoff.Supervisor.Upgrades;
+using FdHandoff.Supervisor.Workers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+
+// fdhandoff: owns the listening sockets, hands them to workers, replaces workers without downtime.
+
+// The client verbs (upgrade, status) talk to a running supervisor and never start one.
+if (AdminCommand.IsVerb(args)) return AdminCommand.Run(args, Console.Out, Console.Error);
+
+try
+{
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
+
+    // Configuration: defaults beside the binary (or --config FILE), FDHANDOFF_* variables, command line.
+    var (configArgs, configFile) = CommandLine.Normalize(args);
+    builder.Configuration.AddJsonFile(configFile is null ? Path.Combine(AppContext.BaseDirectory, "appsettings.json") : Path.GetFullPath(configFile), optional: configFile is null);
+    builder.Configuration.AddEnvironmentVariables("FDHANDOFF_");
+    builder.Configuration.AddCommandLine(configArgs);
+    var settings = SettingsLoader.Load(builder.Configuration);
+    builder.Services.AddSingleton(settings);
+
+    // Logging (Serilog) and systemd integration (Type=notify, STOPPING on SIGTERM) when run by systemd.
+    builder.Services.AddSerilog(FdHandoffLogging.CreateLogger("fdhandoff"), dispose: true);
+    builder.Services.AddSystemd();
+    builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Workers.DrainTimeout + TimeSpan.FromSeconds(5));
+
+    // Hosted services, in start order (stopped in reverse): listeners first, closed last.
+    builder.Services.AddSingleton<ListenerSet>();
+    builder.Services.AddHostedService<ListenerService>();
+
+    builder.Services.AddSingleton<ControlSocketFile>();
+    builder.Services.AddSingleton<AdminRequestHandler>();
+    builder.Services.AddHostedService<ControlServer>();
+
+    builder.Services.AddSingleton<WorkerSpawner>();
+    builder.Services.AddSingleton<WorkerPool>();
+    builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());
+
+    builder.Services.AddSingleton<UpgradeCoordinator>();
+    builder.Services.AddHostedService(sp => sp.GetRequiredService<UpgradeCoordinator>());
+
+    using var host = builder.Build();
+    await host.RunAsync();
+    return 0;
+}
+catch (Exception e) when (FatalError.Describe(e) is { } fatal)
+{
+    Console.Error.WriteLine($"fdhandoff: {fatal.Message}");
+    return fatal.ExitCode;
+}

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging;
+
+namespace FdHandoff.Supervisor;
+
+/// <summary>
+/// Every log line of the supervisor, with fixed event ids. The placeholders become structured
+/// properties (Generation, WorkerPid, Listener...) and so journal fields (GENERATION, WORKER_PID...).
+/// </summary>
+internal static partial class SupervisorLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Listener {Listener} bound on {Address} (fd {Fd})")]
+    public static partial void ListenerBound(ILogger logger, string listener, string address, int fd);
+
+    [LoggerMessage(2, LogLevel.Information, "Control socket listening on {ControlSocket}")]
+    public static partial void ControlSocketListening(ILogger logger, string controlSocket);
+
+    [LoggerMessage(10, LogLevel.Information, "Spawned worker {WorkerPid} for generation {Generation} (slot {Slot})")]
+    public static partial void WorkerSpawned(ILogger logger, int workerPid, int generation, int slot);
+
+    [LoggerMessage(11, LogLevel.Information, "Handed {ListenerCount} listeners to worker {WorkerPid} of generation {Generation} in {HandoffMs:0.###} ms")]
+    public static partial void HandedOff(ILogger logger, int workerPid, int generation, int listenerCount, double handoffMs);
+
+    [LoggerMessage(12, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} ready {StartToReadyMs:0} ms after spawn")]
+    public static partial void WorkerReady(ILogger logger, int workerPid, int generation, double startToReadyMs);
+
+    [LoggerMessage(13, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} draining ({Reason}), deadline {DrainMs:0} ms")]
+    public static partial void WorkerDraining(ILogger logger, int workerPid, int generation, string reason, double drainMs);
+
+    [LoggerMessage(14, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} exited with code {ExitCode}")]
+    public static partial void WorkerExited(ILogger logger, int workerPid, int generation, int exitCode);
+
+    [LoggerMessage(15, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation} crashed: exit code {ExitCode} while {WorkerState}, after {UptimeSeconds:0.0} s")]
+    public static partial void WorkerCrashed(ILogger logger, int workerPid, int generation, int exitCode, string workerState, double uptimeSeconds);
+
+    [LoggerMessage(16, LogLevel.Warning, "Restarting slot {Slot} of generation {Generation} in {BackoffMs:0} ms (crash {CrashesInARow} in a row)")]
+    public static partial void WorkerRestartScheduled(ILogger logger, int generation, int slot, double backoffMs, int crashesInARow);
+
+    [LoggerMessage(17, LogLevel.Error, "Could not restart slot {Slot} of generation {Generation}: {Reason}")]
+    public static partial void WorkerRestartFailed(ILogger logger, int generation, int slot, string reason);
+
+    [LoggerMessage(18, LogLevel.Warning, "Killed worker {WorkerPid} of generation {Generation}: {Reason}")]
+    public static partial void WorkerKilled(ILogger logger, int workerPid, int generation, string reason);
+
+    [LoggerMessage(19, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation} cannot be told to drain: {Reason}")]
+    public static partial void WorkerUnreachable(ILogger logger, int workerPid, int generation, string reason);
+
+    [LoggerMessage(20, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} said bye")]
+    public static partial void WorkerBye(ILogger logger, int workerPid, int generation);
+
+    [LoggerMessage(21, LogLevel.Error, "Hand-off to worker {WorkerPid} of generation {Generation} failed: {Reason}")]
+    public static partial void HandoffFailed(ILogger logger, int workerPid, int generation, string reason);
+
+    [LoggerMessage(22, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation} sent {Kind} with {DescriptorCount} descriptors: ignored, descriptors closed")]
+    public static partial void UnexpectedMessage(ILogger logger, int workerPid, int generation, string kind, int descriptorCount);
+
+    [LoggerMessage(23, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation} sent a bad message: {Reason}; control connection closed")]
+    public static partial void BadMessage(ILogger logger, int workerPid, int generation, string reason);
+
+    [LoggerMessage(30, LogLevel.Warning, "Refused control connection from pid {PeerPid} uid {PeerUid}: {Reason}")]
+    public static partial void ConnectionRefused(ILogger logger, int peerPid, uint peerUid, string reason);
+
+    [LoggerMessage(31, LogLevel.Warning, "Control connection from pid {PeerPid} failed: {Reason}")]
+    public static partial void ControlConnectionFailed(ILogger logger, int peerPid, string reason);
+
+    [LoggerMessage(32, LogLevel.Warning, "Accept on the control socket failed: {Reason}")]
+    public static partial void ControlAcceptFailed(ILogger logger, string reason);
+
+    [LoggerMessage(40, LogLevel.Information, "Generation {Generation} serving with {WorkerCount} workers, ready in {ReadyMs:0} ms")]
+    public static partial void GenerationServing(ILogger logger, int generation, int workerCount, double readyMs);
+
+    [LoggerMessage(41, LogLevel.Information, "Upgrade from generation {PreviousGeneration} starting ({Reason})")]
+    public static partial void UpgradeStarting(ILogger logger, int previousGeneration, string reason);
+
+    [LoggerMessage(42, LogLevel.Information, "Upgrade to generation {Generation} done: every new worker ready in {ReadyMs:0} ms, generation {PreviousGeneration} draining")]
+    public static partial void UpgradeDone(ILogger logger, int generation, int previousGeneration, double readyMs);
+
+    [LoggerMessage(43, LogLevel.Error, "Upgrade to generation {Generation} failed, rolled back; generation {PreviousGeneration} keeps serving: {Reason}")]
+    public static partial void UpgradeFailed(ILogger logger, int generation, int previousGeneration, string reason);
+
+    [LoggerMessage(44, LogLevel.Information, "Upgrade requested by pid {PeerPid} uid {PeerUid} ({Reason})")]
+    public static partial void UpgradeRequested(ILogger logger, int peerPid, uint peerUid, string reason);
+
+    [LoggerMessage(45, LogLevel.Information, "Upgrade request ({Reason}) joins the upgrade already waiting")]
+    public static partial void UpgradeCoalesced(ILogger logger, string reason);
+}

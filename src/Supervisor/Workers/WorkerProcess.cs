@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using FdHandoff.Protocol;
+
+namespace FdHandoff.Supervisor.Workers;
+
+/// <summary>
+/// One worker process and what the supervisor knows of it. Owns its control channel once attached.
+/// State changes happen under the pool's lock.
+/// </summary>
+public sealed class WorkerProcess
+{
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal WorkerProcess(Process process, int generation, int slot, string token, int restarts)
+    {
+        Process = process;
+        Pid = process.Id;
+        Generation = generation;
+        Slot = slot;
+        Token = token;
+        Restarts = restarts;
+        StartedAt = DateTimeOffset.UtcNow;
+    }
+
+    public Process Process { get; }
+    public int Pid { get; }
+    public int Generation { get; }
+    public int Slot { get; }
+
+    /// <summary>The one-time token given at spawn; only a Hello that presents it gets listeners.</summary>
+    internal string Token { get; }
+
+    /// <summary>How many times this slot was restarted after crashes in a row.</summary>
+    public int Restarts { get; }
+
+    public DateTimeOffset StartedAt { get; }
+    public WorkerState State { get; internal set; } = WorkerState.Spawned;
+    public int? ExitCode { get; internal set; }
+
+    /// <summary>Set when the supervisor itself ended this worker (drain, rollback): its exit is no crash.</summary>
+    internal bool Retired { get; set; }
+
+    internal ControlChannel? Channel { get; set; }
+
+    /// <summary>Completes when the worker reports ready; faults when it exits first.</summary>
+    public Task Ready => _ready.Task;
+
+    /// <summary>Completes when the process has exited and the pool has forgotten it.</summary>
+    public Task Exited => _exited.Task;
+
+    internal void MarkExited() => _exited.TrySetResult();
+
+    internal void MarkReady() => _ready.TrySetResult();
+
+    internal void MarkFailed(string why) => _ready.TrySetException(new WorkerFailedException(this, why));
+
+    public override string ToString() => $"worker {Pid} (generation {Generation}, slot {Slot})";
+}

@@ -1,0 +1,42 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using FdHandoff.Client;
+using FdHandoff.Supervisor.Configuration;
+
+namespace FdHandoff.Supervisor.Workers;
+
+/// <summary>Starts worker processes with the environment that lets them find and prove themselves to us.</summary>
+public sealed class WorkerSpawner(SupervisorSettings settings)
+{
+    // systemd's variables are for the supervisor (the main process), never for its children.
+    private static readonly string[] NotForWorkers =
+        ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "WATCHDOG_PID", "WATCHDOG_USEC"];
+
+    public WorkerProcess Spawn(int generation, int slot, int restarts)
+    {
+        string token = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+        var start = new ProcessStartInfo(settings.WorkerCommandPath)
+        {
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(settings.WorkerCommandPath)!,
+        };
+        foreach (string arg in settings.Workers.Args) start.ArgumentList.Add(arg);
+        foreach (string name in NotForWorkers) start.Environment.Remove(name);
+        foreach (var (name, value) in settings.Workers.Environment) start.Environment[name] = value;
+        start.Environment[HandoffEnvironment.Socket] = settings.ControlSocketPath;
+        start.Environment[HandoffEnvironment.Token] = token;
+        start.Environment[HandoffEnvironment.Generation] = generation.ToString();
+        start.Environment[HandoffEnvironment.Slot] = slot.ToString();
+
+        try
+        {
+            var process = Process.Start(start) ?? throw new SupervisorException($"could not start worker command {settings.WorkerCommandPath}");
+            return new WorkerProcess(process, generation, slot, token, restarts);
+        }
+        catch (Win32Exception e)
+        {
+            throw new SupervisorException($"cannot start worker command {settings.WorkerCommandPath}: {e.Message}; set Workers:Command to the worker executable", 1, e);
+        }
+    }
+}

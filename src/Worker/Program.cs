@@ -1,0 +1,37 @@
+using FdHandoff.Client.AspNetCore;
+using FdHandoff.Logging;
+using FdHandoff.Worker;
+using Serilog;
+
+// fdhandoff-worker: HTTP on Kestrel plus raw TCP/SCTP echo, on listeners handed over by the supervisor.
+// Outside a supervisor it binds its own URLs (ASPNETCORE_URLS), as the benchmarks' "self-bound" case.
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Services.AddSerilog(FdHandoffLogging.CreateLogger("fdhandoff-worker"), dispose: true);
+
+// Test hook: a file whose content asks for a fault (see WorkerFaults); read once at start.
+var fault = WorkerFaults.Read();
+if (fault == WorkerFault.ExitAtStart) return 3;
+
+// HTTP listeners (http, http6, ...) go to Kestrel; the client keeps the others for the echo service.
+var handoff = builder.UseFdHandoff(o => o.ReportReadyOnStart = fault != WorkerFault.NeverReady);
+if (handoff is not null)
+{
+    builder.Services.AddHostedService<EchoService>();
+}
+
+var app = builder.Build();
+var identity = new WorkerIdentity(Environment.ProcessId, handoff?.Generation ?? 0);
+app.MapGet("/", (HttpContext context) => identity.WriteAsync(context));
+app.MapGet("/slow/{ms:int}", async (HttpContext context, int ms) =>
+{
+    await Task.Delay(Math.Clamp(ms, 0, 60_000), context.RequestAborted);
+    await identity.WriteAsync(context);
+});
+
+await app.RunAsync();
+
+// Drained (or stopped): say so, then close our copies of the listeners. The supervisor keeps its own.
+handoff?.SayBye();
+handoff?.Dispose();
+return 0;

@@ -1,0 +1,28 @@
+namespace FdHandoff.Tests.Infrastructure;
+
+/// <summary>What a test's supervisor runs with; turned into a config file.</summary>
+public sealed record SupervisorOptions
+{
+    public Dictionary<string, string> Listeners { get; init; } = [];
+    public int Workers { get; init; } = 2;
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public Dictionary<string, string> WorkerEnvironment { get; init; } = [];
+    public string? WorkerCommand { get; init; }
+
+    /// <summary>Default test listeners on fresh ports: http (v4), http6, echo.</summary>
+    public static SupervisorOptions WithDefaultListeners(out int httpPort, out int echoPort)
+    {
+        httpPort = FreePort.Next();
+        echoPort = FreePort.Next();
+        return new SupervisorOptions
+        {
+            Listeners = new()
+            {
+                ["http"] = $"tcp://127.0.0.1:{httpPort}",
+                ["http6"] = $"tcp://[::1]:{httpPort}",
+                ["echo"] = $"tcp://127.0.0.1:{echoPort}",
+            },
+        };
+    }
+}

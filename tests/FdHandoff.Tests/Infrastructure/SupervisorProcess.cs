@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using FdHandoff.Protocol;
+
+namespace FdHandoff.Tests.Infrastructure;
+
+/// <summary>
+/// A real supervisor process (with its real workers) for one test, with its own config, control
+/// socket and log. Disposing stops it (SIGTERM, then SIGKILL) and kills any worker it left behind.
+/// </summary>
+public sealed class SupervisorProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _dir;
+
+    private SupervisorProcess(Process process, string dir, string controlSocket, OutputLog log)
+    {
+        _process = process;
+        _dir = dir;
+        ControlSocket = controlSocket;
+        Log = log;
+    }
+
+    public int Pid => _process.Id;
+    public string ControlSocket { get; }
+    public string Directory => _dir;
+    public OutputLog Log { get; }
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    public static SupervisorProcess Start(SupervisorOptions options, params string[] extraArgs)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "fdh-" + Guid.NewGuid().ToString("N")[..10]);
+        System.IO.Directory.CreateDirectory(dir);
+        string controlSocket = Path.Combine(dir, "run", "control.sock");
+        var config = new Dictionary<string, object>
+        {
+            ["Listeners"] = options.Listeners,
+            ["ControlSocket"] = controlSocket,
+            ["Workers"] = new Dictionary<string, object>
+            {
+                ["Command"] = options.WorkerCommand ?? Binaries.Worker,
+                ["Count"] = options.Workers,
+                ["ReadyTimeout"] = options.ReadyTimeout.ToString("c"),
+                ["DrainTimeout"] = options.DrainTimeout.ToString("c"),
+                ["Environment"] = options.WorkerEnvironment,
+            },
+        };
+        string configPath = Path.Combine(dir, "fdhandoff.json");
+        File.WriteAllText(configPath, JsonSerializer.Serialize(config));
+
+        var start = new ProcessStartInfo(Binaries.Supervisor)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("--config");
+        start.ArgumentList.Add(configPath);
+        foreach (var a in extraArgs) start.ArgumentList.Add(a);
+        var log = new OutputLog();
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Add(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new SupervisorProcess(process, dir, controlSocket, log);
+    }
+
+    /// <summary>Waits until generation <paramref name="generation"/> serves (all its workers ready).</summary>
+    public Task WaitServingAsync(int generation = 1, TimeSpan? timeout = null) =>
+        Log.WaitForAsync($@"Generation {generation} serving|Upgrade to generation {generation} done", timeout ?? TimeSpan.FromSeconds(60));
+
+    /// <summary>Waits until the process exits; returns its exit code.</summary>
+    public async Task<int> WaitExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        _process.WaitForExit(); // drains the redirected output
+        return _process.ExitCode;
+    }
+
+    /// <summary>Runs <c>fdhandoff upgrade</c> against this supervisor.</summary>
+    public Task<ProcessRunner.Result> UpgradeAsync() =>
+        ProcessRunner.RunAsync(Binaries.Supervisor, ["upgrade", "--control-socket", ControlSocket], TimeSpan.FromSeconds(120));
+
+    /// <summary>Asks for the status over the control socket.</summary>
+    public StatusReply Status()
+    {
+        using var channel = ControlChannel.Connect(ControlSocket);
+        channel.Send(new StatusRequest());
+        StatusReply status;
+        using (var reply = channel.Receive(TimeSpan.FromSeconds(10))!) status = reply.Read<StatusReply>();
+        Assert.Null(channel.Receive(TimeSpan.FromSeconds(10))); // the supervisor closed its end: nothing of ours is left open in it
+        return status;
+    }
+
+    /// <summary>Waits until every worker of the generations below <paramref name="generation"/> has exited.</summary>
+    public async Task WaitOldGenerationsGoneAsync(int generation, TimeSpan timeout)
+    {
+        var spawned = SpawnedWorkers().Where(w => w.Generation < generation).Select(w => w.Pid).ToList();
+        foreach (int pid in spawned)
+            await Log.WaitForAsync($@"Worker {pid} of generation \d+ (exited|crashed)", timeout);
+    }
+
+    /// <summary>Every worker the supervisor logged as spawned: pid and generation.</summary>
+    public IReadOnlyList<(int Pid, int Generation)> SpawnedWorkers() =>
+        Log.All(@"Spawned worker (\d+) for generation (\d+)")
+            .Select(m => (int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value)))
+            .ToList();
+
+    /// <summary>
+    /// Open descriptors other than the runtime's mapped assemblies (.dll, .so): those grow by two
+    /// whenever a code path first loads an assembly, which is no leak. Sockets, pipes, eventfds,
+    /// memfds and other files all count.
+    /// </summary>
+    public IReadOnlyList<string> OpenDescriptors() =>
+        System.IO.Directory.GetFiles($"/proc/{Pid}/fd")
+            .Select(fd => { try { return new FileInfo(fd).LinkTarget ?? ""; } catch (IOException) { return ""; } })
+            .Where(target => !target.EndsWith(".dll", StringComparison.Ordinal) && !target.EndsWith(".so", StringComparison.Ordinal) && !target.Contains(".so.", StringComparison.Ordinal))
+            .Select(target => target.StartsWith("socket:") ? "socket" : target.StartsWith("pipe:") ? "pipe" : target)
+            .Order()
+            .ToList();
+
+    public void Signal(int signal) => Native.Kill(Pid, signal);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Native.Kill(_process.Id, Native.SIGTERM);
+            try
+            {
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            }
+            catch (TimeoutException)
+            {
+                _process.Kill();
+                await _process.WaitForExitAsync();
+            }
+        }
+        // A test must not leak processes: kill any worker the supervisor left running.
+        foreach (var (pid, _) in SpawnedWorkers())
+            if (Native.IsAlive(pid, "fdhandoff-worker")) Native.Kill(pid, Native.SIGKILL);
+        _process.Dispose();
+        try { System.IO.Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using FdHandoff.Tests.Infrastructure;
+
+namespace FdHandoff.Tests.Integration;
+
+/// <summary>A new generation takes over the same sockets; the old one drains; clients notice nothing.</summary>
+public sealed class UpgradeTests
+{
+    private const int Clients = 16;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Upgrades_under_load_lose_no_request_and_no_connection(bool keepAlive)
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
+        await using var supervisor = SupervisorProcess.Start(options);
+        await supervisor.WaitServingAsync();
+
+        await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), Clients, keepAlive);
+        await load.WaitForMoreSuccessesAsync(200, TimeSpan.FromSeconds(30));
+        for (int generation = 2; generation <= 4; generation++)
+        {
+            var upgrade = await supervisor.UpgradeAsync();
+            Assert.True(upgrade.ExitCode == 0, upgrade.Stderr);
+            // Traffic keeps flowing while the old generation drains, and after it is gone.
+            await load.WaitForMoreSuccessesAsync(200, TimeSpan.FromSeconds(30));
+            await supervisor.WaitOldGenerationsGoneAsync(generation, TimeSpan.FromSeconds(30));
+        }
+        await load.WaitForMoreSuccessesAsync(200, TimeSpan.FromSeconds(30));
+        var result = await load.StopAsync();
+
+        Assert.True(result.Failed == 0, $"{(keepAlive ? "keep-alive" : "new connection per request")}: {result}\n{supervisor.Log}");
+        var generation4 = supervisor.SpawnedWorkers().Where(w => w.Generation == 4).Select(w => w.Pid.ToString());
+        Assert.Contains(generation4, result.Responders.Contains);
+    }
+
+    [Fact]
+    public async Task Upgrade_replaces_every_worker_and_the_old_generation_exits_after_the_new_is_ready()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
+        await using var supervisor = SupervisorProcess.Start(options);
+        await supervisor.WaitServingAsync();
+        var before = supervisor.Status().Workers.Select(w => w.Pid).ToHashSet();
+
+        var upgrade = await supervisor.UpgradeAsync();
+        await supervisor.WaitOldGenerationsGoneAsync(2, TimeSpan.FromSeconds(30));
+        var after = supervisor.Status();
+        var response = await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http));
+
+        Assert.Equal(0, upgrade.ExitCode);
+        Assert.Contains("generation 1 -> 2", upgrade.Stdout);
+        Assert.Equal(2, after.Generation);
+        Assert.Equal(2, after.Workers.Count);
+        Assert.All(after.Workers, w => Assert.DoesNotContain(w.Pid, before));
+        Assert.Contains("generation 2", response.Body);
+        // Invariant 2: no old worker was told to drain before every new worker was ready.
+        int lastReady = LineIndex(supervisor, @"of generation 2 ready \d+ ms after spawn", last: true);
+        int firstDrain = LineIndex(supervisor, @"of generation 1 draining", last: false);
+        Assert.True(lastReady < firstDrain, supervisor.Log.ToString());
+    }
+
+    [Fact]
+    public async Task Sighup_upgrades_like_the_cli()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
+        await using var supervisor = SupervisorProcess.Start(options);
+        await supervisor.WaitServingAsync();
+
+        supervisor.Signal(Native.SIGHUP);
+        await supervisor.WaitServingAsync(generation: 2);
+        await supervisor.WaitOldGenerationsGoneAsync(2, TimeSpan.FromSeconds(30));
+
+        Assert.False(supervisor.HasExited);
+        Assert.Contains("generation 2", (await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http))).Body);
+    }
+
+    [Fact]
+    public async Task Concurrent_upgrade_requests_are_serialized_and_coalesced_never_interleaved()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out _, out _) with { Workers = 1 };
+        await using var supervisor = SupervisorProcess.Start(options);
+        await supervisor.WaitServingAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => supervisor.UpgradeAsync()));
+
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Stderr));
+        // The first runs alone; the four that arrived meanwhile share the one next upgrade.
+        var generations = supervisor.Log.All(@"Upgrade to generation (\d+) done").Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        Assert.Equal([2, 3], generations);
+        // Never interleaved: each upgrade finished before the next one started.
+        var starts = supervisor.Log.Lines.Select((l, i) => (l, i)).Where(x => x.l.Contains("Upgrade from generation")).Select(x => x.i).ToList();
+        var ends = supervisor.Log.Lines.Select((l, i) => (l, i)).Where(x => x.l.Contains("Upgrade to generation")).Select(x => x.i).ToList();
+        Assert.Equal(2, starts.Count);
+        Assert.True(ends[0] < starts[1], supervisor.Log.ToString());
+    }
+
+    private static int LineIndex(SupervisorProcess supervisor, string pattern, bool last)
+    {
+        var regex = new System.Text.RegularExpressions.Regex(pattern);
+        var indexes = supervisor.Log.Lines.Select((l, i) => (l, i)).Where(x => regex.IsMatch(x.l)).Select(x => x.i).ToList();
+        Assert.NotEmpty(indexes);
+        return last ? indexes[^1] : indexes[0];
+    }
+}

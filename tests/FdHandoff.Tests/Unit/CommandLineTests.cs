@@ -1,0 +1,30 @@
+using FdHandoff.Supervisor;
+using FdHandoff.Supervisor.Cli;
+
+namespace FdHandoff.Tests.Unit;
+
+public sealed class CommandLineTests
+{
+    [Fact]
+    public void Friendly_switches_become_configuration_keys()
+    {
+        var (args, config) = CommandLine.Normalize(["--listen", "http=tcp://127.0.0.1:8080", "--workers", "4", "--worker", "./app", "--control-socket", "/run/x.sock", "--config", "f.json", "--Workers:DrainTimeout=00:00:03"]);
+
+        Assert.Equal(["--Listeners:http=tcp://127.0.0.1:8080", "--Workers:Count=4", "--Workers:Command=./app", "--ControlSocket=/run/x.sock", "--Workers:DrainTimeout=00:00:03"], args);
+        Assert.Equal("f.json", config);
+    }
+
+    [Fact]
+    public void A_listen_without_a_name_says_how_to_write_it()
+    {
+        var e = Assert.Throws<SupervisorException>(() => CommandLine.Normalize(["--listen", "tcp://127.0.0.1:8080"]));
+        Assert.Equal("--listen tcp://127.0.0.1:8080: write it as name=tcp://127.0.0.1:8080", e.Message);
+        Assert.Equal(2, e.ExitCode);
+    }
+
+    [Fact]
+    public void A_switch_without_its_value_is_an_error()
+    {
+        Assert.Equal("--workers needs a value", Assert.Throws<SupervisorException>(() => CommandLine.Normalize(["--workers"])).Message);
+    }
+}
