@@ -128,7 +128,11 @@ def cmd_echo(name, host, port):
 def cmd_wait(host, port, seconds):
     deadline = time.monotonic() + float(seconds)
     last = None
+    pid = int(os.environ.get("FDH_WAIT_PID", "0"))  # give up when this process (the supervisor) is gone
     while time.monotonic() < deadline:
+        if pid and not os.path.exists(f"/proc/{pid}") or pid and open(f"/proc/{pid}/stat").read().split(")")[1].split()[0] == "Z":
+            print(f"wait {host}:{port}: process {pid} is gone", file=sys.stderr)
+            return 1
         try:
             if roundtrip(host, int(port), b"ping", timeout=10) == b"ping":
                 return 0

@@ -19,6 +19,7 @@ wait_ready() {
       GEN=${_r%% *}; PIDS=${_r#* }; return 0
     fi
     if awk "BEGIN{exit !($(up) > $_end)}"; then return 1; fi
+    kill -0 $SUP 2>/dev/null || return 1   # the supervisor gave up: no point waiting
     sleep 2
   done
 }
@@ -34,7 +35,7 @@ SUP=$!
 log "supervisor pid $SUP"
 
 # cheap first (a Python echo works once one worker serves), then the supervisor's own word
-$PY wait 127.0.0.1 $P4 300 && log "echo answers after $(since $t0) s"
+FDH_WAIT_PID=$SUP $PY wait 127.0.0.1 $P4 300 && log "echo answers after $(since $t0) s"
 if wait_ready $WORKERS 300; then
   res "PASS supervisor-start supervisor up, generation $GEN, $WORKERS workers ready (pids $PIDS) in $(since $t0) s"
   STARTED=1
