@@ -7,4 +7,12 @@ public sealed record SupervisorSettings(
     IReadOnlyList<ListenerSpec> Listeners,
     WorkerSettings Workers,
     string WorkerCommandPath,
-    string ControlSocketPath);
+    string ControlSocketPath)
+{
+    /// <summary>A control connection that sends nothing this long is dropped (<c>Control:FirstMessageTimeout</c>).</summary>
+    /// <remarks>Defaults to 5 s. A .NET client needs its first JSON serialization between connect and send;
+    /// on a slow or starved CPU (emulated, overloaded) that alone can take longer.</remarks>
+    public TimeSpan FirstMessageTimeout { get; init; } = DefaultFirstMessageTimeout;
+
+    public static readonly TimeSpan DefaultFirstMessageTimeout = TimeSpan.FromSeconds(5);
+}
