@@ -30,6 +30,7 @@ $FDH --listen "sctp4=sctp://127.0.0.1:$P4" --listen "sctp6=sctp://[::1]:$P6" \
      --listen "sctpmh=sctp://127.0.0.1,127.0.0.2:$PM" \
      --workers $WORKERS --worker $V/app/worker/fdhandoff-worker --control-socket $CTL \
      --Workers:ReadyTimeout=$READY_TIMEOUT --Workers:DrainTimeout=$DRAIN_TIMEOUT \
+     --Control:FirstMessageTimeout=00:01:00 \
      > $O/supervisor.log 2>&1 &
 SUP=$!
 log "supervisor pid $SUP"
