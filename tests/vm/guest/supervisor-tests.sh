@@ -96,20 +96,25 @@ fi
 # stop: SIGTERM to the supervisor; it must exit and take its workers with it
 # cpu PID: user+system clock ticks the process has used so far
 cpu() { awk '{print $14+$15}' /proc/$1/stat 2>/dev/null; }
+# alive PID: exists and is not a zombie waiting to be reaped by this shell
+alive() { [ -e /proc/$1 ] && [ "$(awk '{print $3}' /proc/$1/stat 2>/dev/null)" != Z ]; }
 t0=$(up); C0=$(cpu $SUP); log "SIGTERM to the supervisor"; kill -TERM $SUP 2>/dev/null
 i=0; C1=$C0
-while kill -0 $SUP 2>/dev/null && [ $i -lt 90 ]; do
+while alive $SUP && [ $i -lt 90 ]; do
   C1=$(cpu $SUP || echo $C1)
   # post-mortem of a slow stop: what each supervisor thread waits on
   [ $i = 8 ] && for t in /proc/$SUP/task/*; do echo "$(cat $t/comm 2>/dev/null) state $(awk '{print $3}' $t/stat 2>/dev/null) wchan $(cat $t/wchan 2>/dev/null) cpu $(awk '{print $14+$15}' $t/stat 2>/dev/null)"; done > $O/stop-threads.txt 2>&1
   sleep 1; i=$((i+1))
 done
-log "supervisor used $(( (${C1:-0} - ${C0:-0}) / 100 )) s of CPU while stopping (ticks ${C0:-?} -> ${C1:-?})"
-LEFT=$(for d in /proc/[0-9]*; do tr '\0' ' ' < $d/cmdline 2>/dev/null | grep -q '^[^ ]*fdhandoff-worker' && echo -n "${d#/proc/} "; done)
-if kill -0 $SUP 2>/dev/null; then
-  res "FAIL supervisor-stop still running $(since $t0) s after SIGTERM"; kill -KILL $SUP
+ST=$(since $t0)
+log "supervisor stop took $ST s, $(( (${C1:-0} - ${C0:-0}) / 100 )) s of CPU (ticks ${C0:-?} -> ${C1:-?})"
+# one grep, not a fork per process: fork+exec is slow under TCG (a shell loop over /proc took 30+ s)
+# (argv[0] ends in fdhandoff-worker; the [r] keeps grep from matching its own command line)
+LEFT=$(grep -la '^[^[:cntrl:]]*fdhandoff-worke[r]' /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3 | tr '\n' ' ')
+if alive $SUP; then
+  res "FAIL supervisor-stop still running $ST s after SIGTERM"; kill -KILL $SUP
 elif [ -n "$LEFT" ]; then
-  wait $SUP; res "FAIL supervisor-stop exited on SIGTERM in $(since $t0) s but workers are left: $LEFT"
+  wait $SUP; res "FAIL supervisor-stop exited on SIGTERM in $ST s but workers are left: $LEFT"
 else
-  log "supervisor gone"; wait $SUP; res "PASS supervisor-stop exited $? on SIGTERM in $(since $t0) s, no worker left"
+  wait $SUP; res "PASS supervisor-stop exited $? on SIGTERM in $ST s, no worker left"
 fi
