@@ -9,6 +9,8 @@ WORKERS=2
 READY_TIMEOUT=00:04:00; DRAIN_TIMEOUT=00:00:30
 log() { echo "GUEST $(date +%T.%3N) up $(up): $*"; }
 since() { echo "$(up) $1" | awk '{printf "%.1f", $1-$2}'; }
+# alive PID: exists and is not a zombie waiting to be reaped by this shell
+alive() { [ -e /proc/$1 ] && [ "$(awk '{print $3}' /proc/$1/stat 2>/dev/null)" != Z ]; }
 status_json() { $FDH status --json --control-socket $CTL > $O/status.json 2>>$O/status.err; }
 
 # wait_ready N SECONDS: until N Ready workers of the current generation; sets GEN and PIDS
@@ -19,7 +21,7 @@ wait_ready() {
       GEN=${_r%% *}; PIDS=${_r#* }; return 0
     fi
     if awk "BEGIN{exit !($(up) > $_end)}"; then return 1; fi
-    kill -0 $SUP 2>/dev/null || return 1   # the supervisor gave up: no point waiting
+    alive $SUP || return 1   # the supervisor gave up: no point waiting
     sleep 2
   done
 }
@@ -41,7 +43,7 @@ if wait_ready $WORKERS 300; then
   res "PASS supervisor-start supervisor up, generation $GEN, $WORKERS workers ready (pids $PIDS) in $(since $t0) s"
   STARTED=1
 else
-  res "FAIL supervisor-start no $WORKERS ready workers after $(since $t0) s (supervisor $(kill -0 $SUP 2>/dev/null && echo running || echo exited)); log tail: $(tail -5 $O/supervisor.log | tr '\n' '|')"
+  res "FAIL supervisor-start no $WORKERS ready workers after $(since $t0) s (supervisor $(alive $SUP && echo running || echo exited)); log tail: $(tail -5 $O/supervisor.log | tr '\n' '|')"
   STARTED=0
 fi
 
@@ -96,8 +98,6 @@ fi
 # stop: SIGTERM to the supervisor; it must exit and take its workers with it
 # cpu PID: user+system clock ticks the process has used so far
 cpu() { awk '{print $14+$15}' /proc/$1/stat 2>/dev/null; }
-# alive PID: exists and is not a zombie waiting to be reaped by this shell
-alive() { [ -e /proc/$1 ] && [ "$(awk '{print $3}' /proc/$1/stat 2>/dev/null)" != Z ]; }
 t0=$(up); C0=$(cpu $SUP); log "SIGTERM to the supervisor"; kill -TERM $SUP 2>/dev/null
 i=0; C1=$C0
 while alive $SUP && [ $i -lt 90 ]; do
