@@ -29,6 +29,8 @@ import threading
 import time
 
 IPPROTO_SCTP = getattr(socket, "IPPROTO_SCTP", 132)
+# FDH_CLIENT_PROTO=6 runs the same client over TCP: a self-test of this script on a host without SCTP
+PROTO = int(os.environ.get("FDH_CLIENT_PROTO", IPPROTO_SCTP))
 SCTP_SOCKOPT_BINDX_ADD = 100
 TIMEOUT = float(os.environ.get("FDH_CLIENT_TIMEOUT", "60"))  # a TCG guest on a busy host saw 19 s; be patient
 
@@ -54,7 +56,7 @@ def parse_target(t):
 
 def roundtrip(host, port, payload, timeout=TIMEOUT):
     """One association: connect, send, read the echo, close. Returns the bytes read back."""
-    with socket.socket(family_of(host), socket.SOCK_STREAM, IPPROTO_SCTP) as c:
+    with socket.socket(family_of(host), socket.SOCK_STREAM, PROTO) as c:
         c.settimeout(timeout)
         c.connect((host, port))
         c.sendall(payload)
