@@ -4,6 +4,7 @@ using FdHandoff.Supervisor.Cli;
 using FdHandoff.Supervisor.Configuration;
 using FdHandoff.Supervisor.Control;
 using FdHandoff.Supervisor.Listeners;
+using FdHandoff.Supervisor.Systemd;
 using FdHandoff.Supervisor.Upgrades;
 using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Configuration;
@@ -36,6 +37,9 @@ try
     // Hosted services, in start order (stopped in reverse): listeners first, closed last.
     builder.Services.AddSingleton<ListenerSet>();
     builder.Services.AddHostedService<ListenerService>();
+
+    // fd store, RELOADING/READY/STATUS and the watchdog; starts pinging before generation 1 is up.
+    builder.Services.AddHostedService<SystemdService>();
 
     builder.Services.AddSingleton<ControlSocketFile>();
     builder.Services.AddSingleton<AdminRequestHandler>();

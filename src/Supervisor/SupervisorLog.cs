@@ -11,6 +11,27 @@ internal static partial class SupervisorLog
     [LoggerMessage(1, LogLevel.Information, "Listener {Listener} bound on {Address} (fd {Fd})")]
     public static partial void ListenerBound(ILogger logger, string listener, string address, int fd);
 
+    [LoggerMessage(3, LogLevel.Information, "Listener {Listener} adopted from systemd on {Address} (fd {Fd})")]
+    public static partial void ListenerAdopted(ILogger logger, string listener, string address, int fd);
+
+    [LoggerMessage(4, LogLevel.Warning, "systemd passed fd {Fd} named '{Listener}' but no listener of that name is configured: closed")]
+    public static partial void PassedFdUnclaimed(ILogger logger, string listener, int fd);
+
+    [LoggerMessage(9, LogLevel.Error, "Starting WITHOUT listener {Listener} (SkipUnavailableSctp): {Reason}")]
+    public static partial void ListenerSkipped(ILogger logger, string listener, string reason);
+
+    [LoggerMessage(5, LogLevel.Information, "Listener {Listener} kept in systemd's fd store")]
+    public static partial void ListenerStored(ILogger logger, string listener);
+
+    [LoggerMessage(6, LogLevel.Warning, "systemd notification failed: {Reason}")]
+    public static partial void NotifyFailed(ILogger logger, string reason);
+
+    [LoggerMessage(7, LogLevel.Information, "systemd watchdog: pinging every {PingMs:0} ms")]
+    public static partial void WatchdogEnabled(ILogger logger, double pingMs);
+
+    [LoggerMessage(8, LogLevel.Error, "systemd watchdog: not pinging, the supervisor is not healthy: {Reason}")]
+    public static partial void WatchdogWithheld(ILogger logger, string reason);
+
     [LoggerMessage(2, LogLevel.Information, "Control socket listening on {ControlSocket}")]
     public static partial void ControlSocketListening(ILogger logger, string controlSocket);
 

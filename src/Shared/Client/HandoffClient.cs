@@ -20,6 +20,10 @@ public sealed class HandoffClient : IDisposable
     /// <summary>How long a worker has to drain when the supervisor vanishes without saying.</summary>
     public static readonly TimeSpan OrphanDrainTime = TimeSpan.FromSeconds(10);
 
+    /// <summary>Idle connections of an orphan are closed after this: nobody new will take the listeners over
+    /// from it, so there is no reason to keep them.</summary>
+    public static readonly TimeSpan OrphanCloseIdleAfter = TimeSpan.FromSeconds(1);
+
     private readonly ControlChannel _channel;
     private readonly CancellationTokenSource _drain = new();
     private readonly CancellationTokenSource _stopReceiving = new();
@@ -48,6 +52,12 @@ public sealed class HandoffClient : IDisposable
 
     /// <summary>When the supervisor will kill this worker; set when <see cref="DrainRequested"/> fires.</summary>
     public DateTimeOffset DrainDeadline { get; private set; } = DateTimeOffset.MaxValue;
+
+    /// <summary>
+    /// When idle keep-alive connections should be closed during the drain (until then a request on one is
+    /// answered with Connection: close). Set with <see cref="DrainDeadline"/>; at most the deadline.
+    /// </summary>
+    public DateTimeOffset DrainCloseIdleAt { get; private set; } = DateTimeOffset.MaxValue;
 
     /// <summary>Why the drain was requested ("upgrade to generation 8", "supervisor gone").</summary>
     public string DrainReason { get; private set; } = "";
@@ -155,13 +165,14 @@ public sealed class HandoffClient : IDisposable
                 if (frame is null)
                 {
                     // No supervisor to say when: drain on our own rather than hold the sockets forever.
-                    RequestDrain(OrphanDrainTime, "supervisor gone (control connection closed)");
+                    RequestDrain(OrphanDrainTime, "supervisor gone (control connection closed)", OrphanCloseIdleAfter);
                     return;
                 }
                 if (frame.Kind == MessageKind.Drain)
                 {
                     var drain = frame.Read<DrainMessage>();
-                    RequestDrain(TimeSpan.FromMilliseconds(drain.DeadlineMs), drain.Reason);
+                    var within = TimeSpan.FromMilliseconds(drain.DeadlineMs);
+                    RequestDrain(within, drain.Reason, drain.CloseIdleAfterMs > 0 ? TimeSpan.FromMilliseconds(drain.CloseIdleAfterMs) : within);
                 }
             }
         }
@@ -170,14 +181,16 @@ public sealed class HandoffClient : IDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
-            RequestDrain(OrphanDrainTime, $"control connection failed: {e.Message}");
+            RequestDrain(OrphanDrainTime, $"control connection failed: {e.Message}", OrphanCloseIdleAfter);
         }
     }
 
-    private void RequestDrain(TimeSpan within, string reason)
+    private void RequestDrain(TimeSpan within, string reason, TimeSpan closeIdleAfter)
     {
         if (_drain.IsCancellationRequested) return;
-        DrainDeadline = DateTimeOffset.UtcNow + within;
+        var now = DateTimeOffset.UtcNow;
+        DrainDeadline = now + within;
+        DrainCloseIdleAt = now + (closeIdleAfter < within ? closeIdleAfter : within);
         DrainReason = reason;
         _drain.Cancel();
     }

@@ -8,6 +8,7 @@ internal static partial class Libc
     internal const int AF_INET6 = 10;      // ipv6(7)
 
     internal const int SOCK_STREAM = 1;
+    internal const int SOCK_DGRAM = 2;
     internal const int SOCK_SEQPACKET = 5;
     internal const int SOCK_NONBLOCK = 0x800;
     internal const int SOCK_CLOEXEC = 0x80000;
@@ -19,6 +20,8 @@ internal static partial class Libc
     internal const int SOL_SOCKET = 1;
     internal const int SO_REUSEADDR = 2;
     internal const int SO_TYPE = 3;
+    internal const int SO_SNDBUF = 7;
+    internal const int SO_SNDTIMEO = 21;   // socket(7); SO_SNDTIMEO_OLD, a struct timeval of two longs
     internal const int SO_PEERCRED = 17;
     internal const int SO_ACCEPTCONN = 30;
     internal const int SO_PROTOCOL = 38;
@@ -39,6 +42,15 @@ internal static partial class Libc
     internal const int F_GETFD = 1;        // fcntl(2)
     internal const int F_SETFD = 2;
     internal const int FD_CLOEXEC = 1;
+    internal const int F_ADD_SEALS = 1033; // F_LINUX_SPECIFIC_BASE + 9, fcntl(2) "File sealing"
+    internal const int F_GET_SEALS = 1034;
+    internal const int F_SEAL_SEAL = 0x1;
+    internal const int F_SEAL_SHRINK = 0x2;
+    internal const int F_SEAL_GROW = 0x4;
+    internal const int F_SEAL_WRITE = 0x8;
+
+    internal const uint MFD_CLOEXEC = 0x1;         // memfd_create(2)
+    internal const uint MFD_ALLOW_SEALING = 0x2;
 
     internal const short POLLIN = 0x1;     // poll(2)
     internal const short POLLOUT = 0x4;
@@ -52,6 +64,11 @@ internal static partial class Libc
     internal const int EPROTONOSUPPORT = 93;
     internal const int EACCES = 13;
     internal const int ESRCH = 3;
+    internal const int ENOENT = 2;
+    internal const int EBADF = 9;
+    internal const int EMSGSIZE = 90;
+    internal const int ENOBUFS = 105;
+    internal const int ECONNREFUSED = 111;
 
     internal const int SIGKILL = 9;        // signal(7)
     internal const int SIGTERM = 15;

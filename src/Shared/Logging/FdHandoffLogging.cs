@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Core;
 using Serilog.Events;
 
 namespace FdHandoff.Logging;
@@ -6,17 +7,79 @@ namespace FdHandoff.Logging;
 /// <summary>One logger set-up for the supervisor and the workers.</summary>
 public static class FdHandoffLogging
 {
+    /// <summary>The environment variable that picks the <see cref="LogTarget"/>: <c>auto</c>, <c>journal</c> or <c>console</c>.</summary>
+    public const string TargetVariable = "FDHANDOFF_LOG";
+
+    /// <summary>Set by systemd when standard error goes to the journal (systemd.exec(5)).</summary>
+    private const string JournalStreamVariable = "JOURNAL_STREAM";
+
     /// <summary>
-    /// A Serilog logger writing to standard error, with <c>Microsoft.*</c> framework noise kept at Warning.
+    /// A Serilog logger with <c>Microsoft.*</c> framework noise kept at Warning, writing where
+    /// <c>FDHANDOFF_LOG</c> says (see <see cref="LogTarget"/>).
     /// <paramref name="identifier"/> names the program in every line (SYSLOG_IDENTIFIER in the journal).
     /// </summary>
-    public static ILogger CreateLogger(string identifier, LogEventLevel minimumLevel = LogEventLevel.Information) =>
-        new LoggerConfiguration()
+    /// <remarks>Defaults to <see cref="LogTarget.Auto"/> when <c>FDHANDOFF_LOG</c> is unset; an unknown value
+    /// is treated as <c>auto</c> and reported in a warning through the new logger.</remarks>
+    public static ILogger CreateLogger(string identifier, LogEventLevel minimumLevel = LogEventLevel.Information)
+    {
+        string? setting = Environment.GetEnvironmentVariable(TargetVariable);
+        bool understood = TryParseTarget(setting, out var target);
+        var logger = CreateLogger(identifier, minimumLevel, target);
+        if (!understood)
+            logger.Warning("{Variable}={Value} is not one of auto, journal, console; using auto", TargetVariable, setting);
+        return logger;
+    }
+
+    /// <summary>A logger writing to <paramref name="target"/>, whatever <c>FDHANDOFF_LOG</c> says.</summary>
+    public static ILogger CreateLogger(string identifier, LogEventLevel minimumLevel, LogTarget target) =>
+        Create(identifier, minimumLevel, target, JournaldSink.DefaultSocketPath,
+            Environment.GetEnvironmentVariable(JournalStreamVariable));
+
+    /// <summary>
+    /// Reads an <c>FDHANDOFF_LOG</c> value, case-insensitively. Unset or empty means <see cref="LogTarget.Auto"/>;
+    /// false (with Auto) for anything else unknown.
+    /// </summary>
+    public static bool TryParseTarget(string? value, out LogTarget target)
+    {
+        target = LogTarget.Auto;
+        if (string.IsNullOrWhiteSpace(value)) return true;
+        switch (value.Trim().ToLowerInvariant())
+        {
+            case "auto": return true;
+            case "journal": target = LogTarget.Journal; return true;
+            case "console": target = LogTarget.Console; return true;
+            default: return false;
+        }
+    }
+
+    // For testing: the socket path and JOURNAL_STREAM come in as arguments.
+    /// <summary>
+    /// Whether <paramref name="target"/> means the journal here. For Auto: only under systemd with
+    /// stderr connected to the journal (<c>JOURNAL_STREAM</c>), so that a person running the program in a
+    /// terminal of a systemd machine still sees its lines, and only when journald's socket exists.
+    /// </summary>
+    internal static bool UsesJournal(LogTarget target, string journalSocketPath, string? journalStream) => target switch
+    {
+        LogTarget.Journal => true,
+        LogTarget.Console => false,
+        _ => !string.IsNullOrEmpty(journalStream) && File.Exists(journalSocketPath),
+    };
+
+    // For testing: the socket path and JOURNAL_STREAM come in as arguments.
+    internal static Logger Create(string identifier, LogEventLevel minimumLevel, LogTarget target,
+        string journalSocketPath, string? journalStream)
+    {
+        var console = new ConsoleSink(identifier);
+        ILogEventSink sink = UsesJournal(target, journalSocketPath, journalStream)
+            ? new JournaldSink(identifier, journalSocketPath, fallback: console)
+            : console;
+        return new LoggerConfiguration()
             .MinimumLevel.Is(minimumLevel)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             // The host logs a failed start with a stack trace; we print one clear line ourselves.
             .MinimumLevel.Override("Microsoft.Extensions.Hosting", LogEventLevel.Fatal)
             .Enrich.FromLogContext()
-            .WriteTo.Sink(new ConsoleSink(identifier))
+            .WriteTo.Sink(sink)
             .CreateLogger();
+    }
 }

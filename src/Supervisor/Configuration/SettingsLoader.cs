@@ -41,6 +41,7 @@ public static class SettingsLoader
         return new SupervisorSettings(listeners, workers, WorkerCommand.Resolve(workers.Command), ControlSocketLocation.Resolve(configuration["ControlSocket"]))
         {
             FirstMessageTimeout = firstMessage,
+            SkipUnavailableSctp = configuration.GetValue("SkipUnavailableSctp", false),
         };
     }
 }

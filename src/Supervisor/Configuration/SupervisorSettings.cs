@@ -15,4 +15,10 @@ public sealed record SupervisorSettings(
     public TimeSpan FirstMessageTimeout { get; init; } = DefaultFirstMessageTimeout;
 
     public static readonly TimeSpan DefaultFirstMessageTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Where the kernel has no SCTP: false (the default) refuses to start; true starts without the SCTP
+    /// listeners, with an error line for each. Configuration key <c>SkipUnavailableSctp</c>.
+    /// </summary>
+    public bool SkipUnavailableSctp { get; init; }
 }

@@ -25,6 +25,10 @@ public sealed class WorkerSettings
     /// <remarks>Defaults to 10 s.</remarks>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>When the supervisor stops, how long workers keep idle keep-alive connections before closing them.</summary>
+    /// <remarks>Defaults to 1 s: a restart waits for the drain, and nothing accepts meanwhile.</remarks>
+    public TimeSpan StopCloseIdleAfter { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>First delay before restarting a crashed worker; doubles per crash in a row.</summary>
     /// <remarks>Defaults to 100 ms.</remarks>
     public TimeSpan RestartBackoff { get; set; } = TimeSpan.FromMilliseconds(100);

@@ -41,6 +41,14 @@ public sealed class WorkerPool(
 
     public IReadOnlyList<WorkerProcess> Workers { get { lock (_lock) return _workers.ToList(); } }
 
+    /// <summary>True when the pool's lock can be taken within <paramref name="timeout"/>: it is not wedged.</summary>
+    public bool IsResponsive(TimeSpan timeout)
+    {
+        if (!_lock.TryEnter(timeout)) return false;
+        _lock.Exit();
+        return true;
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var outcome = await StartGenerationAsync().ConfigureAwait(false);
@@ -200,7 +208,13 @@ public sealed class WorkerPool(
     /// Tells a worker to drain: stop accepting, finish, exit within the drain timeout; killed then.
     /// A worker that never connected holds no listener and is killed at once.
     /// </summary>
-    public void Drain(WorkerProcess worker, string reason)
+    public void Drain(WorkerProcess worker, string reason) => Drain(worker, reason, settings.Workers.DrainTimeout);
+
+    /// <param name="closeIdleAfter">How long the worker keeps idle keep-alive connections open (answering
+    /// any request on them with Connection: close) before closing them. Upgrades give the whole drain time:
+    /// the new generation serves meanwhile, and every client gets a clean close. A stopping supervisor gives
+    /// little: nothing accepts until the next one runs.</param>
+    private void Drain(WorkerProcess worker, string reason, TimeSpan closeIdleAfter)
     {
         ControlChannel? channel;
         lock (_lock)
@@ -217,7 +231,7 @@ public sealed class WorkerPool(
         {
             try
             {
-                channel.Send(new DrainMessage((int)timeout.TotalMilliseconds, reason));
+                channel.Send(new DrainMessage((int)timeout.TotalMilliseconds, reason, (int)Math.Min(closeIdleAfter.TotalMilliseconds, timeout.TotalMilliseconds)));
                 told = true;
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException)
@@ -360,7 +374,7 @@ public sealed class WorkerPool(
         _stopping.Cancel();
         List<WorkerProcess> all;
         lock (_lock) all = _workers.ToList();
-        foreach (var w in all) Drain(w, "supervisor stopping");
+        foreach (var w in all) Drain(w, "supervisor stopping", settings.Workers.StopCloseIdleAfter);
         var exits = Task.WhenAll(all.Select(w => w.Exited));
         await Task.WhenAny(exits, Task.Delay(settings.Workers.DrainTimeout + TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
     }

@@ -29,7 +29,14 @@ public sealed class SupervisorProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
 
-    public static SupervisorProcess Start(SupervisorOptions options, params string[] extraArgs)
+    public static SupervisorProcess Start(SupervisorOptions options, params string[] extraArgs) =>
+        Start(options, launcher: [], environment: null, extraArgs);
+
+    /// <summary>
+    /// Starts the supervisor through <paramref name="launcher"/> (a command that ends by exec'ing the rest
+    /// of its arguments, e.g. a socket-activation stand-in) with extra <paramref name="environment"/>.
+    /// </summary>
+    public static SupervisorProcess Start(SupervisorOptions options, string[] launcher, IDictionary<string, string>? environment, params string[] extraArgs)
     {
         string dir = Path.Combine(Path.GetTempPath(), "fdh-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(dir);
@@ -50,12 +57,18 @@ public sealed class SupervisorProcess : IAsyncDisposable
         string configPath = Path.Combine(dir, "fdhandoff.json");
         File.WriteAllText(configPath, JsonSerializer.Serialize(config));
 
-        var start = new ProcessStartInfo(Binaries.Supervisor)
+        var start = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : Binaries.Supervisor)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (launcher.Length > 0)
+        {
+            foreach (var a in launcher.Skip(1)) start.ArgumentList.Add(a);
+            start.ArgumentList.Add(Binaries.Supervisor);
+        }
+        if (environment is not null) foreach (var (k, v) in environment) start.Environment[k] = v;
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(configPath);
         foreach (var a in extraArgs) start.ArgumentList.Add(a);

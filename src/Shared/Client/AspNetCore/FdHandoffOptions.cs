@@ -12,6 +12,13 @@ public sealed class FdHandoffOptions
     /// <remarks>Defaults to true; set false to call <see cref="HandoffClient.ReportReady"/> yourself (after a warm-up, say).</remarks>
     public bool ReportReadyOnStart { get; set; } = true;
 
+    /// <summary>
+    /// How long a draining worker goes on accepting while it answers everything with <c>Connection: close</c>,
+    /// so that busy keep-alive clients move all their connections before it stops accepting.
+    /// </summary>
+    /// <remarks>Defaults to 500 ms (never more than half the drain time).</remarks>
+    public TimeSpan AcceptWhileClosingWindow { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Time kept back from the drain deadline for Kestrel's own shutdown of the last connections.</summary>
     /// <remarks>Defaults to 1 s (never more than a quarter of the drain time).</remarks>
     public TimeSpan ShutdownReserve { get; set; } = TimeSpan.FromSeconds(1);

@@ -30,6 +30,7 @@ public static class FdHandoffWebApplicationBuilderExtensions
             o.ServeWithKestrel = options.ServeWithKestrel;
             o.ShutdownReserve = options.ShutdownReserve;
             o.ReportReadyOnStart = options.ReportReadyOnStart;
+            o.AcceptWhileClosingWindow = options.AcceptWhileClosingWindow;
         });
         builder.Services.AddSingleton<DrainState>();
         builder.Services.AddSingleton<DrainableConnectionListenerFactory>();

@@ -41,12 +41,23 @@ internal sealed partial class HandoffLifetimeService(
             var reserve = TimeSpan.FromTicks(Math.Min(options.Value.ShutdownReserve.Ticks, Math.Max(0, total.Ticks / 4)));
             LogDraining(client.Generation, Environment.ProcessId, client.DrainReason, (int)total.TotalMilliseconds);
 
-            await transport.StopAcceptingAsync().ConfigureAwait(false);
+            // 1. Connection: close on every response while still accepting, for a short window: every
+            //    client that is sending gets told to reconnect and does, before anyone stops taking its
+            //    reconnection. (Stopping accepts first lets a client's new connection wait in the backlog
+            //    while its other keep-alive connection sits idle here and is closed under it.)
             state.BeginDraining();
-            using (var until = new CancellationTokenSource(Positive(deadline - reserve - DateTimeOffset.UtcNow)))
+            var window = Min(options.Value.AcceptWhileClosingWindow, (deadline - reserve - DateTimeOffset.UtcNow) / 2);
+            if (window > TimeSpan.Zero) await Task.Delay(window).ConfigureAwait(false);
+
+            // 2. Stop accepting: the shared socket stays open and listening for the next generation.
+            await transport.StopAcceptingAsync().ConfigureAwait(false);
+
+            // 3. Until every connection has had its Connection: close, or idle ones are due to be closed.
+            var closeIdleAt = client.DrainCloseIdleAt < deadline - reserve ? client.DrainCloseIdleAt : deadline - reserve;
+            using (var until = new CancellationTokenSource(Positive(closeIdleAt - DateTimeOffset.UtcNow)))
                 await state.WaitForNoConnectionsAsync(until.Token).ConfigureAwait(false);
 
-            // Whatever is still open is idle keep-alive or in flight: Kestrel's stop closes the first
+            // 4. Whatever is still open is idle keep-alive or in flight: Kestrel's stop closes the first
             // and waits for the second until just before the supervisor's deadline.
             hostOptions.Value.ShutdownTimeout = Positive(deadline - DateTimeOffset.UtcNow - TimeSpan.FromMilliseconds(200));
             LogStopping(client.Generation, Environment.ProcessId, state.OpenConnections);
@@ -57,6 +68,8 @@ internal sealed partial class HandoffLifetimeService(
         }
         lifetime.StopApplication();
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static TimeSpan Positive(TimeSpan t) => t > TimeSpan.Zero ? t : TimeSpan.Zero;
 

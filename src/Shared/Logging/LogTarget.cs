@@ -1,0 +1,15 @@
+namespace FdHandoff.Logging;
+
+/// <summary>Where <see cref="FdHandoffLogging"/> sends log events; set with <c>FDHANDOFF_LOG=auto|journal|console</c>.</summary>
+public enum LogTarget
+{
+    /// <summary>The journal when the process runs under systemd with its stderr going to the journal
+    /// (<c>JOURNAL_STREAM</c> set) and the journal socket exists; standard error otherwise.</summary>
+    Auto,
+
+    /// <summary>The journal, falling back to standard error for any entry it does not take.</summary>
+    Journal,
+
+    /// <summary>Plain lines on standard error.</summary>
+    Console,
+}

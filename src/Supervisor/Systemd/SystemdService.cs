@@ -1,0 +1,108 @@
+using FdHandoff.Protocol;
+using FdHandoff.Supervisor.Listeners;
+using FdHandoff.Supervisor.Upgrades;
+using FdHandoff.Supervisor.Workers;
+using FdHandoff.Systemd;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FdHandoff.Supervisor.Systemd;
+
+/// <summary>
+/// What systemd hears beyond READY=1/STOPPING=1 (sent by Microsoft.Extensions.Hosting.Systemd's lifetime):
+/// the listeners we bound ourselves go to the fd store (FDSTORE=1, FDNAME=listener) so a restart finds
+/// them again; an upgrade is RELOADING=1 ... READY=1; STATUS= says the generation and the last upgrade;
+/// WATCHDOG=1 is sent only while the supervisor is healthy. Does nothing outside systemd.
+/// </summary>
+public sealed class SystemdService(
+    ListenerSet listeners,
+    WorkerPool pool,
+    UpgradeCoordinator upgrades,
+    IHostApplicationLifetime lifetime,
+    ILogger<SystemdService> logger) : IHostedService, IDisposable
+{
+    /// <summary>Test hook: while the file this variable names exists, the watchdog is not pinged.</summary>
+    public const string WatchdogStallFileVariable = "FDHANDOFF_TEST_WATCHDOG_STALL_FILE";
+
+    private readonly SdNotify _notify = SdNotify.FromEnvironment();
+    private readonly WatchdogSettings? _watchdog = WatchdogSettings.FromEnvironment(unsetEnvironment: true);
+    private readonly string? _stallFile = Environment.GetEnvironmentVariable(WatchdogStallFileVariable);
+    private Timer? _watchdogTimer;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!_notify.IsEnabled) return Task.CompletedTask;
+
+        StoreListeners();
+        upgrades.UpgradeStarting += () => Send(NotifyState.Reloading + NotifyState.Status($"upgrading from generation {pool.ServingGeneration}"));
+        upgrades.UpgradeFinished += _ => Send(NotifyState.Ready + NotifyState.Status(StatusText()));
+        lifetime.ApplicationStarted.Register(() => Send(NotifyState.Status(StatusText())));
+        lifetime.ApplicationStopping.Register(() => Send(NotifyState.Status("stopping: draining the workers")));
+
+        // Pinging starts now, not at READY: starting generation 1 may take longer than WatchdogSec.
+        if (_watchdog is not null)
+        {
+            SupervisorLog.WatchdogEnabled(logger, _watchdog.PingInterval.TotalMilliseconds);
+            _watchdogTimer = new Timer(_ => PingWatchdog(), null, TimeSpan.Zero, _watchdog.PingInterval);
+        }
+        return Task.CompletedTask;
+    }
+
+    private void StoreListeners()
+    {
+        // Only what we bound: a .socket unit's listeners are systemd's already, and storing them too
+        // would hand them back twice after a restart.
+        foreach (var listener in listeners.All.Where(l => l.Origin == "bound"))
+        {
+            if (Send(NotifyState.FdStore(listener.Spec.Name), [listener.Socket.SafeHandle]))
+                SupervisorLog.ListenerStored(logger, listener.Spec.Name);
+        }
+        // Stored under a name no listener has any more: drop it, or it would come back on every restart.
+        foreach (string name in listeners.Unclaimed.Distinct().Where(NotifyState.IsValidFdName))
+            Send(NotifyState.FdStoreRemove(name));
+    }
+
+    private void PingWatchdog()
+    {
+        if (_stallFile is not null && File.Exists(_stallFile))
+        {
+            SupervisorLog.WatchdogWithheld(logger, $"{_stallFile} exists (test hook)");
+            return;
+        }
+        if (!pool.IsResponsive(TimeSpan.FromSeconds(1)))
+        {
+            SupervisorLog.WatchdogWithheld(logger, "the worker pool did not answer within 1 s");
+            return;
+        }
+        Send(NotifyState.Watchdog);
+    }
+
+    private string StatusText()
+    {
+        var workers = pool.Workers;
+        int serving = pool.ServingGeneration;
+        int ready = workers.Count(w => w.Generation == serving && w.State == WorkerState.Ready);
+        return $"generation {serving}: {ready} workers ready; last upgrade {pool.LastUpgrade}";
+    }
+
+    private bool Send(NotifyState state, IReadOnlyList<System.Runtime.InteropServices.SafeHandle>? fds = null)
+    {
+        try
+        {
+            return _notify.Notify(state, fds ?? []);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException)
+        {
+            SupervisorLog.NotifyFailed(logger, e.Message);
+            return false;
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _watchdogTimer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _watchdogTimer?.Dispose();
+}

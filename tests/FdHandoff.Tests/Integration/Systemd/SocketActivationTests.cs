@@ -1,0 +1,155 @@
+using System.Net;
+using System.Text;
+using FdHandoff.Sockets;
+using FdHandoff.Tests.Infrastructure;
+using FdHandoff.Tests.Systemd;
+
+namespace FdHandoff.Tests.Integration.Systemd;
+
+/// <summary>
+/// The supervisor's side of systemd, on a host where systemd is not PID 1: activate.py passes sockets
+/// the way systemd does (fds from 3, LISTEN_PID/LISTEN_FDS/LISTEN_FDNAMES) and a bound datagram socket
+/// plays NOTIFY_SOCKET. tests/systemd runs the same against a real systemd.
+/// </summary>
+public sealed class SocketActivationTests
+{
+    private static string[] Activate(params string[] listeners) =>
+        ["python3", Path.Combine(AppContext.BaseDirectory, "Integration", "Systemd", "activate.py"), .. listeners.SelectMany(l => new[] { "--listen", l }), "--"];
+
+    [Fact]
+    public async Task Listeners_passed_by_systemd_are_adopted_by_name_and_the_rest_are_bound()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out int echo);
+        await using var supervisor = SupervisorProcess.Start(options, Activate($"http=127.0.0.1:{http}", $"http6=[::1]:{http}"), null);
+        await supervisor.WaitServingAsync();
+
+        var v4 = await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http));
+        var v6 = await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.IPv6Loopback, http));
+
+        Assert.Single(supervisor.Log.All($@"Listener http adopted from systemd on tcp://127.0.0.1:{http} \(fd 3\)"));
+        Assert.Single(supervisor.Log.All($@"Listener http6 adopted from systemd on tcp://\[::1\]:{http} \(fd 4\)"));
+        Assert.Single(supervisor.Log.All($@"Listener echo bound on tcp://127.0.0.1:{echo}"));
+        Assert.Equal(200, v4.Status);
+        Assert.Equal(200, v6.Status);
+        Assert.Equal(["bound", "systemd", "systemd"], supervisor.Status().Listeners.OrderBy(l => l.Name).Select(l => l.Origin));
+    }
+
+    [Fact]
+    public async Task A_passed_socket_that_does_not_match_its_listener_is_refused_with_one_line()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
+        int other = FreePort.Next();
+        await using var supervisor = SupervisorProcess.Start(options, Activate($"http=127.0.0.1:{other}"), null);
+
+        int code = await supervisor.WaitExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, code);
+        Assert.Equal(
+            $"fdhandoff: systemd passed fd 3 named 'http' is bound to 127.0.0.1:{other}, listener http=tcp://127.0.0.1:{http} wants 127.0.0.1:{http}: make FileDescriptorName=http in the .socket unit and Listeners:http = tcp://127.0.0.1:{http} agree",
+            Assert.Single(supervisor.Log.Lines));
+    }
+
+    [Fact]
+    public async Task A_passed_socket_no_listener_wants_is_closed_with_a_warning()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
+        int stale = FreePort.Next();
+        await using var supervisor = SupervisorProcess.Start(options, Activate($"old=127.0.0.1:{stale}"), null);
+        await supervisor.WaitServingAsync();
+
+        Assert.Single(supervisor.Log.All(@"systemd passed fd 3 named 'old' but no listener of that name is configured: closed"));
+        Assert.Empty(ProcNet.ListeningInodes(stale));
+        Assert.Equal(200, (await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http))).Status);
+    }
+
+    [Fact]
+    public async Task Bound_listeners_go_to_the_fd_store_and_an_upgrade_is_reloading_then_ready()
+    {
+        using var notify = new NotifyReceiver();
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
+        await using var supervisor = SupervisorProcess.Start(options, [], new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Address });
+        await supervisor.WaitServingAsync();
+
+        var stored = new Dictionary<string, int>();
+        for (int i = 0; i < 3; i++)
+        {
+            using var message = notify.Receive();
+            string text = Encoding.UTF8.GetString(message.Data);
+            Assert.StartsWith("FDSTORE=1\nFDNAME=", text);
+            var fd = Assert.Single(message.TakeDescriptors());
+            using (fd)
+            {
+                Assert.True(SocketProbe.IsListening(fd));
+                stored[text["FDSTORE=1\nFDNAME=".Length..]] = fd.Value;
+            }
+        }
+        Assert.Equal(["echo", "http", "http6"], stored.Keys.Order());
+
+        var upgrade = await supervisor.UpgradeAsync();
+        var messages = ReceiveUntil(notify, m => m.StartsWith("READY=1"));
+
+        Assert.Equal(0, upgrade.ExitCode);
+        int reloading = messages.FindIndex(m => m.StartsWith("RELOADING=1\nSTATUS=upgrading from generation 1"));
+        Assert.True(reloading >= 0, string.Join(" | ", messages));
+        Assert.Matches(@"^READY=1\nSTATUS=generation 2: 2 workers ready; last upgrade to generation 2 ok", messages[^1]);
+    }
+
+    [Fact]
+    public async Task The_watchdog_is_pinged_only_while_the_supervisor_is_healthy()
+    {
+        using var notify = new NotifyReceiver();
+        string stall = Path.Combine(Path.GetTempPath(), $"fdh-stall-{Guid.NewGuid():N}");
+        var options = SupervisorOptions.WithDefaultListeners(out _, out _) with { Workers = 1 };
+        var env = new Dictionary<string, string>
+        {
+            ["NOTIFY_SOCKET"] = notify.Address,
+            ["WATCHDOG_USEC"] = "200000",
+            ["FDHANDOFF_TEST_WATCHDOG_STALL_FILE"] = stall,
+        };
+        await using var supervisor = SupervisorProcess.Start(options, [], env);
+        try
+        {
+            await supervisor.Log.WaitForAsync(@"systemd watchdog: pinging every 100 ms", TimeSpan.FromSeconds(30));
+            ReceiveUntil(notify, m => m == "WATCHDOG=1");
+
+            File.WriteAllText(stall, "");
+            int mark = supervisor.Log.Count;
+            await supervisor.Log.WaitForAsync(@"systemd watchdog: not pinging", TimeSpan.FromSeconds(30), from: mark);
+            while (notify.TryReceiveText() is not null) { } // what was sent before the stall took effect
+            mark = supervisor.Log.Count;
+            for (int withheld = 0; withheld < 3; withheld++)
+                mark = LineAfter(await supervisor.Log.WaitForAsync(@"systemd watchdog: not pinging", TimeSpan.FromSeconds(30), from: mark), supervisor, mark);
+            var duringStall = new List<string>();
+            while (notify.TryReceiveText() is { } m) duringStall.Add(m);
+
+            File.Delete(stall);
+            ReceiveUntil(notify, m => m == "WATCHDOG=1");
+
+            Assert.DoesNotContain("WATCHDOG=1", duringStall);
+        }
+        finally
+        {
+            File.Delete(stall);
+        }
+    }
+
+    private static int LineAfter(System.Text.RegularExpressions.Match match, SupervisorProcess supervisor, int from)
+    {
+        var lines = supervisor.Log.Lines;
+        for (int i = from; i < lines.Count; i++)
+            if (lines[i].Contains(match.Value)) return i + 1;
+        return lines.Count;
+    }
+
+    private static List<string> ReceiveUntil(NotifyReceiver notify, Func<string, bool> last)
+    {
+        var seen = new List<string>();
+        while (true)
+        {
+            using var datagram = notify.Receive(); // closes any descriptor it carried (FDSTORE)
+            string m = Encoding.UTF8.GetString(datagram.Data);
+            seen.Add(m);
+            if (last(m)) return seen;
+        }
+    }
+}

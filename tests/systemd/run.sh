@@ -1,0 +1,322 @@
+#!/bin/bash
+# FdHandoff under a real systemd (PID 1 in systemd-nspawn): install as docs/systemd.md says, then
+# check socket activation, reload, restart, crash restart, watchdog and the journal.
+#   tests/systemd/run.sh [CHECK...]      CHECK: a name below or its letter (default: all)
+# Prints "PASS name" / "FAIL name: why" per check, then exactly one line "N passed, N failed";
+# exits 1 if any check failed. The container is powered off and our cgroups removed whatever
+# happens (trap). Needs root, the .NET SDK on the host; runs setup.sh first (idempotent).
+# Env: FDH_KEEP=1   leave the lab running at the end (tests/systemd/lab.sh down to stop it)
+#      FDH_NO_PUBLISH=1  reuse the last published binaries
+#      and those of common.sh (FDH_ROOTFS, FDH_LAB_STATE, ...)
+set -uo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+. "$HERE/common.sh"
+LAB="$HERE/lab.sh"
+X() { "$LAB" x "$@"; }
+LOAD="python3 $HERE/load.py"
+PUB=$STATE/publish
+UNITS=(fdhandoff.service fdhandoff-http.socket fdhandoff-http6.socket fdhandoff-echo.socket)
+SOCKETS=(fdhandoff-http.socket fdhandoff-http6.socket fdhandoff-echo.socket)
+STALL=/run/fdhandoff-test/watchdog-stall
+mkdir -p "$STATE"
+
+ALL=(a:units_verify b:socket_activation_first_request c:reload_under_load_no_failure
+     g:journal_fields_after_upgrade d:restart_under_load_no_failure
+     e:kill9_supervisor_restarts_on_same_sockets f:watchdog_stall_restarts)
+PASSED=0 FAILED=0 PIDS=()
+
+log() { printf '[run] %s\n' "$*"; }
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  if [ "${FDH_KEEP:-0}" = 1 ]; then log "FDH_KEEP=1: lab left running"; else "$LAB" down >/dev/null 2>&1; fi
+}
+# ---------- helpers (return 0/1; a failing check puts its reason in WHY) ----------
+WHY=""
+fail() { WHY="$*"; return 1; }
+show() { X systemctl show -P "$1" fdhandoff.service 2>/dev/null; }
+http_once() { $LOAD --once --target "${1:-127.0.0.1:8080}"; }     # prints a JSON object
+jget() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("" if v is None else v)' "$1" "$2"; }
+wait_for() {  # wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds
+  local end=$(( $(date +%s%N) + ${1%.*} * 1000000000 )); shift
+  until "$@" >/dev/null 2>&1; do [ "$(date +%s%N)" -lt "$end" ] || return 1; sleep 0.1; done
+}
+active() { [ "$(show ActiveState)" = active ] && [ "$(show SubState)" = running ]; }
+serving() { [ "$(jget "$(http_once "${1:-127.0.0.1:8080}")" status)" = 200 ]; }
+journal_since() { X journalctl -u fdhandoff.service --no-pager -o cat --since "@$1" 2>/dev/null; }
+hints() {  # why the service may be misbehaving, from systemd's side
+  local j; j=$(X journalctl -u fdhandoff.service --no-pager -o short -n 400 2>/dev/null)
+  grep -q 'Watchdog timeout' <<<"$j" && printf ' [systemd: watchdog timeout: the supervisor sends no WATCHDOG=1]'
+  grep -q 'Failed with result' <<<"$j" && printf ' [systemd: %s]' "$(grep 'Failed with result' <<<"$j" | tail -1 | sed 's/^.*systemd\[1\]: //')"
+  # the supervisor's own last words (its fatal errors are one line on stderr)
+  local own; own=$(grep -v ' systemd\[1\]: ' <<<"$j" | grep -i 'fdhandoff: \|unhandled exception\|fail\|error' | tail -1 | sed 's/^[^]]*\]: //' | cut -c1-240)
+  [ -n "$own" ] && printf ' [journal: %s]' "$own"
+  return 0
+}
+gen_of() { jget "$(http_once "${1:-127.0.0.1:8080}")" generation; }
+load_start() {  # load_start NAME MODE TARGET...: a client loop in the background, result in $STATE/NAME.json
+  local name=$1 mode=$2; shift 2
+  local args=() t; for t in "$@"; do args+=(--target "$t"); done
+  rm -f "$STATE/$name.json"
+  $LOAD --mode "$mode" "${args[@]}" --out "$STATE/$name.json" & PIDS+=($!); eval "LOADPID_$name=$!"
+}
+load_stop() {  # load_stop NAME: stop it, print its result
+  # NB: called as r=$(load_stop NAME), a subshell, where `wait` cannot wait for it: poll instead
+  local p i; eval "p=\$LOADPID_$1"; kill -TERM "$p" 2>/dev/null
+  for i in $(seq 300); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  cat "$STATE/$1.json" 2>/dev/null || echo '{"failed": -1, "errors": {"no result": 1}}'
+}
+fresh_start() {  # the service running with empty state, its sockets up
+  X systemctl stop fdhandoff.service >/dev/null 2>&1
+  X systemctl reset-failed fdhandoff.service >/dev/null 2>&1
+  X systemctl start "${SOCKETS[@]}" fdhandoff.service 2>/dev/null || return 1
+  wait_for 30 serving
+}
+
+# ---------- stages ----------
+src_hash() {  # the sources that go into the two programs
+  (cd "$REPO" && find src Directory.Build.props -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 |
+     sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+}
+publish() {
+  [ "${FDH_NO_PUBLISH:-0}" = 1 ] && [ -x "$PUB/supervisor/fdhandoff" ] && { echo "  reusing $PUB (FDH_NO_PUBLISH=1)"; return; }
+  local h; h=$(src_hash)
+  [ -x "$PUB/supervisor/fdhandoff" ] && [ "$(cat "$PUB/.src-hash" 2>/dev/null)" = "$h" ] && { echo "  sources unchanged since the last publish: reusing $PUB"; return; }
+  rm -rf "$PUB"
+  local p
+  for p in Supervisor:supervisor Worker:worker; do
+    DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet publish "$REPO/src/${p%%:*}" -c Release \
+      -o "$PUB/${p##*:}" --nologo -v q > "$STATE/publish-${p##*:}.log" 2>&1 \
+      || { tail -30 "$STATE/publish-${p##*:}.log"; return 1; }
+  done
+  [ -x "$PUB/supervisor/fdhandoff" ] && [ -x "$PUB/worker/fdhandoff-worker" ] && echo "$h" > "$PUB/.src-hash"
+}
+
+install_into_lab() {  # the install procedure of docs/systemd.md, run inside the container
+  X install -D -m 0644 /dev/stdin /etc/sysusers.d/fdhandoff.conf < "$REPO/deploy/systemd/fdhandoff.sysusers.conf" &&
+  X systemd-sysusers >/dev/null 2>&1 || return 1
+  tar -C "$PUB" -cf - supervisor worker | X sh -c 'rm -rf /opt/fdhandoff && mkdir -p /opt/fdhandoff && tar -C /opt/fdhandoff -xf -' || return 1
+  X install -D -m 0644 /dev/stdin /opt/fdhandoff/docs/systemd.md < "$REPO/docs/systemd.md" || return 1
+  X install -D -m 0644 /dev/stdin /etc/fdhandoff/fdhandoff.json < "$REPO/deploy/systemd/fdhandoff.json" || return 1
+  local u
+  for u in "${UNITS[@]}"; do X install -m 0644 /dev/stdin "/etc/systemd/system/$u" < "$REPO/deploy/systemd/$u" || return 1; done
+  X chown -R root:root /opt/fdhandoff && X chmod -R go-w,a+rX /opt/fdhandoff &&
+  X systemctl daemon-reload && X systemctl enable "${SOCKETS[@]}" fdhandoff.service >/dev/null 2>&1
+}
+
+# ---------- checks ----------
+check_units_verify() {
+  # On the host (the CI runner has no systemd as PID 1): the published files at their installed
+  # paths in a private mount namespace, so verify also checks that ExecStart= exists. Any output
+  # (warnings included: unknown keys) fails the check.
+  local out
+  out=$(cd "$REPO/deploy/systemd" && unshare --mount --propagation private sh -c '
+      { [ -d /opt ] || mkdir /opt; } && mount -t tmpfs tmpfs /opt && mkdir -p /opt/fdhandoff && mount --bind "$0" /opt/fdhandoff &&
+      systemd-analyze verify --man=no "$@" 2>&1' "$PUB" "${UNITS[@]/#/./}") || fail "host: $out" || return 1
+  [ -z "$out" ] || fail "host: warnings: $out" || return 1
+  # ... and inside, where the units are installed for real.
+  out=$(X systemd-analyze verify --man=no "${UNITS[@]/#//etc/systemd/system/}" 2>&1) || fail "container: $out" || return 1
+  [ -z "$out" ] || fail "container: warnings: $out"
+}
+
+check_socket_activation_first_request() {
+  X systemctl stop fdhandoff.service "${SOCKETS[@]}" >/dev/null 2>&1
+  X systemctl reset-failed fdhandoff.service >/dev/null 2>&1
+  X systemctl start "${SOCKETS[@]}" || fail "the socket units did not start: $(X systemctl status "${SOCKETS[@]}" 2>&1 | grep -i 'fail\|error' | head -3)" || return 1
+  [ "$(show ActiveState)" = inactive ] || fail "fdhandoff.service was $(show ActiveState) before any connection" || return 1
+  local t0 r ms; t0=$(date +%s%N)
+  r=$(http_once 127.0.0.1:8080); ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  [ "$(jget "$r" status)" = 200 ] || fail "first request to 127.0.0.1:8080: $r$(hints)" || return 1
+  # Type=notify: active once the supervisor sent READY=1 (workers may answer a little earlier)
+  wait_for 30 active || fail "served, but fdhandoff.service is $(show ActiveState)/$(show SubState) (no READY=1?)" || return 1
+  log "  first request (activation + supervisor + workers ready) answered in $ms ms: $(jget "$r" body | head -c 120)"
+  r=$(http_once '[::1]:8080'); [ "$(jget "$r" status)" = 200 ] || fail "[::1]:8080 (http6): $r" || return 1
+  r=$(python3 -c 'import socket; s=socket.create_connection(("127.0.0.1",7007),timeout=10); s.sendall(b"ping fdhandoff\n"); s.shutdown(socket.SHUT_WR); b=b""
+while True:
+    d=s.recv(100)
+    if not d: break
+    b+=d
+print(b.decode().strip())' 2>&1)
+  [ "$r" = "ping fdhandoff" ] || fail "echo on 127.0.0.1:7007 answered '$r'"
+}
+
+check_reload_under_load_no_failure() {
+  fresh_start || fail "service not serving before the reload$(hints)" || return 1
+  local main0 gen0 r; main0=$(show MainPID); gen0=$(gen_of)
+  [ -n "$gen0" ] || fail "no generation in the HTTP body: $(http_once)" || return 1
+  load_start reload new 127.0.0.1:8080 '[::1]:8080'
+  sleep 1
+  local i want=$gen0
+  for i in 1 2 3; do
+    X systemctl reload fdhandoff.service || { load_stop reload >/dev/null; fail "systemctl reload #$i failed$(hints)"; return 1; }
+    want=$((want + 1))
+    # systemctl reload returns when kill returns (systemd 252): wait for the new generation to answer
+    wait_for 60 sh -c '[ "$(python3 '"$HERE"'/load.py --once | python3 -c "import json,sys; print(json.load(sys.stdin).get(\"generation\"))")" -ge '"$want"' ]' \
+      || { load_stop reload >/dev/null; fail "reload #$i: generation $want never answered (still $(gen_of))$(hints)"; return 1; }
+    sleep 1.5   # let the old generation drain under load
+  done
+  r=$(load_stop reload)
+  log "  reload load: $r"
+  [ "$(show MainPID)" = "$main0" ] || fail "the supervisor was replaced (MainPID $main0 -> $(show MainPID)): reload must not restart it" || return 1
+  [ "$(jget "$r" failed)" = 0 ] || fail "$(jget "$r" failed) of $(jget "$r" requests) requests failed: $(jget "$r" errors)" || return 1
+  python3 - "$r" "$gen0" <<'PY' || fail "pids/generations did not change as expected: $(jget "$r" answered_by)"
+import json, sys
+r, g0 = json.loads(sys.argv[1]), int(sys.argv[2])
+by = {tuple(map(int, k.split("/"))): n for k, n in r["answered_by"].items() if "None" not in k}
+old = {p for p, g in by if g == g0}
+new = {p for p, g in by if g >= g0 + 3}
+sys.exit(0 if old and new and not (old & new) else 1)
+PY
+}
+
+check_journal_fields_after_upgrade() {
+  active || fresh_start || fail "service not serving$(hints)" || return 1
+  local gen0 since; gen0=$(gen_of); since=$(date +%s)
+  X systemctl reload fdhandoff.service || fail "systemctl reload failed" || return 1
+  wait_for 60 sh -c '[ "$(python3 '"$HERE"'/load.py --once | python3 -c "import json,sys; print(json.load(sys.stdin).get(\"generation\"))")" -gt '"${gen0:-0}"' ]' \
+    || fail "no new generation answered after the reload" || return 1
+  sleep 1
+  X journalctl -u fdhandoff.service -o json --no-pager > "$STATE/journal.json" 2>&1
+  WHY=$(python3 - "$STATE/journal.json" "$(gen_of)" <<'PY'
+import json, sys
+entries = []
+for line in open(sys.argv[1]):
+    try: entries.append(json.loads(line))
+    except ValueError: pass
+gen = sys.argv[2]
+def has(ident, g=None):
+    return [e for e in entries if e.get("SYSLOG_IDENTIFIER") == ident and "WORKER_PID" in e and "GENERATION" in e
+            and (g is None or e["GENERATION"] == g)]
+missing = []
+for ident in ("fdhandoff", "fdhandoff-worker"):
+    if not has(ident, gen):
+        idents = sorted({e.get("SYSLOG_IDENTIFIER", "?") for e in entries})
+        n_fields = len([e for e in entries if e.get("SYSLOG_IDENTIFIER") == ident and "GENERATION" in e])
+        missing.append(f"no entry with SYSLOG_IDENTIFIER={ident} GENERATION={gen} WORKER_PID=... "
+                       f"({n_fields} {ident} entries have GENERATION; identifiers seen: {idents})")
+print("; ".join(missing))
+sys.exit(1 if missing else 0)
+PY
+) || return 1
+}
+
+check_restart_under_load_no_failure() {
+  fresh_start || fail "service not serving before the restart$(hints)" || return 1
+  load_start rnew new 127.0.0.1:8080 '[::1]:8080'
+  load_start rka keepalive 127.0.0.1:8080 '[::1]:8080'
+  load_start ridle idle 127.0.0.1:8080
+  sleep 1
+  local i t0 ms worst=0 main
+  for i in 1 2 3; do
+    main=$(show MainPID); t0=$(date +%s%N)
+    X systemctl restart fdhandoff.service || { load_stop rnew >/dev/null; load_stop rka >/dev/null; load_stop ridle >/dev/null; fail "systemctl restart #$i failed$(hints)"; return 1; }
+    ms=$(( ($(date +%s%N) - t0) / 1000000 )); [ $ms -gt $worst ] && worst=$ms
+    [ "$(show MainPID)" != "$main" ] || { load_stop rnew >/dev/null; load_stop rka >/dev/null; load_stop ridle >/dev/null; fail "MainPID unchanged after restart #$i"; return 1; }
+    sleep 1.5
+  done
+  local rn rk ri; rn=$(load_stop rnew); rk=$(load_stop rka); ri=$(load_stop ridle)
+  log "  restart, new connection per request: $rn"
+  log "  restart, keep-alive:                  $rk"
+  log "  restart, an idle keep-alive client:   $ri"
+  log "  longest request: $(jget "$rn" max_ms) ms (new connection), $(jget "$rk" max_ms) ms (keep-alive); longest systemctl restart: $worst ms; idle connection held by a stopping worker up to $(jget "$ri" idle_held_max_s) s"
+  [ "$(jget "$rn" failed)" = 0 ] && [ "$(jget "$rk" failed)" = 0 ] ||
+    fail "failed requests: new connection $(jget "$rn" failed)/$(jget "$rn" requests) $(jget "$rn" errors), keep-alive $(jget "$rk" failed)/$(jget "$rk" requests) $(jget "$rk" errors)$(hints)" || return 1
+  # Nothing accepts between the old supervisor's exit and the new workers' readiness: every
+  # request in that window waits. A drain that waits for idle keep-alive clients stretches it.
+  local max; max=$(python3 -c 'import json,sys; print(int(max(json.loads(a).get("max_ms") or 0 for a in sys.argv[1:])))' "$rn" "$rk")
+  [ "$max" -le "${FDH_MAX_RESTART_LATENCY_MS:-10000}" ] ||
+    fail "0 failed, but a request waited $max ms (> FDH_MAX_RESTART_LATENCY_MS=${FDH_MAX_RESTART_LATENCY_MS:-10000}); longest systemctl restart $worst ms; idle keep-alive connection held up to $(jget "$ri" idle_held_max_s) s by a stopping worker"
+}
+
+listen_inode() {  # inode of the LISTEN socket on 127.0.0.1:8080, from the shared network namespace
+  awk '$2 == "0100007F:1F90" && $4 == "0A" { print $10 }' /proc/net/tcp
+}
+check_kill9_supervisor_restarts_on_same_sockets() {
+  fresh_start || fail "service not serving$(hints)" || return 1
+  local main ino n0 r; main=$(show MainPID); ino=$(listen_inode); n0=$(show NRestarts)
+  load_start k9 new 127.0.0.1:8080
+  sleep 0.5
+  X kill -9 "$main"
+  wait_for 60 sh -c "[ \"\$('$LAB' x systemctl show -P MainPID fdhandoff.service)\" != $main ] && [ \"\$('$LAB' x systemctl show -P ActiveState fdhandoff.service)\" = active ]" \
+    || { load_stop k9 >/dev/null; fail "no new supervisor after kill -9 of $main (state $(show ActiveState)/$(show SubState))$(hints)"; return 1; }
+  wait_for 30 serving || { load_stop k9 >/dev/null; fail "not serving after the restart$(hints)"; return 1; }
+  sleep 0.5
+  r=$(load_stop k9)
+  log "  kill -9 under load (failures expected for requests in flight): $r"
+  [ "$(show NRestarts)" -gt "$n0" ] || fail "NRestarts did not grow ($n0 -> $(show NRestarts))" || return 1
+  [ -n "$ino" ] && [ "$(listen_inode)" = "$ino" ] || fail "the listening socket changed (inode $ino -> $(listen_inode)): not systemd's socket"
+}
+
+check_watchdog_stall_restarts() {
+  # A drop-in for the test only: the stall hook, and a short watchdog to keep the test fast.
+  X mkdir -p /etc/systemd/system/fdhandoff.service.d /run/fdhandoff-test
+  printf '[Service]\nEnvironment=FDHANDOFF_TEST_WATCHDOG_STALL_FILE=%s\nWatchdogSec=3\n' "$STALL" |
+    X sh -c 'cat > /etc/systemd/system/fdhandoff.service.d/50-test-watchdog.conf'
+  X rm -f "$STALL"; X systemctl daemon-reload
+  local ok=0
+  _watchdog_body && ok=1
+  X rm -f "$STALL" /etc/systemd/system/fdhandoff.service.d/50-test-watchdog.conf
+  X systemctl daemon-reload
+  [ $ok = 1 ]
+}
+_watchdog_body() {
+  fresh_start || fail "service not serving$(hints)" || return 1
+  sleep 4  # longer than WatchdogSec=3: a supervisor that does not ping at all is caught here
+  local main since; main=$(show MainPID); since=$(date +%s)
+  [ "$(show ActiveState)" = active ] && [ "$main" != 0 ] || fail "the service did not survive 4 s with WatchdogSec=3 while NOT stalled: does the supervisor send WATCHDOG=1 every WATCHDOG_USEC/2?$(hints)" || return 1
+  journal_since "$since" | grep -q 'Watchdog timeout' && { fail "watchdog fired while not stalled"; return 1; }
+  X touch "$STALL"
+  wait_for 15 sh -c "'$LAB' x journalctl -u fdhandoff.service --no-pager -o cat --since @$since | grep -q 'Watchdog timeout'" \
+    || fail "no 'Watchdog timeout' 15 s after creating $STALL (FDHANDOFF_TEST_WATCHDOG_STALL_FILE): the supervisor kept pinging" || return 1
+  X rm -f "$STALL"
+  wait_for 60 sh -c "[ \"\$('$LAB' x systemctl show -P MainPID fdhandoff.service)\" != $main ] && [ \"\$('$LAB' x systemctl show -P SubState fdhandoff.service)\" = running ]" \
+    || fail "watchdog fired but the service was not restarted (state $(show ActiveState)/$(show SubState))" || return 1
+  wait_for 30 serving || fail "restarted after the watchdog, but not serving$(hints)"
+}
+
+# ---------- main ----------
+want() {  # is check $1 (letter:name) selected on the command line?
+  [ ${#SEL[@]} = 0 ] && return 0
+  local s; for s in "${SEL[@]}"; do [ "$s" = "${1%%:*}" ] || [ "$s" = "${1#*:}" ] && return 0; done
+  return 1
+}
+main() {
+  SEL=("$@")
+  T0=$(now)
+  stage() {  # stage NAME CMD...: run a stage, print its time; a failed stage is fatal
+    local t0 rc=0; t0=$(now); "${@:2}" || rc=$?
+    printf '[run] stage %-22s %6.1f s%s\n' "$1" "$(since "$t0")" "$([ $rc = 0 ] || echo "  FAILED")"
+    return $rc
+  }
+  fatal() { echo "FAIL $1: $2"; echo "0 passed, 1 failed"; exit 1; }
+  stage setup "$HERE/setup.sh" || fatal setup "tests/systemd/setup.sh failed"
+  stage publish publish || fatal publish "dotnet publish failed (logs in $STATE/publish-*.log)"
+  "$LAB" down >/dev/null 2>&1   # a lab left over from an interrupted run
+  # The container shares the host's network namespace: the listeners' ports must be free here.
+  busy=$(ss -Hltn '( sport = :8080 or sport = :7007 )' 2>/dev/null | awk '{print $4}' | tr '\n' ' ')
+  [ -z "$busy" ] || fatal ports "already listening on the host: $busy(ss -ltnp shows who)"
+  stage boot "$LAB" up --bind-ro=/usr/share/dotnet || fatal boot "the container did not boot (see $STATE/*.console.log)"
+  stage install install_into_lab || fatal install "installing into the container failed"
+
+  for c in "${ALL[@]}"; do
+    want "$c" || continue
+    name=${c#*:}; WHY=""; t0=$(now)
+    if "check_$name"; then
+      echo "PASS $name ($(since "$t0") s)"; PASSED=$((PASSED + 1))
+    else
+      echo "FAIL $name: ${WHY:-no reason given} ($(since "$t0") s)"; FAILED=$((FAILED + 1))
+    fi
+  done
+  X journalctl -u fdhandoff.service -o short-precise --no-pager > "$STATE/journal.txt" 2>&1
+  log "journal of fdhandoff.service: $STATE/journal.txt; total $(since "$T0") s"
+  echo "$PASSED passed, $FAILED failed"
+  [ "$FAILED" = 0 ]
+}
+
+# `. tests/systemd/run.sh` (with a lab up: lab.sh up --bind-ro=/usr/share/dotnet) defines the
+# helpers and checks without running anything, to call them one by one while debugging.
+[ "${BASH_SOURCE[0]}" = "$0" ] || return 0
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+main "$@"
