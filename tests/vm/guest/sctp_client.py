@@ -14,6 +14,7 @@ appends it to $FDH_RESULTS when set.
                                        SO_PROTOCOL (read on the worker's own fd via pidfd_getfd),
                                        SO_ACCEPTCONN, family, and /proc/net/sctp/eps (local addresses);
                                        the pids in $FDH_PIDS, else every fdhandoff-worker process
+  CMD ARGS + CMD ARGS ...              several commands in one process
   load OUT STOPFILE TARGET...          client load until STOPFILE exists; TARGET = host:port or
                                        [v6]:port; a new association per request; JSON summary in OUT
 """
@@ -355,6 +356,17 @@ def main(argv):
     if not argv:
         print(__doc__)
         return 2
+    if "+" in argv:
+        # several commands in one process ("echo a h p + protocol b 4 p"): a Python start costs
+        # seconds in the guest
+        rc, cmd = 0, []
+        for a in argv + ["+"]:
+            if a == "+":
+                rc |= main(cmd) if cmd else 0
+                cmd = []
+            else:
+                cmd.append(a)
+        return rc
     cmd, args = argv[0], argv[1:]
     return {"raw": cmd_raw, "echo": cmd_echo, "wait": cmd_wait, "protocol": cmd_protocol, "load": cmd_load,
             "loadcheck": cmd_loadcheck, "ready": cmd_ready}[cmd](*args)
