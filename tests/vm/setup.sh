@@ -32,8 +32,11 @@ fi
 t1=$(date +%s)
 
 # 2. Debian's generic kernel (the -cloud flavour has no 9p). Which version: what apt offers
-#    for the linux-image-amd64 metapackage (override with FDH_VM_KPKG=linux-image-...-amd64).
+#    for the linux-image-amd64 metapackage (override with FDH_VM_KPKG=linux-image-...-amd64;
+#    FDH_VM_REFRESH=1 asks apt again instead of keeping the cached one).
 KPKG=${FDH_VM_KPKG:-}
+# Once unpacked, the cached kernel is kept (no apt query, stable across runs) until FDH_VM_REFRESH=1.
+if [ -z "$KPKG" ] && [ "${FDH_VM_REFRESH:-0}" != 1 ] && [ -s k/.kver ]; then KPKG=linux-image-$(cat k/.kver); fi
 if [ -z "$KPKG" ]; then
   KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
   if [ -z "$KPKG" ]; then apt-get update -qq -o DPkg::Lock::Timeout=600; KPKG=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}'); fi
