@@ -9,6 +9,13 @@ public sealed record SupervisorSettings(
     string WorkerCommandPath,
     string ControlSocketPath)
 {
+    /// <summary>A control connection that sends nothing this long is dropped (<c>Control:FirstMessageTimeout</c>).</summary>
+    /// <remarks>Defaults to 5 s. A .NET client needs its first JSON serialization between connect and send;
+    /// on a slow or starved CPU (emulated, overloaded) that alone can take longer.</remarks>
+    public TimeSpan FirstMessageTimeout { get; init; } = DefaultFirstMessageTimeout;
+
+    public static readonly TimeSpan DefaultFirstMessageTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Where the kernel has no SCTP: false (the default) refuses to start; true starts without the SCTP
     /// listeners, with an error line for each. Configuration key <c>SkipUnavailableSctp</c>.
