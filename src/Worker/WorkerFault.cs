@@ -8,4 +8,10 @@ public enum WorkerFault
     ExitAtStart,
     /// <summary>Take the listeners and serve, but never report ready.</summary>
     NeverReady,
+    /// <summary>Hang before connecting to the supervisor: no hello, no listeners.</summary>
+    HangBeforeHello,
+    /// <summary>Say hello and take the listeners, then hang: never accepts, never ready.</summary>
+    HangAfterListeners,
+    /// <summary>Serve and report ready, but never finish a drain: the supervisor must kill it at the deadline.</summary>
+    IgnoreDrain,
 }

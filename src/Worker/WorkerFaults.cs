@@ -2,8 +2,9 @@ namespace FdHandoff.Worker;
 
 /// <summary>
 /// Reads the fault a test asks for: the file named by FDHANDOFF_WORKER_FAULT_FILE holds
-/// "exit-at-start" or "never-ready". A file, not a variable, so a test can change what the next
-/// generation does without restarting the supervisor.
+/// "exit-at-start", "never-ready", "hang-before-hello", "hang-after-listeners" or "ignore-drain".
+/// A file, not a variable, so a test can change what the next generation does without restarting
+/// the supervisor.
 /// </summary>
 public static class WorkerFaults
 {
@@ -17,7 +18,20 @@ public static class WorkerFaults
         {
             "exit-at-start" => WorkerFault.ExitAtStart,
             "never-ready" => WorkerFault.NeverReady,
+            "hang-before-hello" => WorkerFault.HangBeforeHello,
+            "hang-after-listeners" => WorkerFault.HangAfterListeners,
+            "ignore-drain" => WorkerFault.IgnoreDrain,
             _ => WorkerFault.None,
         };
+    }
+
+    /// <summary>
+    /// Says which fault hangs this process (tests wait for the line, then kill the pid), and hangs
+    /// until killed.
+    /// </summary>
+    public static void Hang(WorkerFault fault)
+    {
+        Console.Out.WriteLine($"fdhandoff-worker: fault {fault}: pid {Environment.ProcessId} hangs until killed");
+        Thread.Sleep(Timeout.Infinite);
     }
 }

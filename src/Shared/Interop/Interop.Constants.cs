@@ -23,6 +23,7 @@ internal static partial class Libc
     internal const int SO_SNDBUF = 7;
     internal const int SO_SNDTIMEO = 21;   // socket(7); SO_SNDTIMEO_OLD, a struct timeval of two longs
     internal const int SO_PEERCRED = 17;
+    internal const int SO_PEERGROUPS = 59; // socket(7), Linux 4.13: the peer's supplementary groups at connect()
     internal const int SO_ACCEPTCONN = 30;
     internal const int SO_PROTOCOL = 38;
     internal const int SO_DOMAIN = 39;
@@ -69,6 +70,7 @@ internal static partial class Libc
     internal const int EMSGSIZE = 90;
     internal const int ENOBUFS = 105;
     internal const int ECONNREFUSED = 111;
+    internal const int ERANGE = 34;
 
     internal const int SIGKILL = 9;        // signal(7)
     internal const int SIGTERM = 15;

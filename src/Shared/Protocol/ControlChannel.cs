@@ -27,6 +27,9 @@ public sealed class ControlChannel : IDisposable
     /// <summary>The peer's pid and uid as the kernel recorded them at connect (SO_PEERCRED).</summary>
     public PeerCredentials PeerCredentials => PeerCredentials.Of(_socket);
 
+    /// <summary>The peer's supplementary groups as the kernel recorded them at connect (SO_PEERGROUPS).</summary>
+    public uint[] PeerGroups => PeerCredentials.GroupsOf(_socket);
+
     /// <summary>Connects to a control socket; a clear <see cref="ControlSocketUnreachableException"/> if nothing is there.</summary>
     public static ControlChannel Connect(string path)
     {

@@ -16,5 +16,28 @@ public readonly record struct PeerCredentials(int Pid, uint Uid, uint Gid)
         return new PeerCredentials(cred.pid, cred.uid, cred.gid);
     }
 
+    /// <summary>
+    /// The peer's supplementary groups as the kernel recorded them at connect() (SO_PEERGROUPS).
+    /// </summary>
+    public static unsafe uint[] GroupsOf(Socket socket)
+    {
+        // NGROUPS_MAX is 65536; ask with a small buffer first, the kernel says how much it needs (ERANGE).
+        uint count = 64;
+        while (true)
+        {
+            var groups = new uint[count];
+            uint length = count * sizeof(uint);
+            fixed (uint* buffer = groups)
+            {
+                if (getsockopt((int)socket.SafeHandle.DangerousGetHandle(), SOL_SOCKET, SO_PEERGROUPS, buffer, ref length) == 0)
+                    return groups[..(int)(length / sizeof(uint))];
+            }
+            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (errno != ERANGE || length / sizeof(uint) <= count)
+                throw new NativeCallException("read SO_PEERGROUPS of a control connection", errno);
+            count = length / sizeof(uint);
+        }
+    }
+
     public override string ToString() => $"pid {Pid} uid {Uid}";
 }

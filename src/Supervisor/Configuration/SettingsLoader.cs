@@ -41,6 +41,7 @@ public static class SettingsLoader
         return new SupervisorSettings(listeners, workers, WorkerCommand.Resolve(workers.Command), ControlSocketLocation.Resolve(configuration["ControlSocket"]))
         {
             FirstMessageTimeout = firstMessage,
+            ControlSocketGroup = string.IsNullOrWhiteSpace(configuration["ControlSocketGroup"]) ? null : ControlSocketGroup.Resolve(configuration["ControlSocketGroup"]!.Trim()),
             SkipUnavailableSctp = configuration.GetValue("SkipUnavailableSctp", false),
         };
     }

@@ -17,6 +17,14 @@ public sealed record SupervisorSettings(
     public static readonly TimeSpan DefaultFirstMessageTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// The group that may use the control socket besides the owner and root (<c>ControlSocketGroup</c>):
+    /// the socket is then 0660 and owned by it, and its members may ask for upgrade and status.
+    /// Workers are still checked by pid, generation and token whatever their group.
+    /// </summary>
+    /// <remarks>Defaults to none: the socket is 0600, for the owner and root only.</remarks>
+    public ControlSocketGroup? ControlSocketGroup { get; init; }
+
+    /// <summary>
     /// Where the kernel has no SCTP: false (the default) refuses to start; true starts without the SCTP
     /// listeners, with an error line for each. Configuration key <c>SkipUnavailableSctp</c>.
     /// </summary>

@@ -1,6 +1,7 @@
 using FdHandoff.Interop;
 using FdHandoff.Protocol;
 using FdHandoff.Sockets;
+using FdHandoff.Supervisor.Configuration;
 using FdHandoff.Supervisor.Listeners;
 using FdHandoff.Supervisor.Upgrades;
 using FdHandoff.Supervisor.Workers;
@@ -8,8 +9,12 @@ using Microsoft.Extensions.Logging;
 
 namespace FdHandoff.Supervisor.Control;
 
-/// <summary>Answers <c>fdhandoff upgrade</c> and <c>fdhandoff status</c>, for the owner's uid or root only.</summary>
+/// <summary>
+/// Answers <c>fdhandoff upgrade</c> and <c>fdhandoff status</c>, for the owner's uid, root, or a member of
+/// the configured ControlSocketGroup (primary or supplementary group, as the kernel recorded them at connect).
+/// </summary>
 public sealed class AdminRequestHandler(
+    SupervisorSettings settings,
     UpgradeCoordinator upgrades,
     WorkerPool pool,
     ListenerSet listeners,
@@ -18,10 +23,11 @@ public sealed class AdminRequestHandler(
     public async Task HandleAsync(ControlChannel channel, PeerCredentials peer, ControlFrame request)
     {
         uint owner = Libc.geteuid();
-        if (peer.Uid != owner && peer.Uid != 0)
+        if (!IsAllowed(channel, peer, owner))
         {
-            SupervisorLog.ConnectionRefused(logger, peer.Pid, peer.Uid, $"{request.Kind} needs uid {owner} or root");
-            channel.Send(new ErrorMessage($"permission denied: {request.Kind} needs uid {owner} or root"));
+            string who = settings.ControlSocketGroup is { } g ? $"uid {owner}, root or group {g}" : $"uid {owner} or root";
+            SupervisorLog.ConnectionRefused(logger, peer.Pid, peer.Uid, $"{request.Kind} needs {who}");
+            channel.Send(new ErrorMessage($"permission denied: {request.Kind} needs {who}"));
             return;
         }
         switch (request.Kind)
@@ -35,6 +41,13 @@ public sealed class AdminRequestHandler(
                 channel.Send(BuildStatus());
                 break;
         }
+    }
+
+    private bool IsAllowed(ControlChannel channel, PeerCredentials peer, uint owner)
+    {
+        if (peer.Uid == owner || peer.Uid == 0) return true;
+        if (settings.ControlSocketGroup is not { } group) return false;
+        return peer.Gid == group.Gid || channel.PeerGroups.Contains(group.Gid);
     }
 
     public StatusReply BuildStatus()

@@ -12,7 +12,7 @@ namespace FdHandoff.Supervisor.Control;
 /// <summary>
 /// Serves the AF_UNIX SOCK_SEQPACKET control socket (mode 0600 in a private runtime directory).
 /// The first message of a connection says who it is: a worker's Hello goes to the pool, which checks
-/// it; admin requests (upgrade, status) need the supervisor's own uid or root.
+/// it; admin requests (upgrade, status) need the supervisor's own uid, root, or the ControlSocketGroup.
 /// </summary>
 public sealed class ControlServer(
     SupervisorSettings settings,
@@ -25,7 +25,7 @@ public sealed class ControlServer(
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _listener = socketFile.Bind(settings.ControlSocketPath);
+        _listener = socketFile.Bind(settings.ControlSocketPath, settings.ControlSocketGroup);
         SupervisorLog.ControlSocketListening(logger, settings.ControlSocketPath);
         return base.StartAsync(cancellationToken);
     }
@@ -78,8 +78,10 @@ public sealed class ControlServer(
                 switch (first.Kind)
                 {
                     case MessageKind.Hello when first.DescriptorCount == 0:
+                        // Read before handing over: a Hello that does not parse leaves the channel ours to close.
+                        var hello = first.Read<HelloMessage>();
                         handedOver = true;
-                        await pool.AttachAsync(channel, peer, first.Read<HelloMessage>()).ConfigureAwait(false);
+                        await pool.AttachAsync(channel, peer, hello).ConfigureAwait(false);
                         return;
                     case MessageKind.UpgradeRequest or MessageKind.StatusRequest when first.DescriptorCount == 0:
                         await admin.HandleAsync(channel, peer, first).ConfigureAwait(false);

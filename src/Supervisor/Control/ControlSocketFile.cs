@@ -1,5 +1,7 @@
 using System.Net.Sockets;
+using FdHandoff.Interop;
 using FdHandoff.Protocol;
+using FdHandoff.Supervisor.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace FdHandoff.Supervisor.Control;
@@ -7,14 +9,16 @@ namespace FdHandoff.Supervisor.Control;
 /// <summary>
 /// Creates the control socket safely: a runtime directory nobody else can write to (created 0700
 /// when missing, refused when group/other-writable or a symlink), a stale socket replaced only when
-/// no supervisor answers on it, and the socket itself 0600.
+/// no supervisor answers on it, and the socket itself 0600. With a <see cref="ControlSocketGroup"/> the
+/// socket is 0660 and owned by that group, and a directory created here is 0750 with that group, so
+/// members can reach the socket and nobody else can.
 /// </summary>
 public sealed class ControlSocketFile(ILogger<ControlSocketFile> logger)
 {
-    public Socket Bind(string path)
+    public Socket Bind(string path, ControlSocketGroup? group = null)
     {
         string dir = Path.GetDirectoryName(path)!;
-        PrepareDirectory(dir);
+        PrepareDirectory(dir, group);
         RemoveStale(path);
 
         var socket = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
@@ -22,7 +26,11 @@ public sealed class ControlSocketFile(ILogger<ControlSocketFile> logger)
         {
             socket.Bind(new UnixDomainSocketEndPoint(path));
             // The directory is private already; 0600 keeps the socket so if the directory is shared on purpose.
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            // connect(2) needs write permission on the socket file: 0660 lets the group in, no one else.
+            File.SetUnixFileMode(path, group is null
+                ? UnixFileMode.UserRead | UnixFileMode.UserWrite
+                : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+            if (group is not null) ChangeGroup(path, group);
             socket.Listen(64);
             return socket;
         }
@@ -33,7 +41,7 @@ public sealed class ControlSocketFile(ILogger<ControlSocketFile> logger)
         }
     }
 
-    private static void PrepareDirectory(string dir)
+    private static void PrepareDirectory(string dir, ControlSocketGroup? group)
     {
         var info = new DirectoryInfo(dir);
         if (info.LinkTarget is not null)
@@ -42,7 +50,12 @@ public sealed class ControlSocketFile(ILogger<ControlSocketFile> logger)
         {
             try
             {
-                Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                var created = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+                if (group is not null) created |= UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+                Directory.CreateDirectory(dir, created);
+                // CreateDirectory leaves existing parents alone and applies the umask: set the mode we mean.
+                File.SetUnixFileMode(dir, created);
+                if (group is not null) ChangeGroup(dir, group);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -54,6 +67,15 @@ public sealed class ControlSocketFile(ILogger<ControlSocketFile> logger)
         bool sticky = (mode & UnixFileMode.StickyBit) != 0;
         if (!sticky && (mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
             throw new SupervisorException($"control socket directory {dir} is writable by others ({Convert.ToString((int)mode & 0x1FF, 8)}): another user could replace the socket; chmod go-w it or choose another ControlSocket");
+    }
+
+    private static void ChangeGroup(string path, ControlSocketGroup group)
+    {
+        if (Libc.chown(path, uint.MaxValue, group.Gid) != 0)
+        {
+            var e = NativeCallException.FromLastError($"give {path} to group {group}");
+            throw new SupervisorException($"cannot give the control socket {path} to ControlSocketGroup {group}: {e.Message}; run as root or as a member of that group");
+        }
     }
 
     private void RemoveStale(string path)

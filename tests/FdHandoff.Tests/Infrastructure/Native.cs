@@ -7,8 +7,28 @@ public static partial class Native
 {
     public const int SIGKILL = 9, SIGTERM = 15, SIGHUP = 1, SIGSTOP = 19, SIGCONT = 18;
 
+    private const long SYS_pidfd_open = 434; // x86_64 and aarch64 alike
+    private const short POLLIN = 0x1;
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int kill(int pid, int sig);
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial int syscall(long number, int pid, uint flags);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct pollfd
+    {
+        public int fd;
+        public short events;
+        public short revents;
+    }
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static unsafe partial int poll(pollfd* fds, nuint nfds, int timeout);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int close(int fd);
 
     public static void Kill(int pid, int signal) => kill(pid, signal);
 
@@ -26,4 +46,34 @@ public static partial class Native
             return false;
         }
     }
+
+    /// <summary>
+    /// Waits for any process (not only a child) to exit, on a pidfd (pidfd_open(2), Linux 5.3):
+    /// readable when the process terminates. True when it exited within <paramref name="timeout"/>.
+    /// </summary>
+    public static Task<bool> WaitForExitAsync(int pid, TimeSpan timeout) => Task.Run(() =>
+    {
+        int fd = syscall(SYS_pidfd_open, pid, 0);
+        if (fd < 0) return true; // ESRCH: already gone (and reaped)
+        try
+        {
+            unsafe
+            {
+                var p = new pollfd { fd = fd, events = POLLIN };
+                var deadline = DateTime.UtcNow + timeout;
+                while (true)
+                {
+                    int left = (int)Math.Max(0, (deadline - DateTime.UtcNow).TotalMilliseconds);
+                    int n = poll(&p, 1, left);
+                    if (n > 0) return true;
+                    if (n == 0) return false;
+                    if (Marshal.GetLastPInvokeError() != 4 /* EINTR */) throw new IOException($"poll on the pidfd of {pid} failed: errno {Marshal.GetLastPInvokeError()}");
+                }
+            }
+        }
+        finally
+        {
+            close(fd);
+        }
+    });
 }

@@ -13,7 +13,7 @@ namespace FdHandoff.Tests.Interop;
 public sealed class NativeLayoutTests
 {
     private static readonly Type[] Structs =
-        [typeof(Libc.msghdr), typeof(Libc.cmsghdr), typeof(Libc.iovec), typeof(Libc.ucred), typeof(Libc.pollfd), typeof(Libc.sockaddr_un), typeof(Libc.timeval)];
+        [typeof(Libc.msghdr), typeof(Libc.cmsghdr), typeof(Libc.iovec), typeof(Libc.ucred), typeof(Libc.pollfd), typeof(Libc.sockaddr_un), typeof(Libc.timeval), typeof(Libc.group)];
 
     /// <summary>Constants whose C spelling differs from ours, or that user space cannot see; null means not checkable.</summary>
     private static readonly Dictionary<string, string?> CExpressions = new()
@@ -29,6 +29,7 @@ public sealed class NativeLayoutTests
         #include <stddef.h>
         #include <errno.h>
         #include <fcntl.h>
+        #include <grp.h>
         #include <poll.h>
         #include <signal.h>
         #include <sys/mman.h>

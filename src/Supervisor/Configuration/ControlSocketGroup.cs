@@ -1,0 +1,21 @@
+using System.Globalization;
+using FdHandoff.Interop;
+
+namespace FdHandoff.Supervisor.Configuration;
+
+/// <summary>The group allowed on the control socket (<c>ControlSocketGroup</c>), as configured and as a gid.</summary>
+public sealed record ControlSocketGroup(string Name, uint Gid)
+{
+    /// <summary>A group name (looked up with getgrnam, so NSS groups work) or a numeric gid.</summary>
+    public static unsafe ControlSocketGroup Resolve(string configured)
+    {
+        if (uint.TryParse(configured, NumberStyles.None, CultureInfo.InvariantCulture, out uint gid))
+            return new ControlSocketGroup(configured, gid);
+        var entry = Libc.getgrnam(configured);
+        if (entry is null)
+            throw new SupervisorException($"ControlSocketGroup '{configured}' is not a group on this system (getent group {configured}): create it, or give a gid", SupervisorException.ConfigurationError);
+        return new ControlSocketGroup(configured, entry->gr_gid);
+    }
+
+    public override string ToString() => $"{Name} (gid {Gid})";
+}

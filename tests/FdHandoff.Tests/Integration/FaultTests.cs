@@ -1,0 +1,188 @@
+using System.Net;
+using FdHandoff.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace FdHandoff.Tests.Integration;
+
+/// <summary>
+/// Faults at every step of a worker's life, and of the supervisor's: what the client load sees
+/// (failed requests counted and printed), that the state afterwards is right, and that no fd leaks.
+/// </summary>
+public sealed class FaultTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Clients = 8;
+    private readonly string _faultFile = Path.Combine(Path.GetTempPath(), $"fdh-fault-{Guid.NewGuid():N}");
+
+    private SupervisorOptions Options(out int http) =>
+        SupervisorOptions.WithDefaultListeners(out http, out _) with
+        {
+            WorkerEnvironment = new() { ["FDHANDOFF_WORKER_FAULT_FILE"] = _faultFile },
+        };
+
+    [Theory]
+    [InlineData("hang-before-hello", @"fault HangBeforeHello: pid (\d+) hangs")]
+    [InlineData("hang-after-listeners", @"fault HangAfterListeners: pid (\d+) hangs")]
+    [InlineData("never-ready", @"Handed \d+ listeners to worker (\d+) of generation 2")]
+    public async Task A_new_worker_killed_mid_upgrade_fails_the_upgrade_and_the_old_generation_serves_on(string fault, string killWhen)
+    {
+        await using var supervisor = SupervisorProcess.Start(Options(out int http));
+        await supervisor.WaitServingAsync();
+        var generation1 = supervisor.Status().Workers.Select(w => w.Pid).ToHashSet();
+        var descriptorsBefore = supervisor.OpenDescriptors();
+        await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), Clients, keepAlive: false);
+        await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
+
+        File.WriteAllText(_faultFile, fault);
+        var upgrade = supervisor.UpgradeAsync();
+        int victim = int.Parse((await supervisor.Log.WaitForAsync(killWhen, TimeSpan.FromSeconds(30))).Groups[1].Value);
+        Native.Kill(victim, Native.SIGKILL);
+        var result = await upgrade;
+        foreach (var (pid, _) in supervisor.SpawnedWorkers().Where(w => w.Generation == 2))
+            await supervisor.Log.WaitForAsync($@"Worker {pid} of generation 2 (exited|crashed)", TimeSpan.FromSeconds(30));
+        await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
+        var seen = await load.StopAsync();
+        var status = supervisor.Status();
+        output.WriteLine($"fault {fault}, worker killed mid-upgrade: {seen}");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"exited with code 137 before it reported ready", result.Stderr);
+        Assert.Equal(1, status.Generation);
+        Assert.Equal(generation1, status.Workers.Select(w => w.Pid).ToHashSet());
+        Assert.Contains("failed", status.LastUpgrade);
+        // The killed worker never accepted (hang-*), or accepted only what it had in hand (never-ready serves).
+        Assert.True(fault == "never-ready" ? seen.Failed <= Clients : seen.Failed == 0, seen.ToString());
+        Assert.Equal(descriptorsBefore, supervisor.OpenDescriptors());
+    }
+
+    [Fact]
+    public async Task A_worker_killed_while_serving_is_replaced_and_costs_at_most_the_requests_in_its_hands()
+    {
+        await using var supervisor = SupervisorProcess.Start(Options(out int http));
+        await supervisor.WaitServingAsync();
+        int victim = supervisor.Status().Workers[0].Pid;
+        var descriptorsBefore = supervisor.OpenDescriptors();
+        await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), Clients, keepAlive: false);
+        await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
+
+        int mark = supervisor.Log.Count;
+        Native.Kill(victim, Native.SIGKILL);
+        var replacement = await supervisor.Log.WaitForAsync(@"Spawned worker (\d+) for generation 1", TimeSpan.FromSeconds(30), from: mark);
+        await supervisor.Log.WaitForAsync($@"Worker {replacement.Groups[1].Value} of generation 1 ready", TimeSpan.FromSeconds(30));
+        await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
+        var seen = await load.StopAsync();
+        var status = supervisor.Status();
+        output.WriteLine($"worker killed while serving: {seen}");
+
+        Assert.Contains(supervisor.Log.Lines, l => l.Contains($"Worker {victim} of generation 1 crashed: exit code 137 while Ready"));
+        Assert.Equal(1, status.Generation);
+        Assert.Equal(2, status.Workers.Count);
+        Assert.True(seen.Failed <= Clients, seen.ToString());
+        Assert.Equal(descriptorsBefore, supervisor.OpenDescriptors());
+    }
+
+    [Fact]
+    public async Task A_worker_that_ignores_drain_is_killed_at_the_deadline_and_the_new_generation_serves()
+    {
+        File.WriteAllText(_faultFile, "ignore-drain");
+        await using var supervisor = SupervisorProcess.Start(Options(out int http));
+        await supervisor.WaitServingAsync();
+        File.Delete(_faultFile); // generation 2 behaves
+        var generation1 = supervisor.Status().Workers.Select(w => w.Pid).ToList();
+        await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), Clients, keepAlive: true);
+        await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
+
+        var upgrade = await supervisor.UpgradeAsync();
+        foreach (int pid in generation1)
+            await supervisor.Log.WaitForAsync($@"Killed worker {pid} of generation 1: did not drain within 5 s", TimeSpan.FromSeconds(30));
+        await supervisor.WaitOldGenerationsGoneAsync(2, TimeSpan.FromSeconds(30));
+        await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
+        var seen = await load.StopAsync();
+        var status = supervisor.Status();
+        output.WriteLine($"worker ignoring drain, killed at the deadline: {seen}");
+
+        Assert.Equal(0, upgrade.ExitCode);
+        Assert.Equal(2, status.Generation);
+        Assert.Equal(2, status.Workers.Count);
+        Assert.All(status.Workers, w => Assert.Equal(2, w.Generation));
+        Assert.All(generation1, pid => Assert.False(Native.IsAlive(pid, "fdhandoff-worker")));
+        // It finished what it had before it stopped accepting; killing it afterwards cost nothing.
+        Assert.True(seen.Failed == 0, seen.ToString());
+    }
+
+    [Fact]
+    public async Task A_worker_killed_while_draining_is_not_replaced_and_the_new_generation_serves()
+    {
+        File.WriteAllText(_faultFile, "ignore-drain"); // keeps generation 1 draining until the test kills it
+        await using var supervisor = SupervisorProcess.Start(Options(out int http));
+        await supervisor.WaitServingAsync();
+        File.Delete(_faultFile);
+        var generation1 = supervisor.Status().Workers.Select(w => w.Pid).ToList();
+        var descriptorsBefore = supervisor.OpenDescriptors();
+        await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), Clients, keepAlive: false);
+        await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
+
+        var upgrade = await supervisor.UpgradeAsync();
+        await supervisor.Log.WaitForAsync($@"fault IgnoreDrain: pid {generation1[0]} ignores the drain", TimeSpan.FromSeconds(30));
+        Native.Kill(generation1[0], Native.SIGKILL);
+        await supervisor.Log.WaitForAsync($@"Worker {generation1[0]} of generation 1 exited with code 137", TimeSpan.FromSeconds(30));
+        await supervisor.WaitOldGenerationsGoneAsync(2, TimeSpan.FromSeconds(30));
+        await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
+        var seen = await load.StopAsync();
+        var status = supervisor.Status();
+        output.WriteLine($"worker killed while draining: {seen}");
+
+        Assert.Equal(0, upgrade.ExitCode);
+        Assert.Equal(2, status.Generation);
+        Assert.Equal(2, status.Workers.Count);
+        Assert.All(status.Workers, w => Assert.Equal(2, w.Generation));
+        Assert.DoesNotContain(supervisor.Log.Lines, l => l.Contains("Restarting slot"));
+        Assert.True(seen.Failed == 0, seen.ToString());
+        Assert.Equal(descriptorsBefore, supervisor.OpenDescriptors());
+    }
+
+    [Fact]
+    public async Task When_the_supervisor_is_killed_its_workers_drain_on_their_own_and_exit()
+    {
+        await using var supervisor = SupervisorProcess.Start(Options(out int http));
+        await supervisor.WaitServingAsync();
+        var workers = supervisor.Status().Workers.Select(w => w.Pid).ToList();
+        await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), Clients, keepAlive: false);
+        await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        supervisor.Signal(Native.SIGKILL);
+        // HandoffClient.OrphanDrainTime is 10 s: each worker must be gone by then, plus start-up slack.
+        var exited = await Task.WhenAll(workers.Select(pid => Native.WaitForExitAsync(pid, TimeSpan.FromSeconds(20))));
+        clock.Stop();
+        var seen = await load.StopAsync();
+        output.WriteLine($"supervisor SIGKILLed: workers gone after {clock.Elapsed.TotalSeconds:0.0} s; load {seen}");
+
+        Assert.All(exited, Assert.True);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"{clock.Elapsed}");
+        // With every copy of the listening socket closed, the port is free: nothing lingers holding it.
+        Assert.Empty(ProcNet.ListeningInodes(http));
+    }
+
+    [Fact]
+    public async Task With_the_journal_unavailable_logging_falls_back_and_serving_goes_on()
+    {
+        Assert.False(File.Exists("/run/systemd/journal/socket"), "this test needs a machine where journald does not listen");
+        // The workers inherit the variable: both sides log through the fallback.
+        await using var supervisor = SupervisorProcess.Start(Options(out int http), launcher: [], environment: new Dictionary<string, string> { ["FDHANDOFF_LOG"] = "journal" });
+        await supervisor.WaitServingAsync();
+        await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), Clients, keepAlive: true);
+        await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
+
+        var upgrade = await supervisor.UpgradeAsync();
+        await supervisor.WaitOldGenerationsGoneAsync(2, TimeSpan.FromSeconds(30));
+        await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
+        var seen = await load.StopAsync();
+        output.WriteLine($"journal unavailable: {seen}");
+
+        Assert.Equal(0, upgrade.ExitCode);
+        Assert.Equal(2, supervisor.Status().Generation);
+        Assert.True(seen.Failed == 0, seen.ToString());
+    }
+
+    public void Dispose() => File.Delete(_faultFile);
+}

@@ -1,0 +1,194 @@
+using System.Net;
+using FdHandoff.Protocol;
+using FdHandoff.Tests.Infrastructure;
+
+namespace FdHandoff.Tests.Integration.Security;
+
+/// <summary>
+/// Nobody but our workers gets a descriptor: rogue peers of the control socket, of this user and of
+/// another, try every message kind; each gets nothing, is logged with its pid and uid, and is
+/// disconnected, while the service keeps serving the same generation.
+/// </summary>
+public sealed class SecurityTests
+{
+    private const int ErrorKind = (int)MessageKind.Error, StatusReplyKind = (int)MessageKind.StatusReply;
+
+    [Fact]
+    public async Task A_rogue_process_of_the_same_user_gets_no_descriptor_and_is_disconnected_while_the_service_serves()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
+        await using var supervisor = SupervisorProcess.Start(options);
+        await supervisor.WaitServingAsync();
+        var workers = supervisor.Status().Workers.Select(w => w.Pid).ToHashSet();
+        var descriptorsBefore = supervisor.OpenDescriptors();
+        await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), 4, keepAlive: false);
+        await load.WaitForMoreSuccessesAsync(50, TimeSpan.FromSeconds(30));
+
+        // The same uid is the admin (it could ptrace the supervisor anyway): upgrade is its right, so it
+        // is left out here; status is allowed and must carry no descriptor.
+        var attempts = RogueClient.EveryAttempt.Where(a => a != "upgrade").ToList();
+        var results = await RogueClient.RunAsync(supervisor.ControlSocket, workers.First(), attempts, supervisor.Directory);
+        await load.WaitForMoreSuccessesAsync(50, TimeSpan.FromSeconds(30));
+        var load1 = await load.StopAsync();
+        var status = supervisor.Status();
+
+        Assert.Equal(attempts, results.Select(r => r.Name));
+        foreach (var r in results)
+        {
+            Assert.True(r.Connect == "ok" && r.Fds == 0 && r.Closed, $"{r}");
+            Assert.Equal(r.Name == "status" ? [StatusReplyKind] : [ErrorKind], r.Replies);
+        }
+        int rogue = results[0].Pid;
+        var refusals = supervisor.Log.All($@"Refused control connection from pid {rogue} uid 0: (.*)").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(attempts.Count - 1, refusals.Count);
+        Assert.Contains(refusals, r => r.Contains("not a worker this supervisor spawned"));
+        Assert.Contains(refusals, r => r.Contains("unexpected first message Listeners"));
+        Assert.Equal(1, status.Generation);
+        Assert.Equal(workers, status.Workers.Select(w => w.Pid).ToHashSet());
+        Assert.True(load1.Failed == 0, load1.ToString());
+        Assert.Equal(descriptorsBefore, supervisor.OpenDescriptors());
+    }
+
+    [Fact]
+    public async Task A_rogue_process_of_another_user_gets_nothing_even_when_the_socket_is_opened_to_everyone()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
+        await using var supervisor = SupervisorProcess.Start(options);
+        await supervisor.WaitServingAsync();
+        var workers = supervisor.Status().Workers.Select(w => w.Pid).ToHashSet();
+        var descriptorsBefore = supervisor.OpenDescriptors();
+        // Defence in depth: even if someone loosened the file permissions, the supervisor checks the peer.
+        File.SetUnixFileMode(Path.GetDirectoryName(supervisor.ControlSocket)!, (UnixFileMode)Convert.ToInt32("711", 8));
+        File.SetUnixFileMode(supervisor.ControlSocket, (UnixFileMode)Convert.ToInt32("666", 8));
+        await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), 4, keepAlive: true);
+        await load.WaitForMoreSuccessesAsync(50, TimeSpan.FromSeconds(30));
+
+        var results = await RogueClient.RunAsync(supervisor.ControlSocket, workers.First(), RogueClient.EveryAttempt, supervisor.Directory, asUid: RogueClient.Nobody);
+        await load.WaitForMoreSuccessesAsync(50, TimeSpan.FromSeconds(30));
+        var load1 = await load.StopAsync();
+        var status = supervisor.Status();
+
+        Assert.Equal(RogueClient.EveryAttempt, results.Select(r => r.Name));
+        foreach (var r in results)
+        {
+            Assert.True(r.Connect == "ok" && r.Fds == 0 && r.Closed && r.Uid == RogueClient.Nobody, $"{r}");
+            Assert.Equal([ErrorKind], r.Replies);
+        }
+        int rogue = results[0].Pid;
+        var refusals = supervisor.Log.All($@"Refused control connection from pid {rogue} uid {RogueClient.Nobody}: (.*)").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(RogueClient.EveryAttempt.Length, refusals.Count);
+        Assert.Contains(refusals, r => r.Contains("UpgradeRequest needs uid 0 or root"));
+        Assert.Contains(refusals, r => r.Contains("StatusRequest needs uid 0 or root"));
+        Assert.DoesNotContain(supervisor.Log.Lines, l => l.Contains("Upgrade from generation"));
+        Assert.Equal(1, status.Generation);
+        Assert.Equal(workers, status.Workers.Select(w => w.Pid).ToHashSet());
+        Assert.True(load1.Failed == 0, load1.ToString());
+        Assert.Equal(descriptorsBefore, supervisor.OpenDescriptors());
+    }
+
+    [Fact]
+    public async Task Another_user_cannot_even_connect_to_the_default_control_socket()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out _, out _);
+        await using var supervisor = SupervisorProcess.Start(options);
+        await supervisor.WaitServingAsync();
+
+        var results = await RogueClient.RunAsync(supervisor.ControlSocket, 0, ["status", "hello-guessed"], supervisor.Directory, asUid: RogueClient.Nobody);
+
+        Assert.All(results, r => Assert.Equal("EACCES", r.Connect));
+        Assert.Equal("700", Convert.ToString((int)File.GetUnixFileMode(Path.GetDirectoryName(supervisor.ControlSocket)!), 8));
+        Assert.Equal("600", Convert.ToString((int)File.GetUnixFileMode(supervisor.ControlSocket), 8));
+    }
+
+    [Fact]
+    public async Task A_ControlSocketGroup_lets_its_members_ask_for_status_but_never_for_descriptors()
+    {
+        const uint users = 100; // "users" in every Debian-like base image
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
+        await using var supervisor = SupervisorProcess.Start(options, "--ControlSocketGroup=users");
+        await supervisor.WaitServingAsync();
+        int worker = supervisor.Status().Workers[0].Pid;
+        string dir = Path.GetDirectoryName(supervisor.ControlSocket)!;
+
+        var member = await RogueClient.RunAsync(supervisor.ControlSocket, worker, ["status", "hello-worker-pid", "listeners"], supervisor.Directory, asUid: RogueClient.Nobody, groups: [users]);
+        var stranger = await RogueClient.RunAsync(supervisor.ControlSocket, worker, ["status"], supervisor.Directory, asUid: RogueClient.Nobody);
+
+        Assert.Equal("660", Convert.ToString((int)File.GetUnixFileMode(supervisor.ControlSocket), 8));
+        Assert.Equal("750", Convert.ToString((int)File.GetUnixFileMode(dir), 8));
+        Assert.Equal(users, GroupOf(supervisor.ControlSocket));
+        Assert.Equal(users, GroupOf(dir));
+        Assert.Equal([StatusReplyKind], member[0].Replies);
+        Assert.All(member, r => Assert.True(r.Connect == "ok" && r.Fds == 0 && r.Closed, $"{r}"));
+        Assert.Equal([ErrorKind], member[1].Replies);
+        Assert.Equal([ErrorKind], member[2].Replies);
+        Assert.Equal("EACCES", Assert.Single(stranger).Connect);
+        Assert.Equal(200, (await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http))).Status);
+    }
+
+    [Fact]
+    public async Task An_unknown_ControlSocketGroup_gives_one_line_and_exit_2()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out _, out _);
+        await using var supervisor = SupervisorProcess.Start(options, "--ControlSocketGroup=no-such-group-fdh");
+        int code = await supervisor.WaitExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, code);
+        Assert.Equal("fdhandoff: ControlSocketGroup 'no-such-group-fdh' is not a group on this system (getent group no-such-group-fdh): create it, or give a gid", Assert.Single(supervisor.Log.Lines));
+    }
+
+    [Fact]
+    public async Task A_world_writable_runtime_directory_is_refused_with_one_line()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"fdh-open-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        File.SetUnixFileMode(dir, (UnixFileMode)Convert.ToInt32("777", 8));
+        try
+        {
+            var options = SupervisorOptions.WithDefaultListeners(out _, out _);
+            await using var supervisor = SupervisorProcess.Start(options, "--control-socket", Path.Combine(dir, "control.sock"));
+            int code = await supervisor.WaitExitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal(1, code);
+            var line = Assert.Single(supervisor.Log.Lines, l => l.StartsWith("fdhandoff: "));
+            Assert.Equal($"fdhandoff: control socket directory {dir} is writable by others (777): another user could replace the socket; chmod go-w it or choose another ControlSocket", line);
+            Assert.Empty(supervisor.SpawnedWorkers());
+            Assert.False(File.Exists(Path.Combine(dir, "control.sock")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_symlinked_runtime_directory_is_refused_with_one_line()
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"fdh-link-{Guid.NewGuid():N}");
+        string real = Path.Combine(root, "real");
+        string link = Path.Combine(root, "run");
+        Directory.CreateDirectory(real);
+        Directory.CreateSymbolicLink(link, real);
+        try
+        {
+            var options = SupervisorOptions.WithDefaultListeners(out _, out _);
+            await using var supervisor = SupervisorProcess.Start(options, "--control-socket", Path.Combine(link, "control.sock"));
+            int code = await supervisor.WaitExitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal(1, code);
+            var line = Assert.Single(supervisor.Log.Lines, l => l.StartsWith("fdhandoff: "));
+            Assert.Equal($"fdhandoff: control socket directory {link} is a symlink: refusing it; use a real directory owned by this user", line);
+            Assert.Empty(supervisor.SpawnedWorkers());
+            Assert.Empty(Directory.GetFiles(real));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static uint GroupOf(string path)
+    {
+        var result = ProcessRunner.RunAsync("/usr/bin/stat", ["-c", "%g", path], TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+        return uint.Parse(result.Stdout.Trim());
+    }
+}
