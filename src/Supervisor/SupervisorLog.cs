@@ -101,6 +101,9 @@ internal static partial class SupervisorLog
     [LoggerMessage(44, LogLevel.Information, "Upgrade requested by pid {PeerPid} uid {PeerUid} ({Reason})")]
     public static partial void UpgradeRequested(ILogger logger, int peerPid, uint peerUid, string reason);
 
+    [LoggerMessage(46, LogLevel.Warning, "SIGHUP ignored: {Reason}")]
+    public static partial void SighupIgnored(ILogger logger, string reason);
+
     [LoggerMessage(45, LogLevel.Information, "Upgrade request ({Reason}) joins the upgrade already waiting")]
     public static partial void UpgradeCoalesced(ILogger logger, string reason);
 }

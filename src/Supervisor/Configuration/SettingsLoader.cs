@@ -34,8 +34,13 @@ public static class SettingsLoader
         if (workers.ReadyTimeout <= TimeSpan.Zero || workers.DrainTimeout <= TimeSpan.Zero)
             throw new SupervisorException("Workers:ReadyTimeout and Workers:DrainTimeout must be positive (e.g. 00:00:30)", SupervisorException.ConfigurationError);
 
+        var firstMessage = configuration.GetValue("Control:FirstMessageTimeout", SupervisorSettings.DefaultFirstMessageTimeout);
+        if (firstMessage <= TimeSpan.Zero)
+            throw new SupervisorException("Control:FirstMessageTimeout must be positive (e.g. 00:00:05)", SupervisorException.ConfigurationError);
+
         return new SupervisorSettings(listeners, workers, WorkerCommand.Resolve(workers.Command), ControlSocketLocation.Resolve(configuration["ControlSocket"]))
         {
+            FirstMessageTimeout = firstMessage,
             ControlSocketGroup = string.IsNullOrWhiteSpace(configuration["ControlSocketGroup"]) ? null : ControlSocketGroup.Resolve(configuration["ControlSocketGroup"]!.Trim()),
             SkipUnavailableSctp = configuration.GetValue("SkipUnavailableSctp", false),
         };

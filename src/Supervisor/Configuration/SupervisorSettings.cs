@@ -9,6 +9,13 @@ public sealed record SupervisorSettings(
     string WorkerCommandPath,
     string ControlSocketPath)
 {
+    /// <summary>A control connection that sends nothing this long is dropped (<c>Control:FirstMessageTimeout</c>).</summary>
+    /// <remarks>Defaults to 5 s. A .NET client needs its first JSON serialization between connect and send;
+    /// on a slow or starved CPU (emulated, overloaded) that alone can take longer.</remarks>
+    public TimeSpan FirstMessageTimeout { get; init; } = DefaultFirstMessageTimeout;
+
+    public static readonly TimeSpan DefaultFirstMessageTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// The group that may use the control socket besides the owner and root (<c>ControlSocketGroup</c>):
     /// the socket is then 0660 and owned by it, and its members may ask for upgrade and status.

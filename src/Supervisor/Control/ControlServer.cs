@@ -21,9 +21,6 @@ public sealed class ControlServer(
     AdminRequestHandler admin,
     ILogger<ControlServer> logger) : BackgroundService
 {
-    /// <summary>A connection that says nothing this long is dropped.</summary>
-    private static readonly TimeSpan FirstMessageTimeout = TimeSpan.FromSeconds(5);
-
     private Socket? _listener;
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -64,7 +61,7 @@ public sealed class ControlServer(
             peer = channel.PeerCredentials;
             channel.Peer = $"control connection from {peer}";
             using var firstWait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            firstWait.CancelAfter(FirstMessageTimeout);
+            firstWait.CancelAfter(settings.FirstMessageTimeout);
             ControlFrame? first;
             try
             {
@@ -72,7 +69,7 @@ public sealed class ControlServer(
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
-                SupervisorLog.ConnectionRefused(logger, peer.Pid, peer.Uid, $"sent nothing for {FirstMessageTimeout.TotalSeconds:0} s");
+                SupervisorLog.ConnectionRefused(logger, peer.Pid, peer.Uid, $"sent nothing for {settings.FirstMessageTimeout.TotalSeconds:0} s");
                 return;
             }
             if (first is null) return;

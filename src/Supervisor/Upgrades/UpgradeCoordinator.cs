@@ -10,26 +10,40 @@ namespace FdHandoff.Supervisor.Upgrades;
 /// Serializes upgrades: one runs at a time; requests arriving meanwhile coalesce into the one next
 /// upgrade (they all get its result), never interleave. SIGHUP asks for one, as `fdhandoff upgrade` does.
 /// </summary>
-public sealed class UpgradeCoordinator(WorkerPool pool, ILogger<UpgradeCoordinator> logger) : IHostedService
+public sealed class UpgradeCoordinator : IHostedService, IDisposable
 {
+    private readonly WorkerPool pool;
+    private readonly ILogger<UpgradeCoordinator> logger;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly Lock _lock = new();
     private Task<UpgradeResult>? _next;
+    private volatile bool _accepting;
 
     // Kept in a field: a registration only referenced locally is collected and SIGHUP kills us again.
-    private PosixSignalRegistration? _sighup;
+    // Made at construction, before any hosted service starts: SIGHUP's default action is to terminate,
+    // and a reload must never kill a supervisor that is still starting or already stopping.
+    private readonly PosixSignalRegistration _sighup;
+
+    public UpgradeCoordinator(WorkerPool pool, ILogger<UpgradeCoordinator> logger)
+    {
+        this.pool = pool;
+        this.logger = logger;
+        _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            if (_accepting) _ = RequestUpgradeAsync("SIGHUP");
+            else SupervisorLog.SighupIgnored(logger, pool.ServingGeneration == 0 ? "still starting generation 1" : "stopping");
+        });
+    }
 
     /// <summary>Events for observers (systemd notifications): an upgrade starts, an upgrade ends.</summary>
     public event Action? UpgradeStarting;
     public event Action<UpgradeResult>? UpgradeFinished;
 
+    /// <summary>Upgrades are taken from here on: generation 1 serves (this starts after the pool).</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-        {
-            context.Cancel = true;
-            _ = RequestUpgradeAsync("SIGHUP");
-        });
+        _accepting = true;
         return Task.CompletedTask;
     }
 
@@ -78,7 +92,9 @@ public sealed class UpgradeCoordinator(WorkerPool pool, ILogger<UpgradeCoordinat
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _sighup?.Dispose();
+        _accepting = false;
         return Task.CompletedTask;
     }
+
+    public void Dispose() => _sighup.Dispose();
 }

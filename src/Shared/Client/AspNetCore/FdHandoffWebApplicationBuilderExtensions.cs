@@ -41,10 +41,15 @@ public static class FdHandoffWebApplicationBuilderExtensions
         builder.Services.AddSingleton<IStartupFilter, ConnectionCloseStartupFilter>();
         builder.Services.AddHostedService<HandoffLifetimeService>();
 
+        if (http.Count == 0)
+        {
+            builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.Server.IServer, NoHttpServer>();
+            return client;
+        }
+
         // Kestrel calls listen() again on each handle with its own backlog, which changes it for every holder:
         // give it the configured one instead of its default 512.
-        if (http.Count > 0)
-            builder.Services.Configure<SocketTransportOptions>(o => o.Backlog = http.Max(l => l.Spec.Backlog));
+        builder.Services.Configure<SocketTransportOptions>(o => o.Backlog = http.Max(l => l.Spec.Backlog));
         builder.WebHost.UseUrls();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

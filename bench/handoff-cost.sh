@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Hand-off cost: time for the supervisor to hand 1, 100 and 1,000 listeners to a worker (batches of 253).
+# usage: bench/handoff-cost.sh [--counts 1,100,1000] [--upgrades 5] [--out FILE]
+set -uo pipefail
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+source "$BENCH_DIR/lib/common.sh"
+COUNTS=1,100,1000 UPGRADES=5 OUT=$BENCH_DIR/results/handoff-cost.md
+while [ $# -gt 0 ]; do
+  case $1 in
+    --counts) COUNTS=$2; shift ;;
+    --upgrades) UPGRADES=$2; shift ;;
+    --out) OUT=$2; shift ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+  shift
+done
+RAW=$BENCH_DIR/results/raw/handoff-cost-$(date +%Y%m%d-%H%M%S)
+BUILD_DIR=${BUILD_DIR:-$REPO_DIR/bench/.build}
+mkdir -p "$RAW" "$BUILD_DIR"
+SOCK_DIR=$(mktemp -d /tmp/fdhb.XXXXXX)
+trap 'rm -rf "$SOCK_DIR"' EXIT
+publish_fdhandoff
+ulimit -n 65536 2>/dev/null || true
+"$PY" "$BENCH_DIR/lib/handoff_cost.py" --supervisor "$BUILD_DIR/supervisor/fdhandoff" --worker "$BUILD_DIR/worker/fdhandoff-worker" \
+  --counts "$COUNTS" --upgrades "$UPGRADES" --work "$RAW" --sock-dir "$SOCK_DIR" --out "$OUT"
+log "table: $OUT; raw logs: $RAW"

@@ -1,0 +1,99 @@
+# Shared helpers for the bench scripts (sourced, not run). Needs: BENCH_DIR, REPO_DIR.
+
+log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# The Python used for the bench's stdlib helpers; matplotlib is looked up separately (plot.py).
+PY=${PY:-$(command -v python3 || echo /usr/bin/python3)}
+
+# Installs the Debian packages the bench needs if a command is missing (root + apt-get).
+# usage: ensure_tools CMD:PACKAGE...
+ensure_tools() {
+  local missing=() spec cmd pkg
+  for spec in "$@"; do
+    cmd=${spec%%:*}; pkg=${spec#*:}
+    if [ "$cmd" = "py:matplotlib" ] || [ "$cmd" = py ]; then
+      plot_python >/dev/null 2>&1 || missing+=("$pkg")
+    else
+      command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing+=("$pkg")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  apt_install "${missing[@]}"
+}
+
+# apt-get install PACKAGE... (root; waits for another apt user's lock; updates the lists if needed).
+apt_install() {
+  log "installing with apt-get: $*"
+  [ "$(id -u)" = 0 ] || die "need root to install $* (or install them yourself)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "$@" >/dev/null 2>&1 \
+    || { apt-get -o DPkg::Lock::Timeout=300 update -q >/dev/null 2>&1
+         apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "$@" >/dev/null; } \
+    || die "apt-get install $* failed"
+  export PATH="$PATH:/usr/sbin:/sbin"
+}
+
+# Prints a Python interpreter that can import matplotlib (Debian's python3-matplotlib lives in /usr/bin/python3).
+plot_python() {
+  local p
+  for p in "${PLOT_PY:-}" python3 /usr/bin/python3; do
+    [ -n "$p" ] || continue
+    command -v "$p" >/dev/null 2>&1 || continue
+    "$p" -c 'import matplotlib' >/dev/null 2>&1 && { command -v "$p"; return 0; }
+  done
+  return 1
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+  "$PY" - <<'PY'
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
+PY
+}
+
+# Waits until GET / on the port answers 200; returns 1 after the timeout (seconds).
+wait_http() {
+  local port=$1 timeout=${2:-15} i
+  for ((i = 0; i < timeout * 20; i++)); do
+    curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$port/" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# Publishes the supervisor and the worker (Release, framework-dependent) into $BUILD_DIR once per run.
+publish_fdhandoff() {
+  [ -n "${SKIP_PUBLISH:-}" ] && [ -x "$BUILD_DIR/supervisor/fdhandoff" ] && return 0
+  command -v dotnet >/dev/null || die "dotnet is needed to publish the supervisor and the worker"
+  log "publishing supervisor and worker (Release) to $BUILD_DIR"
+  dotnet publish "$REPO_DIR/src/Supervisor" -c Release -o "$BUILD_DIR/supervisor" -nologo -v q >"$BUILD_DIR/publish-supervisor.log" 2>&1 \
+    || { tail -20 "$BUILD_DIR/publish-supervisor.log" >&2; die "publish of the supervisor failed"; }
+  dotnet publish "$REPO_DIR/src/Worker" -c Release -o "$BUILD_DIR/worker" -nologo -v q >"$BUILD_DIR/publish-worker.log" 2>&1 \
+    || { tail -20 "$BUILD_DIR/publish-worker.log" >&2; die "publish of the worker failed"; }
+}
+
+# Time in microseconds since the epoch, without forking (bash 5).
+now_us() { local t=$EPOCHREALTIME; echo $(( 10#${t/[.,]/} )); }
+# Epoch seconds with microseconds, for logs read by the Python helpers.
+now() { local t=$EPOCHREALTIME; echo "${t/,/.}"; }
+# Sleeps until the given time (microseconds since the epoch).
+sleep_until_us() {
+  local d=$(( $1 - $(now_us) ))
+  (( d > 0 )) && sleep "$(printf '%d.%06d' $((d / 1000000)) $((d % 1000000)))"
+  return 0
+}
+
+# NativeAOT publish of the worker into $BUILD_DIR/worker-aot (clang and zlib1g-dev are needed).
+publish_worker_aot() {
+  [ -n "${SKIP_PUBLISH:-}" ] && [ -x "$BUILD_DIR/worker-aot/fdhandoff-worker" ] && return 0
+  local pk=()
+  command -v clang >/dev/null || pk+=(clang)
+  dpkg -s zlib1g-dev >/dev/null 2>&1 || pk+=(zlib1g-dev)
+  [ ${#pk[@]} -eq 0 ] || apt_install "${pk[@]}"
+  log "publishing the worker with NativeAOT to $BUILD_DIR/worker-aot (a few minutes)"
+  dotnet publish "$REPO_DIR/src/Worker" -c Release -r linux-x64 -p:PublishAot=true -o "$BUILD_DIR/worker-aot" -nologo -v q \
+    >"$BUILD_DIR/publish-worker-aot.log" 2>&1 \
+    || { tail -20 "$BUILD_DIR/publish-worker-aot.log" >&2; die "NativeAOT publish of the worker failed"; }
+}

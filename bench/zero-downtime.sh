@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# Zero-downtime benchmark: our supervisor + worker next to nginx reload, HAProxy seamless reload and a
+# self-bound Kestrel restarted by stop+start, under the same wrk load, in one run.
+#
+# usage: bench/zero-downtime.sh [options]
+#   --duration S        wrk duration per system and mode, seconds        (ZDT_DURATION, 20)
+#   --upgrades N        upgrades spread evenly over the run              (ZDT_UPGRADES, 20)
+#   --connections C     wrk connections                                  (ZDT_CONNECTIONS, 64)
+#   --threads T         wrk threads                                      (ZDT_THREADS, 2)
+#   --systems LIST      comma-separated, from: fdhandoff,nginx-reload,haproxy-reload,kestrel-restart
+#                       (ZDT_SYSTEMS, those four); also fdhandoff-aot, kestrel-restart-aot: the same with
+#                       a NativeAOT publish of the worker (clang and zlib1g-dev installed if missing)
+#   --modes LIST        close (new connection per request, `Connection: close`) and/or keepalive
+#                                                                        (ZDT_MODES, close,keepalive)
+#   --workers N         fdhandoff workers per generation                 (FDH_WORKERS, 2)
+#   --fdhandoff-upgrade cli|sighup   how fdhandoff is upgraded            (FDH_UPGRADE, cli)
+#   --no-probe          do not run the probe (fresh connection every ~1 ms, longest gap, new-process time)
+#   --timeline          also record requests/answers per 100 ms (wrk Lua script; costs some req/s) for bench/plot.py
+#   --out FILE          Markdown table                                   (bench/results/zero-downtime.md)
+#   --no-install        do not apt-get install missing wrk/nginx/haproxy
+#   --smoke             3 s, 2 upgrades, fdhandoff only, both modes, with --check (for CI)
+#   --check             exit 1 if fdhandoff did not start, did no upgrade, had a failed upgrade, a socket
+#                       error (connect/read/write) or a non-2xx; wrk timeouts and failed probes are
+#                       reported only. Ends with "bench: N passed, N failed" (one per fdhandoff run).
+#
+# Prints one line per system and mode:
+#   RESULT system=<name> mode=<close|keepalive> upgrades=<n> requests=<n> rps=<n> connect=<n> read=<n> write=<n> timeout=<n> non2xx=<n> p99_ms=<x>
+# and, with the probe, one PROBE line. Raw logs: bench/results/raw/<run>/ (not committed).
+set -uo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+source "$BENCH_DIR/lib/common.sh"
+source "$BENCH_DIR/lib/systems.sh"
+
+DURATION=${ZDT_DURATION:-20}
+UPGRADES=${ZDT_UPGRADES:-20}
+CONNS=${ZDT_CONNECTIONS:-64}
+THREADS=${ZDT_THREADS:-2}
+SYSTEMS=${ZDT_SYSTEMS:-fdhandoff,nginx-reload,haproxy-reload,kestrel-restart}
+MODES=${ZDT_MODES:-close,keepalive}
+PROBE=1 TIMELINE=0 INSTALL=1 CHECK=0 SMOKE=0
+OUT=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --duration) DURATION=$2; shift ;;
+    --upgrades) UPGRADES=$2; shift ;;
+    --connections) CONNS=$2; shift ;;
+    --threads) THREADS=$2; shift ;;
+    --systems) SYSTEMS=$2; shift ;;
+    --modes) MODES=$2; shift ;;
+    --workers) FDH_WORKERS=$2; shift ;;
+    --fdhandoff-upgrade) FDH_UPGRADE=$2; shift ;;
+    --no-probe) PROBE=0 ;;
+    --timeline) TIMELINE=1 ;;
+    --out) OUT=$2; shift ;;
+    --no-install) INSTALL=0 ;;
+    --check) CHECK=1 ;;
+    --smoke) SMOKE=1 CHECK=1 DURATION=3 UPGRADES=2 SYSTEMS=fdhandoff ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+  shift
+done
+[ "$THREADS" -le "$CONNS" ] || THREADS=$CONNS
+RESULTS_DIR=$BENCH_DIR/results
+if [ -z "$OUT" ]; then
+  if [ "$SMOKE" = 1 ]; then OUT=$RESULTS_DIR/zero-downtime-smoke.md; else OUT=$RESULTS_DIR/zero-downtime.md; fi
+fi
+RUN_ID=$(date +%Y%m%d-%H%M%S)
+RAW=$RESULTS_DIR/raw/zero-downtime-$RUN_ID
+BUILD_DIR=${BUILD_DIR:-$REPO_DIR/bench/.build}
+mkdir -p "$RAW" "$BUILD_DIR"
+# Unix socket paths are limited to 107 bytes: the systems' sockets live in a short directory.
+SOCK_DIR=$(mktemp -d /tmp/fdhb.XXXXXX)
+
+need=(wrk:wrk curl:curl)
+[[ ,$SYSTEMS, == *,nginx-reload,* ]] && need+=(nginx:nginx)
+[[ ,$SYSTEMS, == *,haproxy-reload,* ]] && need+=(haproxy:haproxy)
+if [ "$INSTALL" = 1 ]; then ensure_tools "${need[@]}"; fi
+export PATH="$PATH:/usr/sbin:/sbin"
+for spec in "${need[@]}"; do command -v "${spec%%:*}" >/dev/null || die "${spec%%:*} is missing"; done
+if [[ ,$SYSTEMS, == *,fdhandoff* || ,$SYSTEMS, == *,kestrel-restart* ]]; then publish_fdhandoff; fi
+if [[ ,$SYSTEMS, == *-aot,* ]]; then publish_worker_aot; fi
+
+# wrk -c1000 and its servers need more than the usual 1,024 descriptors.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+probe_pid= wrk_pid=
+cleanup() {
+  [ -n "$wrk_pid" ] && kill "$wrk_pid" 2>/dev/null
+  [ -n "$probe_pid" ] && kill "$probe_pid" 2>/dev/null
+  [ -n "$_sys" ] && sys_stop
+  rm -rf "$SOCK_DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+gap_us=$(( DURATION * 1000000 / (UPGRADES + 1) ))
+log "run $RUN_ID: systems=$SYSTEMS modes=$MODES wrk -t$THREADS -c$CONNS -d${DURATION}s, $UPGRADES upgrades every $((gap_us / 1000)) ms, probe=$PROBE timeline=$TIMELINE"
+
+run_one() {
+  local system=$1 mode=$2 work=$RAW/$1-$2 port i t0 t1 rc ok=0 t_start deadline
+  mkdir -p "$work"
+  port=$(free_port)
+  log "$system/$mode on 127.0.0.1:$port"
+  if ! sys_start "$system" "$work" "$port" || ! wait_http "$port" 60; then
+    log "$system did not come up on port $port (logs in $work)"
+    sys_stop
+    echo "RESULT system=$system mode=$mode upgrades=0 requests=0 rps=0 connect=0 read=0 write=0 timeout=0 non2xx=0 p99_ms=nan" | tee "$work/result.txt"
+    echo '{"system":"'"$system"'","mode":"'"$mode"'","failed_to_start":true}' > "$work/result.json"
+    return 1
+  fi
+  sleep 0.5   # let every worker/process come up, not just the first one to answer
+  : > "$work/upgrades.txt"
+  if [ "$PROBE" = 1 ]; then
+    "$PY" "$BENCH_DIR/lib/probe.py" "$port" "$work/probe.txt" & probe_pid=$!
+    sleep 0.3
+  fi
+  # wrk's default 2 s timeout, as in the peers' reference figures (FACTS.md)
+  local args=(-t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency)
+  [ "$mode" = close ] && args+=(-H "Connection: close")
+  if [ "$TIMELINE" = 1 ]; then
+    args+=(-s "$BENCH_DIR/lib/timeline.lua")
+    export ZDT_TIMELINE=$work/timeline.csv
+  fi
+  t_start=$(now_us)
+  echo "$(now)" > "$work/start.txt"
+  wrk "${args[@]}" "http://127.0.0.1:$port/" > "$work/wrk.txt" 2>&1 & wrk_pid=$!
+  # Upgrades at start + i*gap (the last one a gap before the end); one that a slow predecessor pushed
+  # into the last half gap of the run is not started, so every counted upgrade happens under load.
+  deadline=$(( t_start + DURATION * 1000000 - gap_us / 2 ))
+  for ((i = 1; i <= UPGRADES; i++)); do
+    sleep_until_us $(( t_start + i * gap_us ))
+    (( $(now_us) < deadline )) || { log "upgrade $i not started: past the run's end"; break; }
+    t0=$(now)
+    sys_upgrade >>"$work/upgrade-cmd.log" 2>&1; rc=$?
+    t1=$(now)
+    if [ $rc = 0 ]; then ok=$((ok + 1)); echo "$t0 $t1 ok" >> "$work/upgrades.txt"
+    else echo "$t0 $t1 fail" >> "$work/upgrades.txt"; log "$system: upgrade $i failed (rc=$rc)"; fi
+  done
+  wait "$wrk_pid"; wrk_pid=
+  if [ -n "$probe_pid" ]; then sleep 0.2; kill -TERM "$probe_pid"; wait "$probe_pid" 2>/dev/null; probe_pid=; fi
+  sys_stop
+  echo "$(now)" > "$work/end.txt"
+  "$PY" "$BENCH_DIR/lib/wrk_result.py" "$work/wrk.txt" "$system" "$mode" "$ok" "$work/result.json" | tee "$work/result.txt"
+  if [ "$PROBE" = 1 ] && [ -s "$work/probe.txt" ]; then
+    if [ -s "$work/upgrades.txt" ]; then
+      "$PY" "$BENCH_DIR/lib/probe_report.py" "$work/probe.txt" "$work/upgrades.txt" "$system" "$mode" "$work/probe.json" | tee "$work/probe-line.txt"
+    fi
+  fi
+  local failed; failed=$(grep -c ' fail$' "$work/upgrades.txt")
+  [ "$failed" = 0 ] || log "$system/$mode: $failed upgrades failed"
+  return 0
+}
+
+status=0
+IFS=, read -ra sys_list <<<"$SYSTEMS"
+IFS=, read -ra mode_list <<<"$MODES"
+for system in "${sys_list[@]}"; do
+  for mode in "${mode_list[@]}"; do
+    case $mode in close|keepalive) ;; *) die "unknown mode $mode" ;; esac
+    run_one "$system" "$mode" || status=1
+  done
+done
+
+"$PY" "$BENCH_DIR/lib/table.py" "$RAW" "$OUT" \
+  "wrk -t$THREADS -c$CONNS -d${DURATION}s, $UPGRADES upgrades spread over the run, fdhandoff with $FDH_WORKERS workers upgraded by $FDH_UPGRADE" \
+  "$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$SYSTEMS" "$MODES"
+log "table: $OUT; raw logs: $RAW"
+
+if [ "$TIMELINE" = 1 ]; then
+  # Keep the plot's data beside the results (small CSVs), then draw it.
+  TL=$RESULTS_DIR/timeline
+  rm -rf "$TL"; mkdir -p "$TL"
+  for d in "$RAW"/*/; do
+    [ -s "$d/timeline.csv" ] || continue
+    n=$(basename "$d"); mkdir -p "$TL/$n"
+    cp "$d"/{timeline.csv,upgrades.txt,start.txt,wrk.txt} "$TL/$n/" 2>/dev/null
+  done
+  [ "$INSTALL" = 1 ] && ensure_tools py:python3-matplotlib
+  if pp=$(plot_python); then
+    "$pp" "$BENCH_DIR/plot.py" "$TL" "${PLOT_OUT:-$REPO_DIR/docs/img/zero-downtime-timeline.png}"
+  else
+    log "no matplotlib: plot later with bench/plot.py $TL"
+  fi
+fi
+
+if [ "$CHECK" = 1 ]; then
+  # One check per fdhandoff run (system and mode). Fails: did not start, no upgrade done, a failed upgrade,
+  # a refused/reset/closed connection or a non-2xx. Reported, not failed (latency on a loaded machine,
+  # not lost connections): wrk timeouts (> 2 s) and failed probes (no answer within 1 s).
+  "$PY" - "$RAW" <<'PY' || status=1
+import glob, json, os, sys
+raw = sys.argv[1]; passed = failed = 0
+for d in sorted(glob.glob(os.path.join(raw, "fdhandoff-*"))):  # fdhandoff-aot-* too
+    name, bad, warn = os.path.basename(d), [], []
+    r = json.load(open(os.path.join(d, "result.json")))
+    if r.get("failed_to_start"):
+        bad.append("did not start")
+    else:
+        errs = {k: r[k] for k in ("connect", "read", "write", "non2xx") if r[k]}
+        if errs: bad.append(f"errors {errs}")
+        if r["upgrades"] < 1: bad.append("no upgrade done")
+        ups = open(os.path.join(d, "upgrades.txt")).read()
+        if " fail" in ups: bad.append(f"{ups.count(' fail')} upgrades failed")
+        if r["timeout"]: warn.append(f"{r['timeout']} wrk timeouts")
+        p = os.path.join(d, "probe.json")
+        if os.path.exists(p) and json.load(open(p))["failed"]: warn.append(f"{json.load(open(p))['failed']} failed probes")
+    print(f"CHECK {name}: {'FAILED ' + '; '.join(bad) if bad else 'ok'}{' (' + '; '.join(warn) + ')' if warn else ''}")
+    if bad: failed += 1
+    else: passed += 1
+print(f"bench: {passed} passed, {failed} failed")
+sys.exit(1 if failed or not passed else 0)
+PY
+fi
+exit $status

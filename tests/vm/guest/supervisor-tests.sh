@@ -1,0 +1,116 @@
+# Sourced by run-tests.sh inside the guest: the real supervisor and workers, SCTP listeners
+# v4, v6 and multi-homed, a Python SCTP client. Uses V, O, G, PY, res() and up() from run-tests.sh.
+export DOTNET_ROOT=/usr/share/dotnet DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+FDH=$V/app/supervisor/fdhandoff
+CTL=/run/fdhandoff-vm/control.sock
+P4=7401; P6=7402; PM=7403
+WORKERS=2
+# .NET start-up in a TCG guest is ~30x slower than on the host: be generous.
+READY_TIMEOUT=00:04:00; DRAIN_TIMEOUT=00:00:30
+log() { echo "GUEST $(date +%T.%3N) up $(up): $*"; }
+since() { echo "$(up) $1" | awk '{printf "%.1f", $1-$2}'; }
+# alive PID: exists and is not a zombie waiting to be reaped by this shell
+alive() { [ -e /proc/$1 ] && [ "$(awk '{print $3}' /proc/$1/stat 2>/dev/null)" != Z ]; }
+status_json() { $FDH status --json --control-socket $CTL > $O/status.json 2>>$O/status.err; }
+
+# wait_ready N SECONDS: until N Ready workers of the current generation; sets GEN and PIDS
+wait_ready() {
+  _end=$(echo "$(up) $2" | awk '{print $1+$2}')
+  while :; do
+    if status_json && _r=$($PY ready $O/status.json $1); then
+      GEN=${_r%% *}; PIDS=${_r#* }; return 0
+    fi
+    if awk "BEGIN{exit !($(up) > $_end)}"; then return 1; fi
+    alive $SUP || return 1   # the supervisor gave up: no point waiting
+    sleep 2
+  done
+}
+
+mkdir -p /run/fdhandoff-vm
+# Control:FirstMessageTimeout: the default 5 s drops a worker's Hello or a CLI request, which need
+# longer than that from connect to their first send in this guest.
+t0=$(up)
+$FDH --listen "sctp4=sctp://127.0.0.1:$P4" --listen "sctp6=sctp://[::1]:$P6" \
+     --listen "sctpmh=sctp://127.0.0.1,127.0.0.2:$PM" \
+     --workers $WORKERS --worker $V/app/worker/fdhandoff-worker --control-socket $CTL \
+     --Workers:ReadyTimeout=$READY_TIMEOUT --Workers:DrainTimeout=$DRAIN_TIMEOUT \
+     --Control:FirstMessageTimeout=00:01:00 \
+     > $O/supervisor.log 2>&1 &
+SUP=$!
+log "supervisor pid $SUP"
+
+# cheap first (a Python echo works once one worker serves), then the supervisor's own word
+FDH_WAIT_PID=$SUP $PY wait 127.0.0.1 $P4 300 && log "echo answers after $(since $t0) s"
+if wait_ready $WORKERS 300; then
+  res "PASS supervisor-start supervisor up, generation $GEN, $WORKERS workers ready (pids $PIDS) in $(since $t0) s"
+  STARTED=1
+else
+  res "FAIL supervisor-start no $WORKERS ready workers after $(since $t0) s (supervisor $(alive $SUP && echo running || echo exited)); log tail: $(tail -5 $O/supervisor.log | tr '\n' '|')"
+  STARTED=0
+fi
+
+if [ $STARTED = 1 ]; then
+  # (a) an echo round trip through each handed-off listener; both addresses of the multi-homed one
+  $PY echo echo-sctp-v4 127.0.0.1 $P4 + echo echo-sctp-v6 ::1 $P6 \
+      + echo echo-sctp-multihomed-127.0.0.1 127.0.0.1 $PM + echo echo-sctp-multihomed-127.0.0.2 127.0.0.2 $PM
+
+  # (b) SO_PROTOCOL on the listening fds the workers hold (read on a pidfd_getfd copy of the
+  # worker's own fd), cross-checked with /proc/net/sctp/eps
+  ss -Sln > $O/ss-before-upgrade.txt 2>&1; cat /proc/net/sctp/eps > $O/sctp-eps-before-upgrade.txt 2>&1
+  export FDH_PIDS="$PIDS"
+  $PY protocol so-protocol-sctp-v4 4 $P4 127.0.0.1 + protocol so-protocol-sctp-v6 6 $P6 ::1 \
+      + protocol so-protocol-sctp-multihomed 4 $PM 127.0.0.1 127.0.0.2
+  unset FDH_PIDS
+
+  # (c) an upgrade under SCTP client load: a new association per request, across all endpoints.
+  # The load runs at nice 19: it soaks up idle CPU but must not starve the supervisor, the new
+  # workers and the CLI (2 emulated CPUs; see Control:FirstMessageTimeout above).
+  GEN0=$GEN; PIDS0=$PIDS
+  STOP=$O/load.stop; rm -f $STOP $STOP.start $STOP.end
+  log "load starts"
+  FDH_LOAD_THREADS=${FDH_LOAD_THREADS:-4} nice -n 19 $PY load $O/load.json $STOP 127.0.0.1:$P4 "[::1]:$P6" 127.0.0.1:$PM 127.0.0.2:$PM > $O/load.out 2>&1 &
+  LOAD=$!
+  sleep 5
+  date +%s.%N > $STOP.start; t0=$(up); log "fdhandoff upgrade"
+  $FDH upgrade --control-socket $CTL --timeout 400 > $O/upgrade.out 2>&1; URC=$?
+  date +%s.%N > $STOP.end; UT=$(since $t0); log "fdhandoff upgrade returned $URC"
+  if [ $URC = 0 ]; then res "PASS upgrade-command fdhandoff upgrade exit 0 in $UT s: $(head -1 $O/upgrade.out)"
+  else res "FAIL upgrade-command fdhandoff upgrade exit $URC after $UT s: $(tr '\n' ' ' < $O/upgrade.out)"; fi
+  # keep the load on while the old generation drains and the new one serves alone
+  sleep 8
+  touch $STOP; wait $LOAD; log "load stopped"
+  wait_ready $WORKERS 120
+  OLD_LEFT=""; for p in $PIDS0; do case " $PIDS " in *" $p "*) OLD_LEFT="$OLD_LEFT $p";; esac; done
+  if [ "$GEN" -gt "$GEN0" ] 2>/dev/null && [ -z "$OLD_LEFT" ]; then
+    res "PASS upgrade-replaced-workers generation $GEN0 -> $GEN, workers $PIDS0 -> $PIDS"
+  else
+    res "FAIL upgrade-replaced-workers generation $GEN0 -> $GEN, workers $PIDS0 -> $PIDS (still serving:${OLD_LEFT:- none})"
+  fi
+  FDH_PIDS="$PIDS" $PY loadcheck upgrade-under-sctp-load $O/load.json \
+      + protocol so-protocol-after-upgrade 4 $PM 127.0.0.1 127.0.0.2 + echo echo-after-upgrade-multihomed-127.0.0.2 127.0.0.2 $PM
+  ss -Sln > $O/ss-after-upgrade.txt 2>&1
+fi
+
+# stop: SIGTERM to the supervisor; it must exit and take its workers with it
+# cpu PID: user+system clock ticks the process has used so far
+cpu() { awk '{print $14+$15}' /proc/$1/stat 2>/dev/null; }
+t0=$(up); C0=$(cpu $SUP); log "SIGTERM to the supervisor"; kill -TERM $SUP 2>/dev/null
+i=0; C1=$C0
+while alive $SUP && [ $i -lt 90 ]; do
+  C1=$(cpu $SUP || echo $C1)
+  # post-mortem of a slow stop: what each supervisor thread waits on
+  [ $i = 8 ] && for t in /proc/$SUP/task/*; do echo "$(cat $t/comm 2>/dev/null) state $(awk '{print $3}' $t/stat 2>/dev/null) wchan $(cat $t/wchan 2>/dev/null) cpu $(awk '{print $14+$15}' $t/stat 2>/dev/null)"; done > $O/stop-threads.txt 2>&1
+  sleep 1; i=$((i+1))
+done
+ST=$(since $t0)
+log "supervisor stop took $ST s, $(( (${C1:-0} - ${C0:-0}) / 100 )) s of CPU (ticks ${C0:-?} -> ${C1:-?})"
+# one grep, not a fork per process: fork+exec is slow under TCG (a shell loop over /proc took 30+ s)
+# (argv[0] ends in fdhandoff-worker; the [r] keeps grep from matching its own command line)
+LEFT=$(grep -la '^[^[:cntrl:]]*fdhandoff-worke[r]' /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3 | tr '\n' ' ')
+if alive $SUP; then
+  res "FAIL supervisor-stop still running $ST s after SIGTERM"; kill -KILL $SUP
+elif [ -n "$LEFT" ]; then
+  wait $SUP; res "FAIL supervisor-stop exited on SIGTERM in $ST s but workers are left: $LEFT"
+else
+  wait $SUP; res "PASS supervisor-stop exited $? on SIGTERM in $ST s, no worker left"
+fi
