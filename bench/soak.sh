@@ -7,6 +7,7 @@
 #   bench/soak.sh --upgrades 200
 #   bench/soak.sh --smoke         # 20 upgrades, for CI
 #   bench/soak.sh --no-build      # reuse out/ from ./run.sh or an earlier soak
+#   bench/soak.sh --aot           # a NativeAOT worker (out/worker-aot; needs clang and zlib1g-dev)
 #
 # A request counts as failed as in the tests' HttpLoad: refused, reset, closed early, not 200, or no
 # answer within 10 s (wrk --timeout; wrk's default of 2 s counts a slow answer on a busy 2-core box).
@@ -16,14 +17,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-upgrades=1000 build=1 workers=2
+upgrades=1000 build=1 workers=2 aot=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) upgrades=20 ;;
     --upgrades) upgrades="$2"; shift ;;
     --workers) workers="$2"; shift ;;
     --no-build) build=0 ;;
-    *) echo "soak.sh: unknown argument $1 (--smoke, --upgrades N, --workers N, --no-build)" >&2; exit 2 ;;
+    --aot) aot=1 ;;
+    *) echo "soak.sh: unknown argument $1 (--smoke, --upgrades N, --workers N, --no-build, --aot)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -31,8 +33,14 @@ command -v wrk >/dev/null || { echo "soak.sh: wrk not found: apt-get install wrk
 
 if [ "$build" = 1 ]; then
   dotnet publish src/Supervisor -c Release -o out/supervisor --nologo -v q
-  dotnet publish src/Worker -c Release -o out/worker --nologo -v q
+  if [ "$aot" = 1 ]; then
+    dotnet publish src/Worker -c Release -r linux-x64 -p:PublishAot=true -o out/worker-aot --nologo -v q
+  else
+    dotnet publish src/Worker -c Release -o out/worker --nologo -v q
+  fi
 fi
+worker="$PWD/out/worker/fdhandoff-worker"
+[ "$aot" = 1 ] && worker="$PWD/out/worker-aot/fdhandoff-worker"
 fdhandoff="$PWD/out/supervisor/fdhandoff"
 
 dir=$(mktemp -d /tmp/fdh-soak-XXXXXX)
@@ -41,7 +49,7 @@ sock="$dir/run/control.sock"
 cat > "$dir/fdhandoff.json" <<JSON
 {
   "Listeners": { "http": "tcp://127.0.0.1:$port" },
-  "Workers": { "Command": "$PWD/out/worker/fdhandoff-worker", "Count": $workers, "ReadyTimeout": "00:00:30", "DrainTimeout": "00:00:10" },
+  "Workers": { "Command": "$worker", "Count": $workers, "ReadyTimeout": "00:00:30", "DrainTimeout": "00:00:10" },
   "ControlSocket": "$sock"
 }
 JSON
