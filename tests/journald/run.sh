@@ -1,7 +1,7 @@
 #!/bin/bash
 # Checks JournaldSink against a real systemd-journald (systemd 252 binaries; systemd need not be PID 1).
 # journald runs in a private mount namespace with tmpfs over /run/systemd, /run/log and /var/log/journal,
-# so the host's journal and /run are untouched. Run as root: labs/journald/run.sh
+# so the host's journal and /run are untouched. Run as root: tests/journald/run.sh
 # Seen 2026-11-24: all four entries stored, dropped=0; the 300 KiB one (sent as a sealed memfd) kept
 # MESSAGE (307204 chars) and PAYLOAD (307200); WORKER_PID=4242, GENERATION=7, ADDRESS unquoted.
 set -eu
