@@ -30,6 +30,33 @@ public sealed class DrainTests
     }
 
     [Fact]
+    public async Task A_draining_worker_accepts_no_new_connection_while_it_finishes_its_last_request()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out _) with { Workers = 1, DrainTimeout = TimeSpan.FromSeconds(20) };
+        await using var supervisor = SupervisorProcess.Start(options);
+        await supervisor.WaitServingAsync();
+        int old = supervisor.Status().Workers[0].Pid;
+        using var connection = await RawHttp.ConnectAsync(new IPEndPoint(IPAddress.Loopback, http), CancellationToken.None);
+        var slow = connection.GetAsync("/slow/10000", close: false, CancellationToken.None);
+
+        var upgrade = await supervisor.UpgradeAsync();
+        // Until the old worker has stopped accepting (after its 500 ms Connection: close window); it stays
+        // alive while its slow request runs.
+        await supervisor.Log.WaitForAsync($@"Worker {old} of generation 1 draining", TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForAsync($@"Worker {old} of generation 1 stopped accepting, 1 connections open", TimeSpan.FromSeconds(30));
+        var answeredBy = new List<string>();
+        for (int i = 0; i < 50; i++)
+            answeredBy.Add((await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http))).Body);
+        bool oldStillServing = !slow.IsCompleted;
+        var last = await slow;
+
+        Assert.Equal(0, upgrade.ExitCode);
+        Assert.True(oldStillServing, "the old worker finished its slow request before the 50 were made: nothing was shown");
+        Assert.All(answeredBy, body => Assert.Contains("generation 2", body));
+        Assert.Contains($"pid {old} generation 1", last.Body);
+    }
+
+    [Fact]
     public async Task An_idle_keepalive_connection_is_closed_gracefully_near_the_deadline_and_the_worker_exits_before_it()
     {
         var drain = TimeSpan.FromSeconds(4);

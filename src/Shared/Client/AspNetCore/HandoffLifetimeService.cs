@@ -51,6 +51,7 @@ internal sealed partial class HandoffLifetimeService(
 
             // 2. Stop accepting: the shared socket stays open and listening for the next generation.
             await transport.StopAcceptingAsync().ConfigureAwait(false);
+            LogStoppedAccepting(client.Generation, Environment.ProcessId, state.OpenConnections);
 
             // 3. Until every connection has had its Connection: close, or idle ones are due to be closed.
             var closeIdleAt = client.DrainCloseIdleAt < deadline - reserve ? client.DrainCloseIdleAt : deadline - reserve;
@@ -84,6 +85,9 @@ internal sealed partial class HandoffLifetimeService(
 
     [LoggerMessage(101, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} draining ({Reason}), {DrainMs} ms to the deadline")]
     private partial void LogDraining(int generation, int workerPid, string reason, int drainMs);
+
+    [LoggerMessage(104, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} stopped accepting, {OpenConnections} connections open")]
+    private partial void LogStoppedAccepting(int generation, int workerPid, int openConnections);
 
     [LoggerMessage(102, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} stopping with {OpenConnections} connections open")]
     private partial void LogStopping(int generation, int workerPid, int openConnections);
