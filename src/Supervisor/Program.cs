@@ -34,23 +34,44 @@ try
     builder.Services.AddSystemd();
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Workers.DrainTimeout + TimeSpan.FromSeconds(5));
 
-    // Hosted services, in start order (stopped in reverse): listeners first, closed last.
+    // Hosted services, in start order (stopped in reverse). The life of a generation, step by step:
+    //   spawn      Workers/WorkerSpawner    (started by Workers/WorkerPool, which watches, restarts and drains)
+    //   hello      Control/ControlServer    (first message of a control connection)
+    //   hand-off   Control/ListenerHandoff  (checks the Hello, sends the listeners with SCM_RIGHTS)
+    //   ready      Control/WorkerMessageLoop → Upgrades/ReadinessGate
+    //   serving    Upgrades/UpgradeCoordinator (promotes the generation, or rolls it back)
+    //   drain/exit Workers/WorkerPool       (Drain, kill at the deadline, watch the exit);
+    //              established connections move on through Control/ConnectionRouter
+    // See docs/architecture.md.
+
+    // 1. Listeners first, closed last: the supervisor holds every listening socket until it exits.
     builder.Services.AddSingleton<ListenerSet>();
     builder.Services.AddHostedService<ListenerService>();
 
-    // fd store, RELOADING/READY/STATUS and the watchdog; starts pinging before generation 1 is up.
+    // 2. fd store, RELOADING/READY/STATUS and the watchdog; starts pinging before generation 1 is up.
     builder.Services.AddHostedService<SystemdService>();
 
+    // 3. The control socket: workers say hello there; `fdhandoff upgrade` and `status` enter there
+    //    (Control/AdminRequestHandler → Upgrades/UpgradeQueue).
     builder.Services.AddSingleton<ControlSocketFile>();
+    builder.Services.AddSingleton<ConnectionRouter>();
+    builder.Services.AddSingleton<WorkerMessageLoop>();
+    builder.Services.AddSingleton<ListenerHandoff>();
     builder.Services.AddSingleton<AdminRequestHandler>();
     builder.Services.AddHostedService<ControlServer>();
 
+    // 4. The worker table: spawn, watch, restart with backoff, drain; drains every worker at stop.
     builder.Services.AddSingleton<WorkerSpawner>();
     builder.Services.AddSingleton<WorkerPool>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());
 
+    // 5. Generation 1 at start; later generations through the queue (one upgrade at a time, coalesced).
     builder.Services.AddSingleton<UpgradeCoordinator>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<UpgradeCoordinator>());
+    builder.Services.AddSingleton<UpgradeQueue>();
+
+    // 6. SIGHUP (and so `systemctl reload`) enters here, once generation 1 serves.
+    builder.Services.AddHostedService<SighupTrigger>();
 
     using var host = builder.Build();
     await host.RunAsync();

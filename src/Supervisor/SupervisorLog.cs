@@ -106,4 +106,16 @@ internal static partial class SupervisorLog
 
     [LoggerMessage(45, LogLevel.Information, "Upgrade request ({Reason}) joins the upgrade already waiting")]
     public static partial void UpgradeCoalesced(ILogger logger, string reason);
+
+    [LoggerMessage(50, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} keeps its connection on {Listener}: {Reason}")]
+    public static partial void HandOverRefused(ILogger logger, int workerPid, int generation, string listener, string reason);
+
+    [LoggerMessage(51, LogLevel.Warning, "Connection in transit not delivered to worker {WorkerPid} of generation {Generation} ({Reason}): trying another")]
+    public static partial void ConnectionRerouted(ILogger logger, int workerPid, int generation, string reason);
+
+    [LoggerMessage(52, LogLevel.Warning, "Closed a connection on {Listener} from worker {WorkerPid} of generation {Generation}, gone: {Reason}")]
+    public static partial void ConnectionClosed(ILogger logger, int workerPid, int generation, string listener, string reason);
+
+    [LoggerMessage(53, LogLevel.Information, "Generation {PreviousGeneration} retired in {DrainMs:0} ms: {ConnectionsMoved} connections moved to generation {Generation}, {ConnectionsKept} kept and closed by their worker, {ConnectionsClosed} closed by the supervisor")]
+    public static partial void GenerationRetired(ILogger logger, int previousGeneration, int generation, double drainMs, int connectionsMoved, int connectionsKept, int connectionsClosed);
 }

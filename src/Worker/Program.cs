@@ -18,7 +18,7 @@ if (fault == WorkerFault.HangBeforeHello) WorkerFaults.Hang(fault);
 var handoff = builder.UseFdHandoff(o => o.ReportReadyOnStart = fault != WorkerFault.NeverReady);
 if (handoff is not null)
 {
-    builder.Services.AddHostedService<EchoService>();
+    builder.Services.AddHostedService<LiveConnectionService>();
     if (fault == WorkerFault.HangAfterListeners) WorkerFaults.Hang(fault);
 }
 

@@ -25,6 +25,10 @@ public sealed class HandoffClient : IDisposable
     public static readonly TimeSpan OrphanCloseIdleAfter = TimeSpan.FromSeconds(1);
 
     private readonly ControlChannel _channel;
+    private readonly ConnectionHandOverClient _connections;
+    private readonly Lock _loadLock = new();
+    private int _load = -1, _loadSent = -1;
+    private bool _loadTimerArmed;
     private readonly CancellationTokenSource _drain = new();
     private readonly CancellationTokenSource _stopReceiving = new();
     private Task _receiveLoop = Task.CompletedTask;
@@ -33,6 +37,7 @@ public sealed class HandoffClient : IDisposable
     private HandoffClient(ControlChannel channel, int generation, int slot, IReadOnlyDictionary<string, HandedOffListener> listeners)
     {
         _channel = channel;
+        _connections = new ConnectionHandOverClient(channel);
         Generation = generation;
         Slot = slot;
         Listeners = listeners;
@@ -61,6 +66,78 @@ public sealed class HandoffClient : IDisposable
 
     /// <summary>Why the drain was requested ("upgrade to generation 8", "supervisor gone").</summary>
     public string DrainReason { get; private set; } = "";
+
+    /// <summary>Largest state <see cref="HandOverAsync"/> carries with a connection (16 KiB).</summary>
+    public const int MaxStateBytes = ConnectionHandOver.MaxStateBytes;
+
+    /// <summary>Connections this worker handed over and a successor took.</summary>
+    public int ConnectionsHandedOver => _connections.HandedOver;
+
+    /// <summary>Connections this worker tried to hand over and kept, because nobody could take them.</summary>
+    public int ConnectionsKept => _connections.Kept;
+
+    /// <summary>
+    /// Hands an established connection to the next generation, with <paramref name="state"/> (at most
+    /// <see cref="MaxStateBytes"/>: bytes read and not yet processed, counters, a session id...). Call it at a
+    /// message boundary of your protocol once <see cref="DrainRequested"/> fired, after you stopped reading
+    /// from the socket: no read may be pending on it. Returns true when a worker of the serving generation has
+    /// taken the connection; this worker's socket is then closed (the connection lives on there). Returns false
+    /// when nobody can take it (the supervisor is stopping, this worker's generation is the serving one, e.g. a
+    /// slot restarted after a crash, or the supervisor is gone): the socket is still yours: close it gracefully.
+    /// </summary>
+    public async Task<bool> HandOverAsync(Socket connection, string listener, ReadOnlyMemory<byte> state, CancellationToken cancellationToken = default) =>
+        (await HandOverWithReasonAsync(connection, listener, state, cancellationToken).ConfigureAwait(false)).Taken;
+
+    /// <summary>As <see cref="HandOverAsync"/>, with the supervisor's reason when the connection was not taken.</summary>
+    public Task<(bool Taken, string Reason)> HandOverWithReasonAsync(Socket connection, string listener, ReadOnlyMemory<byte> state, CancellationToken cancellationToken = default) =>
+        _connections.HandOverAsync(connection, listener, state, cancellationToken);
+
+    /// <summary>
+    /// Waits for the next established connection handed over from a retiring worker, for as long as this worker
+    /// lives. Call it before <see cref="ReportReady"/>: a worker that had not asked for connections when it
+    /// reported ready is sent none. Taking it tells the supervisor this worker has it; until then the supervisor keeps a copy and gives
+    /// the connection to another worker if this one dies. Throws <see cref="System.Threading.Channels.ChannelClosedException"/>
+    /// once the control connection has closed.
+    /// </summary>
+    public ValueTask<HandedOverConnection> AcceptConnectionAsync(CancellationToken cancellationToken = default) =>
+        _connections.AcceptAsync(cancellationToken);
+
+    /// <summary>
+    /// Tells the supervisor how many connections this worker has open, for <c>fdhandoff status</c>. Cheap to
+    /// call on every change: at most one report leaves every 250 ms, with the latest count.
+    /// </summary>
+    public void ReportConnections(int open)
+    {
+        lock (_loadLock)
+        {
+            _load = open;
+            if (_loadTimerArmed) return;
+            _loadTimerArmed = true;
+        }
+        _ = SendLoadLaterAsync();
+    }
+
+    private async Task SendLoadLaterAsync()
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), _stopReceiving.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        int load;
+        lock (_loadLock)
+        {
+            _loadTimerArmed = false;
+            load = _load;
+            if (load == _loadSent) return;
+            _loadSent = load;
+        }
+        try { _channel.Send(new LoadMessage(load)); }
+        catch (Exception e) when (e is IOException or ObjectDisposedException) { }
+    }
 
     /// <summary>
     /// Connects to the supervisor named by the environment and receives every listener.
@@ -145,7 +222,7 @@ public sealed class HandoffClient : IDisposable
     public void ReportReady()
     {
         if (Interlocked.Exchange(ref _reportedReady, 1) == 0)
-            _channel.Send(new ReadyMessage(Environment.ProcessId));
+            _channel.Send(new ReadyMessage(Environment.ProcessId, _connections.Accepting));
     }
 
     /// <summary>Tells the supervisor this worker has drained and exits now. Best effort.</summary>
@@ -164,23 +241,33 @@ public sealed class HandoffClient : IDisposable
                 using var frame = await _channel.ReceiveAsync(_stopReceiving.Token).ConfigureAwait(false);
                 if (frame is null)
                 {
+                    _connections.OnClosed("the supervisor is gone");
                     // No supervisor to say when: drain on our own rather than hold the sockets forever.
                     RequestDrain(OrphanDrainTime, "supervisor gone (control connection closed)", OrphanCloseIdleAfter);
                     return;
                 }
-                if (frame.Kind == MessageKind.Drain)
+                switch (frame.Kind)
                 {
-                    var drain = frame.Read<DrainMessage>();
-                    var within = TimeSpan.FromMilliseconds(drain.DeadlineMs);
-                    RequestDrain(within, drain.Reason, drain.CloseIdleAfterMs > 0 ? TimeSpan.FromMilliseconds(drain.CloseIdleAfterMs) : within);
+                    case MessageKind.Drain:
+                        var drain = frame.Read<DrainMessage>();
+                        var within = TimeSpan.FromMilliseconds(drain.DeadlineMs);
+                        RequestDrain(within, drain.Reason, drain.CloseIdleAfterMs > 0 ? TimeSpan.FromMilliseconds(drain.CloseIdleAfterMs) : within);
+                        break;
+                    case MessageKind.HandOverResult:
+                        _connections.OnResult(frame.Read<HandOverResultMessage>());
+                        break;
+                    case MessageKind.Connection:
+                        _connections.OnConnection(frame);
+                        break;
                 }
             }
         }
         catch (OperationCanceledException)
         {
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or ProtocolException)
         {
+            _connections.OnClosed($"control connection failed: {e.Message}");
             RequestDrain(OrphanDrainTime, $"control connection failed: {e.Message}", OrphanCloseIdleAfter);
         }
     }
@@ -200,6 +287,7 @@ public sealed class HandoffClient : IDisposable
     {
         _stopReceiving.Cancel();
         try { _receiveLoop.Wait(TimeSpan.FromSeconds(1)); } catch (AggregateException) { }
+        _connections.Dispose();
         _channel.Dispose();
         foreach (var l in Listeners.Values) l.Socket.Dispose();
         _drain.Dispose();

@@ -15,6 +15,16 @@ public enum MessageKind : ushort
     Bye = 5,
     /// <summary>Either way: the peer did something wrong; the connection is closed after it.</summary>
     Error = 6,
+    /// <summary>Retiring worker → supervisor: one established connection (its descriptor attached) with its state, for the next generation.</summary>
+    HandOver = 7,
+    /// <summary>Supervisor → retiring worker: the successor took that connection (close your copy), or it could not be placed (keep it).</summary>
+    HandOverResult = 8,
+    /// <summary>Supervisor → serving worker: an established connection (its descriptor attached) and its state.</summary>
+    Connection = 9,
+    /// <summary>Serving worker → supervisor: it has taken that connection; the supervisor closes its copy.</summary>
+    ConnectionTaken = 10,
+    /// <summary>Worker → supervisor: how many connections it has open (for status).</summary>
+    Load = 11,
 
     /// <summary>Admin → supervisor: start a new generation.</summary>
     UpgradeRequest = 16,

@@ -78,9 +78,13 @@ public static class AdminCommand
         }
         stdout.WriteLine($"supervisor  pid {status.SupervisorPid}, generation {status.Generation}, {status.OpenDescriptors} open fds");
         stdout.WriteLine($"last upgrade {status.LastUpgrade}");
+        if (status.LastHandOver is { } h)
+            stdout.WriteLine(h.RetiredGeneration == 0
+                ? $"connections no generation retired yet; {h.InTransit} in transit"
+                : $"connections generation {h.RetiredGeneration} retired: {h.Moved} moved, {h.Closed} closed; {h.InTransit} in transit");
         stdout.WriteLine("workers");
         foreach (var w in status.Workers)
-            stdout.WriteLine($"  pid {w.Pid,-8} generation {w.Generation,-4} slot {w.Slot,-3} {w.State,-10} up {w.UptimeSeconds,8:0.0} s  restarts {w.Restarts}");
+            stdout.WriteLine($"  pid {w.Pid,-8} generation {w.Generation,-4} slot {w.Slot,-3} {w.State,-10} up {w.UptimeSeconds,8:0.0} s  restarts {w.Restarts}  connections {(w.Connections < 0 ? "-" : w.Connections.ToString()),-6} received {w.ConnectionsReceived}");
         stdout.WriteLine("listeners");
         foreach (var l in status.Listeners)
             stdout.WriteLine($"  {l.Name,-12} {l.Address,-32} {l.Origin}");

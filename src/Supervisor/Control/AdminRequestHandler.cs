@@ -15,9 +15,10 @@ namespace FdHandoff.Supervisor.Control;
 /// </summary>
 public sealed class AdminRequestHandler(
     SupervisorSettings settings,
-    UpgradeCoordinator upgrades,
+    UpgradeQueue upgrades,
     WorkerPool pool,
     ListenerSet listeners,
+    ConnectionRouter router,
     ILogger<AdminRequestHandler> logger)
 {
     public async Task HandleAsync(ControlChannel channel, PeerCredentials peer, ControlFrame request)
@@ -55,10 +56,12 @@ public sealed class AdminRequestHandler(
         var now = DateTimeOffset.UtcNow;
         var workers = pool.Workers
             .OrderBy(w => w.Generation).ThenBy(w => w.Slot)
-            .Select(w => new WorkerStatus(w.Slot, w.Pid, w.Generation, w.State.ToString().ToLowerInvariant(), Math.Round((now - w.StartedAt).TotalSeconds, 1), w.Restarts))
+            .Select(w => new WorkerStatus(w.Slot, w.Pid, w.Generation, w.State.ToString().ToLowerInvariant(), Math.Round((now - w.StartedAt).TotalSeconds, 1), w.Restarts, w.Connections, w.ConnectionsReceived))
             .ToList();
         var bound = listeners.All.Select(l => new ListenerStatus(l.Spec.Name, l.Spec.Address, l.Origin)).ToList();
-        return new StatusReply(Environment.ProcessId, pool.ServingGeneration, pool.LastUpgrade, OpenDescriptorCount(), workers, bound);
+        var retired = pool.LastRetirement;
+        var handOver = new HandOverStatus(retired.Generation, retired.Moved, retired.Closed, router.InTransit);
+        return new StatusReply(Environment.ProcessId, pool.ServingGeneration, pool.LastUpgrade, OpenDescriptorCount(), workers, bound, handOver);
     }
 
     private static int OpenDescriptorCount()

@@ -3,7 +3,6 @@ using FdHandoff.Interop;
 using FdHandoff.Protocol;
 using FdHandoff.Sockets;
 using FdHandoff.Supervisor.Configuration;
-using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,13 +10,13 @@ namespace FdHandoff.Supervisor.Control;
 
 /// <summary>
 /// Serves the AF_UNIX SOCK_SEQPACKET control socket (mode 0600 in a private runtime directory).
-/// The first message of a connection says who it is: a worker's Hello goes to the pool, which checks
+/// The first message of a connection says who it is: a worker's Hello goes to the <see cref="ListenerHandoff"/>, which checks
 /// it; admin requests (upgrade, status) need the supervisor's own uid, root, or the ControlSocketGroup.
 /// </summary>
 public sealed class ControlServer(
     SupervisorSettings settings,
     ControlSocketFile socketFile,
-    WorkerPool pool,
+    ListenerHandoff handoff,
     AdminRequestHandler admin,
     ILogger<ControlServer> logger) : BackgroundService
 {
@@ -81,7 +80,7 @@ public sealed class ControlServer(
                         // Read before handing over: a Hello that does not parse leaves the channel ours to close.
                         var hello = first.Read<HelloMessage>();
                         handedOver = true;
-                        await pool.AttachAsync(channel, peer, hello).ConfigureAwait(false);
+                        await handoff.AttachAsync(channel, peer, hello).ConfigureAwait(false);
                         return;
                     case MessageKind.UpgradeRequest or MessageKind.StatusRequest when first.DescriptorCount == 0:
                         await admin.HandleAsync(channel, peer, first).ConfigureAwait(false);

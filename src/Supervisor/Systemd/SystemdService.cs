@@ -17,7 +17,7 @@ namespace FdHandoff.Supervisor.Systemd;
 public sealed class SystemdService(
     ListenerSet listeners,
     WorkerPool pool,
-    UpgradeCoordinator upgrades,
+    UpgradeQueue upgrades,
     IHostApplicationLifetime lifetime,
     ILogger<SystemdService> logger) : IHostedService, IDisposable
 {

@@ -1,5 +1,7 @@
-using System.Runtime.InteropServices;
+using System.Diagnostics;
 using FdHandoff.Protocol;
+using FdHandoff.Supervisor.Configuration;
+using FdHandoff.Supervisor.Control;
 using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,94 +9,83 @@ using Microsoft.Extensions.Logging;
 namespace FdHandoff.Supervisor.Upgrades;
 
 /// <summary>
-/// Serializes upgrades: one runs at a time; requests arriving meanwhile coalesce into the one next
-/// upgrade (they all get its result), never interleave. SIGHUP asks for one, as `fdhandoff upgrade` does.
+/// The life of a generation from spawn to serving: starts generation 1 at start-up; for an upgrade, spawns
+/// generation g+1, holds it at the <see cref="ReadinessGate"/>, then either promotes it and drains the rest
+/// (invariant 2: only now) or rolls it back and leaves the serving generation untouched (invariant 5).
+/// One upgrade at a time: callers go through the <see cref="UpgradeQueue"/>.
 /// </summary>
-public sealed class UpgradeCoordinator : IHostedService, IDisposable
+public sealed class UpgradeCoordinator(
+    SupervisorSettings settings,
+    WorkerPool pool,
+    ConnectionRouter router,
+    ILogger<UpgradeCoordinator> logger) : IHostedService
 {
-    private readonly WorkerPool pool;
-    private readonly ILogger<UpgradeCoordinator> logger;
-    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
-    private readonly Lock _lock = new();
-    private Task<UpgradeResult>? _next;
-    private volatile bool _accepting;
-
-    // Kept in a field: a registration only referenced locally is collected and SIGHUP kills us again.
-    // Made at construction, before any hosted service starts: SIGHUP's default action is to terminate,
-    // and a reload must never kill a supervisor that is still starting or already stopping.
-    private readonly PosixSignalRegistration _sighup;
-
-    public UpgradeCoordinator(WorkerPool pool, ILogger<UpgradeCoordinator> logger)
+    /// <summary>Generation 1: the supervisor does not start serving without it.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        this.pool = pool;
-        this.logger = logger;
-        _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-        {
-            context.Cancel = true;
-            if (_accepting) _ = RequestUpgradeAsync("SIGHUP");
-            else SupervisorLog.SighupIgnored(logger, pool.ServingGeneration == 0 ? "still starting generation 1" : "stopping");
-        });
+        var outcome = await StartGenerationAsync().ConfigureAwait(false);
+        if (!outcome.Ok)
+            throw new SupervisorException($"generation {outcome.Generation} did not become ready: {outcome.Reason}");
+        pool.Promote(outcome.Generation, "none");
+        SupervisorLog.GenerationServing(logger, outcome.Generation, settings.Workers.Count, outcome.Elapsed.TotalMilliseconds);
     }
 
-    /// <summary>Events for observers (systemd notifications): an upgrade starts, an upgrade ends.</summary>
-    public event Action? UpgradeStarting;
-    public event Action<UpgradeResult>? UpgradeFinished;
-
-    /// <summary>Upgrades are taken from here on: generation 1 serves (this starts after the pool).</summary>
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Replaces the serving generation, or leaves it serving and says why not.</summary>
+    public async Task<UpgradeResult> UpgradeAsync(string reason)
     {
-        _accepting = true;
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Asks for an upgrade; joins the one waiting to start if there is one.</summary>
-    public Task<UpgradeResult> RequestUpgradeAsync(string reason)
-    {
-        lock (_lock)
+        int previous = pool.ServingGeneration;
+        SupervisorLog.UpgradeStarting(logger, previous, reason);
+        var outcome = await StartGenerationAsync().ConfigureAwait(false);
+        if (!outcome.Ok)
         {
-            if (_next is { } waiting)
-            {
-                SupervisorLog.UpgradeCoalesced(logger, reason);
-                return waiting;
-            }
-            var result = new TaskCompletionSource<UpgradeResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _next = result.Task;
-            _ = RunAsync(result, reason);
-            return result.Task;
+            pool.RecordFailedUpgrade($"to generation {outcome.Generation} failed: {outcome.Reason}");
+            SupervisorLog.UpgradeFailed(logger, outcome.Generation, previous, outcome.Reason);
+            return new UpgradeResult(false, previous, previous, outcome.Reason, outcome.Elapsed.TotalMilliseconds);
         }
+
+        var retiring = pool.Promote(outcome.Generation, $"to generation {outcome.Generation} ok ({outcome.Elapsed.TotalMilliseconds:0} ms)");
+        // Invariant 2: the old generation hears "drain" only now that its successor is ready.
+        foreach (var w in retiring) pool.Drain(w, $"upgrade to generation {outcome.Generation}");
+        SupervisorLog.UpgradeDone(logger, outcome.Generation, previous, outcome.Elapsed.TotalMilliseconds);
+        foreach (var old in retiring.GroupBy(w => w.Generation))
+            _ = ReportRetirementAsync(old.Key, outcome.Generation, old.ToList());
+        return new UpgradeResult(true, outcome.Generation, previous, "", outcome.Elapsed.TotalMilliseconds);
     }
 
-    private async Task RunAsync(TaskCompletionSource<UpgradeResult> result, string reason)
+    /// <summary>
+    /// Once every worker of a retired generation has exited: how long its drain took and what became of its
+    /// established connections (moved, kept and closed by the worker, closed by the supervisor).
+    /// </summary>
+    private async Task ReportRetirementAsync(int generation, int successor, IReadOnlyList<WorkerProcess> workers)
     {
-        await _oneAtATime.WaitAsync().ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(workers.Select(w => w.Exited)).ConfigureAwait(false);
+        var tally = router.TallyOf(generation);
+        pool.RecordRetirement(generation, tally.Moved, tally.Refused + tally.Closed);
+        SupervisorLog.GenerationRetired(logger, generation, successor, clock.Elapsed.TotalMilliseconds, tally.Moved, tally.Refused, tally.Closed);
+    }
+
+    /// <summary>Spawns every slot of a new generation and waits at the gate; a generation that fails is drained.</summary>
+    private async Task<GenerationOutcome> StartGenerationAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        int generation = pool.NextGeneration();
+        var started = new List<WorkerProcess>();
+        string? failure;
         try
         {
-            lock (_lock)
-            {
-                if (_next == result.Task) _next = null; // from now on, new requests queue behind this one
-            }
-            UpgradeStarting?.Invoke();
-            var outcome = await pool.UpgradeAsync(reason).ConfigureAwait(false);
-            UpgradeFinished?.Invoke(outcome);
-            result.SetResult(outcome);
+            for (int slot = 0; slot < settings.Workers.Count; slot++)
+                started.Add(pool.Spawn(generation, slot, restarts: 0));
+            failure = await ReadinessGate.WaitAllReadyAsync(started, settings.Workers.ReadyTimeout, pool.Stopping).ConfigureAwait(false);
         }
-        catch (Exception e)
+        catch (SupervisorException e)
         {
-            var failed = new UpgradeResult(false, pool.ServingGeneration, pool.ServingGeneration, e.Message, 0);
-            UpgradeFinished?.Invoke(failed);
-            result.SetResult(failed);
+            failure = e.Message;
         }
-        finally
-        {
-            _oneAtATime.Release();
-        }
+        if (failure is null) return new GenerationOutcome(generation, true, "", clock.Elapsed);
+        foreach (var w in started) pool.Drain(w, $"generation {generation} rolled back");
+        return new GenerationOutcome(generation, false, failure, clock.Elapsed);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        _accepting = false;
-        return Task.CompletedTask;
-    }
-
-    public void Dispose() => _sighup.Dispose();
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

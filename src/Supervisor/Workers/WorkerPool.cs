@@ -1,37 +1,30 @@
-using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using FdHandoff.Interop;
 using FdHandoff.Protocol;
-using FdHandoff.Sockets;
 using FdHandoff.Supervisor.Configuration;
-using FdHandoff.Supervisor.Listeners;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FdHandoff.Supervisor.Workers;
 
 /// <summary>
-/// Runs the workers: spawns a generation and waits for it to be ready, hands each worker the listeners
-/// when it proves who it is, restarts crashed workers of the serving generation with backoff, drains
-/// a generation once its successor is ready, and kills what does not drain by its deadline.
+/// The table of worker processes and the steps that change it: spawn, watch for exit, restart a crashed
+/// worker of the serving generation with backoff, drain, and kill what does not drain by its deadline.
+/// Every state change of a <see cref="WorkerProcess"/> happens under this pool's lock. Which generation
+/// serves is decided by the <see cref="Upgrades.UpgradeCoordinator"/>; the pool only records it.
 /// </summary>
 public sealed class WorkerPool(
     SupervisorSettings settings,
-    ListenerSet listeners,
     WorkerSpawner spawner,
     ILogger<WorkerPool> logger) : IHostedService
 {
-    /// <summary>A worker that ran this long before crashing starts its slot's backoff afresh.</summary>
-    private static readonly TimeSpan StableUptime = TimeSpan.FromSeconds(30);
-
     private readonly Lock _lock = new();
     private readonly List<WorkerProcess> _workers = [];
-    private readonly Dictionary<int, int> _crashesInARow = [];
+    private readonly RestartBackoff _backoff = new(settings.Workers.RestartBackoff, settings.Workers.MaxRestartBackoff);
     private readonly CancellationTokenSource _stopping = new();
     private int _serving;
     private int _lastGeneration;
     private string _lastUpgrade = "none";
+    private (int Generation, int Moved, int Closed) _lastRetirement;
 
     /// <summary>The generation that serves now (0 before the first is ready).</summary>
     public int ServingGeneration { get { lock (_lock) return _serving; } }
@@ -41,6 +34,9 @@ public sealed class WorkerPool(
 
     public IReadOnlyList<WorkerProcess> Workers { get { lock (_lock) return _workers.ToList(); } }
 
+    /// <summary>Cancelled when the supervisor stops: nothing new is spawned, nothing waits any longer.</summary>
+    public CancellationToken Stopping => _stopping.Token;
+
     /// <summary>True when the pool's lock can be taken within <paramref name="timeout"/>: it is not wedged.</summary>
     public bool IsResponsive(TimeSpan timeout)
     {
@@ -49,82 +45,46 @@ public sealed class WorkerPool(
         return true;
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>A new generation number, never used before.</summary>
+    public int NextGeneration()
     {
-        var outcome = await StartGenerationAsync().ConfigureAwait(false);
-        if (!outcome.Ok)
-            throw new SupervisorException($"generation {outcome.Generation} did not become ready: {outcome.Reason}");
-        lock (_lock) _serving = outcome.Generation;
-        SupervisorLog.GenerationServing(logger, outcome.Generation, settings.Workers.Count, outcome.Elapsed.TotalMilliseconds);
+        lock (_lock) return ++_lastGeneration;
     }
 
     /// <summary>
-    /// Starts generation g+1; once every new worker is ready, drains the rest. If the new generation
-    /// fails or times out it is stopped and the serving one is not touched (invariant 5).
+    /// Makes <paramref name="generation"/> the serving one and returns every other worker: the ones to
+    /// drain now that it is ready.
     /// </summary>
-    public async Task<UpgradeResult> UpgradeAsync(string reason)
+    public IReadOnlyList<WorkerProcess> Promote(int generation, string lastUpgrade)
     {
-        int previous = ServingGeneration;
-        SupervisorLog.UpgradeStarting(logger, previous, reason);
-        var outcome = await StartGenerationAsync().ConfigureAwait(false);
-        if (!outcome.Ok)
-        {
-            lock (_lock) _lastUpgrade = $"to generation {outcome.Generation} failed: {outcome.Reason}";
-            SupervisorLog.UpgradeFailed(logger, outcome.Generation, previous, outcome.Reason);
-            return new UpgradeResult(false, previous, previous, outcome.Reason, outcome.Elapsed.TotalMilliseconds);
-        }
-
-        List<WorkerProcess> retiring;
         lock (_lock)
         {
-            _serving = outcome.Generation;
-            _crashesInARow.Clear();
-            _lastUpgrade = $"to generation {outcome.Generation} ok ({outcome.Elapsed.TotalMilliseconds:0} ms)";
-            retiring = _workers.Where(w => w.Generation != outcome.Generation).ToList();
+            _serving = generation;
+            _backoff.Reset();
+            _lastUpgrade = lastUpgrade;
+            return _workers.Where(w => w.Generation != generation).ToList();
         }
-        // Invariant 2: the old generation hears "drain" only now that its successor is ready.
-        foreach (var w in retiring) Drain(w, $"upgrade to generation {outcome.Generation}");
-        SupervisorLog.UpgradeDone(logger, outcome.Generation, previous, outcome.Elapsed.TotalMilliseconds);
-        return new UpgradeResult(true, outcome.Generation, previous, "", outcome.Elapsed.TotalMilliseconds);
     }
 
-    private async Task<GenerationOutcome> StartGenerationAsync()
+    /// <summary>The last generation that retired and what became of its connections: moved, closed.</summary>
+    public (int Generation, int Moved, int Closed) LastRetirement { get { lock (_lock) return _lastRetirement; } }
+
+    /// <summary>Records, for status, how the last retired generation's connections ended.</summary>
+    public void RecordRetirement(int generation, int moved, int closed)
     {
-        var clock = Stopwatch.StartNew();
-        int generation;
-        lock (_lock) generation = ++_lastGeneration;
-        var started = new List<WorkerProcess>();
-        try
-        {
-            for (int slot = 0; slot < settings.Workers.Count; slot++)
-                started.Add(SpawnTracked(generation, slot, restarts: 0));
-
-            var pending = started.Select(w => w.Ready).ToList();
-            using var timeout = new CancellationTokenSource(settings.Workers.ReadyTimeout);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stopping.Token);
-            while (pending.Count > 0)
-            {
-                var done = await Task.WhenAny(pending).WaitAsync(linked.Token).ConfigureAwait(false);
-                await done.ConfigureAwait(false); // throws WorkerFailedException if that worker died first
-                pending.Remove(done);
-            }
-            return new GenerationOutcome(generation, true, "", clock.Elapsed);
-        }
-        catch (Exception e) when (e is OperationCanceledException or WorkerFailedException or SupervisorException)
-        {
-            string reason = e switch
-            {
-                OperationCanceledException when _stopping.IsCancellationRequested => "the supervisor is stopping",
-                OperationCanceledException =>
-                    $"{started.Count(w => !w.Ready.IsCompletedSuccessfully)} of {settings.Workers.Count} workers not ready after {settings.Workers.ReadyTimeout.TotalSeconds:0.#} s ({string.Join(", ", started.Where(w => !w.Ready.IsCompletedSuccessfully).Select(w => $"pid {w.Pid} {w.State.ToString().ToLowerInvariant()}"))})",
-                _ => e.Message,
-            };
-            foreach (var w in started) Drain(w, $"generation {generation} rolled back");
-            return new GenerationOutcome(generation, false, reason, clock.Elapsed);
-        }
+        lock (_lock) _lastRetirement = (generation, moved, closed);
     }
 
-    private WorkerProcess SpawnTracked(int generation, int slot, int restarts)
+    /// <summary>Records a failed upgrade for status; the serving generation is not touched.</summary>
+    public void RecordFailedUpgrade(string lastUpgrade)
+    {
+        lock (_lock) _lastUpgrade = lastUpgrade;
+    }
+
+    /// <summary>Spawns one worker of <paramref name="generation"/> into <paramref name="slot"/> and watches it.</summary>
+    public WorkerProcess Spawn(int generation, int slot, int restarts)
     {
         WorkerProcess worker;
         // Spawn under the lock: the worker's Hello may arrive before Spawn returns, and must find it.
@@ -136,6 +96,40 @@ public sealed class WorkerPool(
         SupervisorLog.WorkerSpawned(logger, worker.Pid, generation, slot);
         _ = WatchAsync(worker);
         return worker;
+    }
+
+    /// <summary>
+    /// Finds the worker a control connection's Hello claims to be and marks it connected, or says why not.
+    /// Only a process this pool spawned, presenting its own pid, generation and token, once, is taken.
+    /// </summary>
+    public WorkerProcess? TryConnect(int peerPid, HelloMessage hello, ControlChannel channel, out string refusal)
+    {
+        lock (_lock)
+        {
+            var worker = _workers.Find(w => w.Pid == peerPid);
+            refusal = worker is null ? "not a worker this supervisor spawned"
+                : hello.Pid != peerPid ? $"claims pid {hello.Pid}"
+                : hello.Generation != worker.Generation ? $"claims generation {hello.Generation}, was spawned for {worker.Generation}"
+                : !worker.Presents(hello.Token) ? "wrong token"
+                : worker.State != WorkerState.Spawned ? $"already said hello (state {worker.State})"
+                : "";
+            if (refusal.Length > 0) return null;
+            worker!.State = WorkerState.Connected;
+            worker.Channel = channel; // the worker owns its channel from here; disposed when it exits
+            channel.Peer = worker.ToString();
+            return worker;
+        }
+    }
+
+    /// <summary>Moves a worker forward from <paramref name="from"/> to <paramref name="to"/>; no change from any other state.</summary>
+    public bool Advance(WorkerProcess worker, WorkerState from, WorkerState to)
+    {
+        lock (_lock)
+        {
+            if (worker.State != from) return false;
+            worker.State = to;
+            return true;
+        }
     }
 
     private async Task WatchAsync(WorkerProcess worker)
@@ -166,16 +160,10 @@ public sealed class WorkerPool(
 
     private void ScheduleRestart(int generation, int slot, TimeSpan uptime)
     {
-        int crashes;
-        lock (_lock)
-        {
-            if (uptime >= StableUptime) _crashesInARow[slot] = 0;
-            crashes = _crashesInARow[slot] = _crashesInARow.GetValueOrDefault(slot) + 1;
-        }
-        var delay = TimeSpan.FromTicks(Math.Min(settings.Workers.MaxRestartBackoff.Ticks,
-            settings.Workers.RestartBackoff.Ticks * (1L << Math.Min(crashes - 1, 30))));
-        SupervisorLog.WorkerRestartScheduled(logger, generation, slot, delay.TotalMilliseconds, crashes);
-        _ = RestartLaterAsync(generation, slot, crashes, delay);
+        (int crashes, TimeSpan delay) next;
+        lock (_lock) next = _backoff.Next(slot, uptime);
+        SupervisorLog.WorkerRestartScheduled(logger, generation, slot, next.delay.TotalMilliseconds, next.crashes);
+        _ = RestartLaterAsync(generation, slot, next.crashes, next.delay);
     }
 
     private async Task RestartLaterAsync(int generation, int slot, int crashes, TimeSpan delay)
@@ -195,7 +183,7 @@ public sealed class WorkerPool(
         }
         try
         {
-            SpawnTracked(generation, slot, crashes);
+            Spawn(generation, slot, crashes);
         }
         catch (SupervisorException e)
         {
@@ -259,115 +247,6 @@ public sealed class WorkerPool(
             Libc.kill(worker.Pid, Libc.SIGKILL);
         }
     }
-
-    /// <summary>
-    /// A control connection said Hello: hands the listeners over if, and only if, the peer is a worker
-    /// this pool spawned, for that generation, presenting its token (invariant 3). Takes ownership
-    /// of <paramref name="channel"/>. Returns when the connection ends.
-    /// </summary>
-    public async Task AttachAsync(ControlChannel channel, PeerCredentials peer, HelloMessage hello)
-    {
-        WorkerProcess? worker;
-        string? refusal;
-        lock (_lock)
-        {
-            worker = _workers.Find(w => w.Pid == peer.Pid);
-            refusal = worker is null ? "not a worker this supervisor spawned"
-                : hello.Pid != peer.Pid ? $"claims pid {hello.Pid}"
-                : hello.Generation != worker.Generation ? $"claims generation {hello.Generation}, was spawned for {worker.Generation}"
-                : !TokenMatches(worker.Token, hello.Token) ? "wrong token"
-                : worker.State != WorkerState.Spawned ? $"already said hello (state {worker.State})"
-                : null;
-            if (refusal is null)
-            {
-                worker!.State = WorkerState.Connected;
-                worker.Channel = channel; // the worker owns its channel from here; disposed when it exits
-                channel.Peer = worker.ToString();
-            }
-        }
-        if (refusal is not null)
-        {
-            SupervisorLog.ConnectionRefused(logger, peer.Pid, peer.Uid, refusal);
-            try { channel.Send(new ErrorMessage("refused: " + refusal)); } catch (IOException) { }
-            channel.Dispose();
-            return;
-        }
-
-        try
-        {
-            HandOff(worker!, channel);
-        }
-        catch (IOException e)
-        {
-            SupervisorLog.HandoffFailed(logger, worker!.Pid, worker.Generation, e.Message);
-            Drain(worker, "hand-off failed");
-            return;
-        }
-        await ReceiveFromWorkerAsync(worker!, channel).ConfigureAwait(false);
-    }
-
-    private void HandOff(WorkerProcess worker, ControlChannel channel)
-    {
-        var all = listeners.All;
-        var clock = Stopwatch.StartNew();
-        int batches = Math.Max(1, (all.Count + FdPassing.MaxDescriptorsPerMessage - 1) / FdPassing.MaxDescriptorsPerMessage);
-        for (int b = 0; b < batches; b++)
-        {
-            var batch = all.Skip(b * FdPassing.MaxDescriptorsPerMessage).Take(FdPassing.MaxDescriptorsPerMessage).ToList();
-            var entries = batch.Select(l => new ListenerEntry(l.Spec.Name, l.Spec.Address, l.Spec.Backlog)).ToList();
-            // The supervisor keeps its descriptors; the kernel installs copies in the worker.
-            channel.Send(new ListenersMessage(b, b == batches - 1, all.Count, entries), batch.Select(l => l.Fd).ToArray());
-        }
-        lock (_lock)
-        {
-            if (worker.State == WorkerState.Connected) worker.State = WorkerState.HandedOff;
-        }
-        SupervisorLog.HandedOff(logger, worker.Pid, worker.Generation, all.Count, clock.Elapsed.TotalMilliseconds);
-    }
-
-    private async Task ReceiveFromWorkerAsync(WorkerProcess worker, ControlChannel channel)
-    {
-        try
-        {
-            while (true)
-            {
-                using var frame = await channel.ReceiveAsync(_stopping.Token).ConfigureAwait(false);
-                if (frame is null) return;
-                switch (frame.Kind)
-                {
-                    case MessageKind.Ready:
-                        lock (_lock)
-                        {
-                            if (worker.State == WorkerState.HandedOff) worker.State = WorkerState.Ready;
-                        }
-                        SupervisorLog.WorkerReady(logger, worker.Pid, worker.Generation, (DateTimeOffset.UtcNow - worker.StartedAt).TotalMilliseconds);
-                        worker.MarkReady();
-                        break;
-                    case MessageKind.Bye:
-                        SupervisorLog.WorkerBye(logger, worker.Pid, worker.Generation);
-                        break;
-                    default:
-                        // Disposing the frame closes any descriptor it carried.
-                        SupervisorLog.UnexpectedMessage(logger, worker.Pid, worker.Generation, frame.Kind.ToString(), frame.DescriptorCount);
-                        break;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (ProtocolException e)
-        {
-            SupervisorLog.BadMessage(logger, worker.Pid, worker.Generation, e.Message);
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
-        {
-            // The worker closed or died; its exit is handled by WatchAsync.
-        }
-    }
-
-    private static bool TokenMatches(string expected, string presented) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(presented ?? ""));
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

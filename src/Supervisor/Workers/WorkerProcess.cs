@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using FdHandoff.Protocol;
 
 namespace FdHandoff.Supervisor.Workers;
@@ -29,7 +31,11 @@ public sealed class WorkerProcess
     public int Slot { get; }
 
     /// <summary>The one-time token given at spawn; only a Hello that presents it gets listeners.</summary>
-    internal string Token { get; }
+    private string Token { get; }
+
+    /// <summary>True when <paramref name="presented"/> is this worker's token (compared in constant time).</summary>
+    internal bool Presents(string? presented) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Token), Encoding.ASCII.GetBytes(presented ?? ""));
 
     /// <summary>How many times this slot was restarted after crashes in a row.</summary>
     public int Restarts { get; }
@@ -42,6 +48,18 @@ public sealed class WorkerProcess
     internal bool Retired { get; set; }
 
     internal ControlChannel? Channel { get; set; }
+
+    /// <summary>Connections this worker handed over that no worker has taken yet (under the router's lock).</summary>
+    internal int ConnectionsInTransit { get; set; }
+
+    /// <summary>Said in its Ready that it accepts established connections handed over.</summary>
+    public bool TakesConnections { get; internal set; }
+
+    /// <summary>Open connections as the worker last reported them; -1 until it reports.</summary>
+    public int Connections { get; internal set; } = -1;
+
+    /// <summary>Connections handed over to this worker from a retiring one (under the router's lock).</summary>
+    public int ConnectionsReceived { get; internal set; }
 
     /// <summary>Completes when the worker reports ready; faults when it exits first.</summary>
     public Task Ready => _ready.Task;

@@ -9,7 +9,8 @@ public sealed record StatusReply(
     string LastUpgrade,
     int OpenDescriptors,
     IReadOnlyList<WorkerStatus> Workers,
-    IReadOnlyList<ListenerStatus> Listeners) : IControlMessage<StatusReply>
+    IReadOnlyList<ListenerStatus> Listeners,
+    HandOverStatus? LastHandOver = null) : IControlMessage<StatusReply>
 {
     public static MessageKind Kind => MessageKind.StatusReply;
     public static JsonTypeInfo<StatusReply> JsonInfo => ProtocolJson.Default.StatusReply;

@@ -1,0 +1,210 @@
+using FdHandoff.Interop;
+using FdHandoff.Protocol;
+using FdHandoff.Supervisor.Listeners;
+using FdHandoff.Supervisor.Workers;
+using Microsoft.Extensions.Logging;
+
+namespace FdHandoff.Supervisor.Control;
+
+/// <summary>
+/// Moves established connections from retiring workers to the serving generation. The supervisor never
+/// reads or writes a connection: it holds a copy of its descriptor while it is in transit, so that if the
+/// receiving worker dies before it says it took it, the connection goes to another ready worker. Only a
+/// worker of a retiring generation may hand over, only to a ready worker of the serving one; the rest is
+/// refused and the asker keeps its connection. The supervisor closes its copy when a worker took the
+/// connection, or when no worker of either generation can have it (logged).
+/// </summary>
+public sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, ILogger<ConnectionRouter> logger)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<long, Transit> _inTransit = [];
+    private readonly Dictionary<int, HandOverTally> _byGeneration = [];
+    private long _nextTransitId;
+    private int _nextTarget;
+
+    /// <summary>Connections handed over and not yet taken by a serving worker.</summary>
+    public int InTransit { get { lock (_lock) return _inTransit.Count; } }
+
+    /// <summary>What the hand-over of <paramref name="generation"/>'s connections came to so far.</summary>
+    public HandOverTally TallyOf(int generation)
+    {
+        lock (_lock) return _byGeneration.GetValueOrDefault(generation) ?? new HandOverTally();
+    }
+
+    /// <summary>A HandOver from <paramref name="from"/>. Takes ownership of <paramref name="frame"/>'s descriptor.</summary>
+    public void HandOver(WorkerProcess from, ControlFrame frame)
+    {
+        var request = frame.Read<HandOverMessage>();
+        string? refusal = Check(from, request, frame.DescriptorCount);
+        if (refusal is not null)
+        {
+            // The asker keeps its copy; ours (if it came) closes with the frame.
+            SupervisorLog.HandOverRefused(logger, from.Pid, from.Generation, request.Listener, refusal);
+            Tell(from, new HandOverResultMessage(request.Id, false, refusal));
+            lock (_lock) Tally(from.Generation).Refused++;
+            return;
+        }
+        var transit = new Transit(Interlocked.Increment(ref _nextTransitId), frame.TakeDescriptors()[0], from, request);
+        lock (_lock)
+        {
+            _inTransit.Add(transit.Id, transit);
+            from.ConnectionsInTransit++;
+        }
+        Route(transit);
+    }
+
+    private string? Check(WorkerProcess from, HandOverMessage request, int descriptors)
+    {
+        if (descriptors != ConnectionHandOver.ConnectionsPerMessage)
+            return $"a hand-over carries exactly {ConnectionHandOver.ConnectionsPerMessage} descriptor, this one {descriptors}";
+        if (request.State is null || request.State.Length > ConnectionHandOver.MaxStateBytes)
+            return $"state of {request.State?.Length ?? 0} bytes is above the {ConnectionHandOver.MaxStateBytes}-byte limit";
+        if (!listeners.All.Any(l => l.Spec.Name == request.Listener))
+            return $"no listener named '{request.Listener}'";
+        if (pool.Stopping.IsCancellationRequested)
+            return "the supervisor is stopping: no generation takes connections";
+        int serving = pool.ServingGeneration;
+        if (from.Generation == serving)
+            return $"generation {serving} serves: only a retiring worker hands connections over (a restarted slot has no successor)";
+        if (from.State != WorkerState.Draining)
+            return $"worker is {from.State.ToString().ToLowerInvariant()}, not draining";
+        lock (_lock)
+        {
+            if (from.ConnectionsInTransit >= ConnectionHandOver.MaxInTransitPerWorker)
+                return $"{ConnectionHandOver.MaxInTransitPerWorker} connections of this worker are in transit already";
+        }
+        return null;
+    }
+
+    /// <summary>Sends the connection to the next ready worker of the serving generation, or gives up on it.</summary>
+    private void Route(Transit transit)
+    {
+        while (true)
+        {
+            var target = PickTarget(transit);
+            if (target is null)
+            {
+                GiveUp(transit, $"no ready worker of generation {pool.ServingGeneration} takes connections");
+                return;
+            }
+            lock (_lock) transit.To = target;
+            try
+            {
+                target.Channel!.Send(new ConnectionMessage(transit.Id, transit.Request.Listener, transit.Request.State), [transit.Fd.Value]);
+                return;
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                SupervisorLog.ConnectionRerouted(logger, target.Pid, target.Generation, e.Message);
+                lock (_lock) transit.Tried.Add(target.Pid);
+            }
+        }
+    }
+
+    private WorkerProcess? PickTarget(Transit transit)
+    {
+        int serving = pool.ServingGeneration;
+        var ready = pool.Workers
+            .Where(w => w.Generation == serving && w.State == WorkerState.Ready && w.TakesConnections && w.Channel is not null && !transit.Tried.Contains(w.Pid))
+            .OrderBy(w => w.Slot)
+            .ToList();
+        if (ready.Count == 0) return null;
+        // Round robin: every ready worker gets its share of the moved connections.
+        return ready[(int)((uint)Interlocked.Increment(ref _nextTarget) % (uint)ready.Count)];
+    }
+
+    /// <summary>A ConnectionTaken from <paramref name="to"/>: its application has the connection; ours closes.</summary>
+    public void Taken(WorkerProcess to, ControlFrame frame)
+    {
+        var taken = frame.Read<ConnectionTakenMessage>();
+        Transit? transit;
+        lock (_lock)
+        {
+            if (!_inTransit.TryGetValue(taken.TransitId, out transit) || transit.To != to)
+                transit = null;
+            else
+            {
+                _inTransit.Remove(transit.Id);
+                transit.From.ConnectionsInTransit--;
+                to.ConnectionsReceived++;
+                Tally(transit.From.Generation).Moved++;
+            }
+        }
+        if (transit is null)
+        {
+            SupervisorLog.UnexpectedMessage(logger, to.Pid, to.Generation, $"ConnectionTaken for {taken.TransitId}, not sent to it", frame.DescriptorCount);
+            return;
+        }
+        transit.Fd.Dispose();
+        Tell(transit.From, new HandOverResultMessage(transit.Request.Id, true, ""));
+    }
+
+    /// <summary>
+    /// <paramref name="worker"/>'s control connection ended: what was sent to it and not taken goes to
+    /// another ready worker (the supervisor still holds each); what it was handing over goes on.
+    /// </summary>
+    public void WorkerGone(WorkerProcess worker)
+    {
+        List<Transit> orphaned;
+        lock (_lock)
+        {
+            orphaned = _inTransit.Values.Where(t => t.To == worker).ToList();
+            foreach (var t in orphaned)
+            {
+                t.Tried.Add(worker.Pid);
+                t.To = null;
+            }
+        }
+        foreach (var t in orphaned) Route(t);
+    }
+
+    private void GiveUp(Transit transit, string why)
+    {
+        bool askerAlive;
+        lock (_lock)
+        {
+            if (!_inTransit.Remove(transit.Id)) return;
+            transit.From.ConnectionsInTransit--;
+            askerAlive = transit.From.State is not WorkerState.Exited && transit.From.Channel is not null;
+            var tally = Tally(transit.From.Generation);
+            if (askerAlive) tally.Refused++;
+            else tally.Closed++;
+        }
+        // Ours closes; if the asker still lives it keeps the connection and closes it gracefully itself.
+        transit.Fd.Dispose();
+        if (askerAlive && Tell(transit.From, new HandOverResultMessage(transit.Request.Id, false, why)))
+            SupervisorLog.HandOverRefused(logger, transit.From.Pid, transit.From.Generation, transit.Request.Listener, why);
+        else
+            SupervisorLog.ConnectionClosed(logger, transit.From.Pid, transit.From.Generation, transit.Request.Listener, why);
+    }
+
+    private static bool Tell(WorkerProcess worker, HandOverResultMessage result)
+    {
+        try
+        {
+            worker.Channel?.Send(result);
+            return worker.Channel is not null;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            return false; // it exited meanwhile: its copy closed with it
+        }
+    }
+
+    private HandOverTally Tally(int generation)
+    {
+        if (!_byGeneration.TryGetValue(generation, out var tally)) _byGeneration[generation] = tally = new HandOverTally();
+        return tally;
+    }
+
+    private sealed class Transit(long id, SafeFd fd, WorkerProcess from, HandOverMessage request)
+    {
+        public long Id { get; } = id;
+        /// <summary>The supervisor's copy, owned here until taken or given up.</summary>
+        public SafeFd Fd { get; } = fd;
+        public WorkerProcess From { get; } = from;
+        public HandOverMessage Request { get; } = request;
+        public WorkerProcess? To { get; set; }
+        public HashSet<int> Tried { get; } = [];
+    }
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using FdHandoff.Protocol;
+using FdHandoff.Sockets;
+using FdHandoff.Supervisor.Listeners;
+using FdHandoff.Supervisor.Workers;
+using Microsoft.Extensions.Logging;
+
+namespace FdHandoff.Supervisor.Control;
+
+/// <summary>
+/// The hand-off step of a worker's life: a control connection said Hello; the listeners go to it if, and
+/// only if, the peer is a worker the pool spawned, for that generation, presenting its token (invariant 3),
+/// in batches of at most SCM_MAX_FD descriptors. Then the connection is the worker's message loop.
+/// </summary>
+public sealed class ListenerHandoff(
+    WorkerPool pool,
+    ListenerSet listeners,
+    WorkerMessageLoop messages,
+    ILogger<ListenerHandoff> logger)
+{
+    /// <summary>Takes ownership of <paramref name="channel"/>. Returns when the connection ends.</summary>
+    public async Task AttachAsync(ControlChannel channel, PeerCredentials peer, HelloMessage hello)
+    {
+        var worker = pool.TryConnect(peer.Pid, hello, channel, out string refusal);
+        if (worker is null)
+        {
+            SupervisorLog.ConnectionRefused(logger, peer.Pid, peer.Uid, refusal);
+            try { channel.Send(new ErrorMessage("refused: " + refusal)); } catch (IOException) { }
+            channel.Dispose();
+            return;
+        }
+
+        try
+        {
+            HandOff(worker, channel);
+        }
+        catch (IOException e)
+        {
+            SupervisorLog.HandoffFailed(logger, worker.Pid, worker.Generation, e.Message);
+            pool.Drain(worker, "hand-off failed");
+            return;
+        }
+        await messages.RunAsync(worker, channel).ConfigureAwait(false);
+    }
+
+    private void HandOff(WorkerProcess worker, ControlChannel channel)
+    {
+        var all = listeners.All;
+        var clock = Stopwatch.StartNew();
+        int batches = Math.Max(1, (all.Count + FdPassing.MaxDescriptorsPerMessage - 1) / FdPassing.MaxDescriptorsPerMessage);
+        for (int b = 0; b < batches; b++)
+        {
+            var batch = all.Skip(b * FdPassing.MaxDescriptorsPerMessage).Take(FdPassing.MaxDescriptorsPerMessage).ToList();
+            var entries = batch.Select(l => new ListenerEntry(l.Spec.Name, l.Spec.Address, l.Spec.Backlog)).ToList();
+            // The supervisor keeps its descriptors; the kernel installs copies in the worker.
+            channel.Send(new ListenersMessage(b, b == batches - 1, all.Count, entries), batch.Select(l => l.Fd).ToArray());
+        }
+        pool.Advance(worker, WorkerState.Connected, WorkerState.HandedOff);
+        SupervisorLog.HandedOff(logger, worker.Pid, worker.Generation, all.Count, clock.Elapsed.TotalMilliseconds);
+    }
+}

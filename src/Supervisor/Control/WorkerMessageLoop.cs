@@ -1,0 +1,65 @@
+using FdHandoff.Protocol;
+using FdHandoff.Supervisor.Workers;
+using Microsoft.Extensions.Logging;
+
+namespace FdHandoff.Supervisor.Control;
+
+/// <summary>
+/// What a worker says after the hand-off: Ready (the readiness gate waits for it), Bye, and the messages
+/// of established-connection hand-over (to the <see cref="ConnectionRouter"/>). Anything else is logged
+/// and its descriptors closed. Ends when the worker closes the connection or dies; its exit is the pool's
+/// to handle, what was in transit to it the router's.
+/// </summary>
+public sealed class WorkerMessageLoop(WorkerPool pool, ConnectionRouter router, ILogger<WorkerMessageLoop> logger)
+{
+    public async Task RunAsync(WorkerProcess worker, ControlChannel channel)
+    {
+        try
+        {
+            while (true)
+            {
+                // Not cancelled when the supervisor stops: a draining worker still asks to hand its connections
+                // over and must hear "no" at once; the loop ends when the worker closes or dies.
+                using var frame = await channel.ReceiveAsync(CancellationToken.None).ConfigureAwait(false);
+                if (frame is null) return;
+                switch (frame.Kind)
+                {
+                    case MessageKind.Ready:
+                        worker.TakesConnections = frame.Read<ReadyMessage>().TakesConnections;
+                        pool.Advance(worker, WorkerState.HandedOff, WorkerState.Ready);
+                        SupervisorLog.WorkerReady(logger, worker.Pid, worker.Generation, (DateTimeOffset.UtcNow - worker.StartedAt).TotalMilliseconds);
+                        worker.MarkReady();
+                        break;
+                    case MessageKind.HandOver:
+                        router.HandOver(worker, frame);
+                        break;
+                    case MessageKind.ConnectionTaken when frame.DescriptorCount == 0:
+                        router.Taken(worker, frame);
+                        break;
+                    case MessageKind.Load when frame.DescriptorCount == 0:
+                        worker.Connections = Math.Max(0, frame.Read<LoadMessage>().Connections);
+                        break;
+                    case MessageKind.Bye:
+                        SupervisorLog.WorkerBye(logger, worker.Pid, worker.Generation);
+                        break;
+                    default:
+                        // Disposing the frame closes any descriptor it carried.
+                        SupervisorLog.UnexpectedMessage(logger, worker.Pid, worker.Generation, frame.Kind.ToString(), frame.DescriptorCount);
+                        break;
+                }
+            }
+        }
+        catch (ProtocolException e)
+        {
+            SupervisorLog.BadMessage(logger, worker.Pid, worker.Generation, e.Message);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            // The worker closed or died; its exit is handled by the pool.
+        }
+        finally
+        {
+            router.WorkerGone(worker);
+        }
+    }
+}
