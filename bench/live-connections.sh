@@ -64,9 +64,10 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-for v in CONNS UPGRADES DURATION BASELINE INTERVAL_MS FDH_WORKERS; do
-  [[ ${!v} =~ ^[0-9]+$ ]] || die "${v,,} must be a whole number, not '${!v}'"
+for v in connections:CONNS upgrades:UPGRADES duration:DURATION baseline:BASELINE interval:INTERVAL_MS workers:FDH_WORKERS; do
+  n=${v#*:}; [[ ${!n} =~ ^[0-9]+$ ]] || die "--${v%%:*} must be a whole number, not '${!n}'"
 done
+[ "$CONNS" -ge 1 ] || die "--connections must be at least 1"
 [ -z "$CTL$SUP_LOG_IN" ] || [ -n "$TARGET" ] || die "--control-socket and --supervisor-log go with --target (without it the bench starts its own supervisor)"
 if [ -n "$TARGET" ]; then
   [[ $TARGET =~ ^(.+):([0-9]+)$ ]] || die "--target wants HOST:PORT, not '$TARGET'"
