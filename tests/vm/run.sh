@@ -14,7 +14,7 @@
 #    when anything failed, including a guest that never finished its result file (crash, hang,
 #    timeout).
 #
-# Environment: FDH_VM_CACHE (setup cache), FDH_VM_TIMEOUT (seconds for qemu, default 900),
+# Environment: FDH_VM_CACHE (setup cache), FDH_VM_TIMEOUT (seconds for qemu, default 1200),
 # FDH_VM_SMP (2), FDH_VM_R2R (1: publish ReadyToRun), FDH_VM_MEM (MiB, 2048), FDH_VM_ACCEL (tcg|kvm, default tcg), FDH_VM_VERBOSE=1
 # (echo the guest console), FDH_VM_RUN_DIR (default a new directory under the cache).
 set -u
@@ -22,7 +22,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # FDH_VM_SRC: build another checkout's src/ (default: this one)
 REPO=${FDH_VM_SRC:-$(cd "$HERE/../.." && pwd)}
 CACHE=${FDH_VM_CACHE:-/var/cache/fdhandoff-sctp-vm}
-TIMEOUT=${FDH_VM_TIMEOUT:-900}
+TIMEOUT=${FDH_VM_TIMEOUT:-1200}
 GUEST=${1:-run-tests.sh}
 now() { date +%s.%N | cut -c1-14; }
 dt() { echo "$1 $2" | awk '{printf "%.1f", $2-$1}'; }

@@ -17,12 +17,24 @@ appends it to $FDH_RESULTS when set.
   CMD ARGS + CMD ARGS ...              several commands in one process
   load OUT STOPFILE TARGET...          client load until STOPFILE exists; TARGET = host:port or
                                        [v6]:port; a new association per request; JSON summary in OUT
+  live OUT STOPFILE HOST PORT N        N long-lived associations to the counter service (every line
+                                       answered "<n> <line>", n counting per association from 1), each
+                                       sending a line every ~FDH_LIVE_INTERVAL_MS (300) ms, one in flight,
+                                       a fifth of them in two pieces with a pause between; until
+                                       STOPFILE exists; writes STOPFILE.open once all are open; JSON
+                                       summary in OUT (answers per association after the epoch time
+                                       in STOPFILE.gone, if that file exists)
+  livecheck NAME SUMMARY               result line for a live summary: every association opened and
+                                       still open, every line answered once, n continuous, and every
+                                       association answered after STOPFILE.gone (the old workers gone)
 """
 import ctypes
 import errno
 import ipaddress
 import json
 import os
+import random
+import selectors
 import socket
 import struct
 import sys
@@ -334,6 +346,215 @@ def cmd_loadcheck(name, path):
     return 0 if result(ok, name, detail) else 1
 
 
+# ---------------------------------------------------------------- long-lived associations through upgrades
+class LiveAssociation:
+    """One association to the counter service, driven by cmd_live's loop: one line in flight."""
+
+    def __init__(self, i, sock):
+        self.i, self.sock = i, sock
+        self.n = 0            # n of the last answer
+        self.index = 0        # index of the last line sent
+        self.in_flight = None  # (line bytes, sent monotonic)
+        self.rest = None      # (bytes, when): second piece of a split line, not sent yet
+        self.buf = b""
+        self.alive = True
+        self.answers = []     # epoch time of each answer
+        self.next_send = 0.0
+
+    def line(self):
+        self.index += 1
+        pad = "".join(random.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=random.randint(4, 40)))
+        return f"a{self.i}-l{self.index}-{pad}".encode()
+
+
+def cmd_live(out, stopfile, host, port, count):
+    """N long-lived associations exchanging counter-protocol lines until STOPFILE exists (one thread)."""
+    port, count = int(port), int(count)
+    interval = float(os.environ.get("FDH_LIVE_INTERVAL_MS", "300")) / 1000
+    answer_timeout = TIMEOUT
+    counts = {"opened": 0, "connect_failed": 0, "aborted": 0, "eof": 0, "stalled": 0, "protocol_errors": 0,
+              "sent": 0, "split": 0, "answered": 0, "unanswered": 0}
+    errors = []
+    lat = []
+
+    def err(words):
+        if len(errors) < 20:
+            errors.append(f"{time.strftime('%H:%M:%S')} {words}")
+
+    sel = selectors.DefaultSelector()
+    assocs = []
+    for i in range(1, count + 1):
+        s = socket.socket(family_of(host), socket.SOCK_STREAM, PROTO)
+        s.settimeout(TIMEOUT)
+        try:
+            s.connect((host, port))
+        except OSError as e:
+            counts["connect_failed"] += 1
+            err(f"a{i}: connect failed: {e!r}")
+            s.close()
+            continue
+        s.setblocking(False)
+        a = LiveAssociation(i, s)
+        a.next_send = time.monotonic() + random.uniform(0, interval)
+        assocs.append(a)
+        sel.register(s, selectors.EVENT_READ, a)
+        counts["opened"] += 1
+    with open(stopfile + ".open", "w") as f:  # the shell starts the upgrades once every association is open
+        f.write(f"{counts['opened']} opened, {counts['connect_failed']} failed\n")
+
+    def drop(a, kind, words):
+        counts[kind] += 1
+        if a.in_flight:
+            counts["unanswered"] += 1
+            a.in_flight = None
+        err(f"a{a.i}: {kind} after {a.n} answers: {words}")
+        a.alive = False
+        sel.unregister(a.sock)
+        a.sock.close()
+
+    def send(a, data):
+        try:
+            a.sock.sendall(data)  # a few dozen bytes: the send buffer takes them at once
+            return True
+        except BlockingIOError:
+            drop(a, "stalled", "send buffer full")
+        except OSError as e:
+            drop(a, "aborted", f"send: {e!r}")
+        return False
+
+    def check(a, answer):
+        head, sep, line = answer.partition(b" ")
+        n = int(head) if sep and head.isdigit() else None
+        exp = a.in_flight[0] if a.in_flight else None
+        prefix = f"a{a.i}-l".encode()
+        k = line[len(prefix):].split(b"-", 1)[0] if line.startswith(prefix) else b""
+        before = k.isdigit() and int(k) <= (a.index - 1 if a.in_flight else a.index)
+        if n is None or n < 1:
+            fault = "malformed answer"
+        elif exp is None or line != exp:
+            fault = "duplicate answer" if before else "answer to no line" if exp is None else "wrong line"
+        elif n != a.n + 1:
+            fault = "n reset" if n == 1 else "n went back" if n <= a.n else "n skipped"
+        else:
+            fault = None
+        if fault:
+            counts["protocol_errors"] += 1
+            err(f"a{a.i}: {fault}: expected {a.n + 1} {(exp or b'(nothing in flight)').decode()!r}, got {answer[:80]!r}")
+            if fault in ("malformed answer", "wrong line", "answer to no line"):
+                drop(a, "aborted", "the stream cannot be trusted after that")
+                return
+            if fault == "duplicate answer":
+                return
+        a.n = n
+        counts["answered"] += 1
+        lat.append(time.monotonic() - a.in_flight[1])
+        a.answers.append(time.time())
+        a.in_flight = None
+
+    t0 = time.monotonic()
+    stopping_since = None
+    while True:
+        now = time.monotonic()
+        if stopping_since is None and os.path.exists(stopfile):
+            stopping_since = now
+        live_ones = [a for a in assocs if a.alive]
+        if stopping_since is not None and (not any(a.in_flight for a in live_ones) or now - stopping_since > answer_timeout):
+            break
+        for a in live_ones:
+            if a.rest and now >= a.rest[1]:
+                data, a.rest = a.rest[0], None
+                send(a, data)
+            elif a.in_flight is None and a.rest is None and stopping_since is None and now >= a.next_send:
+                line = a.line()
+                a.in_flight = (line, now)
+                a.next_send = now + interval * random.uniform(0.8, 1.2)
+                counts["sent"] += 1
+                data = line + b"\n"
+                if random.random() < 0.2:
+                    at = random.randint(1, len(data) - 1)
+                    counts["split"] += 1
+                    a.rest = (data[at:], now + 0.02)
+                    data = data[:at]
+                send(a, data)
+            elif a.in_flight and now - a.in_flight[1] > answer_timeout:
+                drop(a, "stalled", f"no answer in {answer_timeout:.0f} s to {a.in_flight[0][:40]!r}")
+        for key, _ in sel.select(timeout=0.01):
+            a = key.data
+            try:
+                chunk = a.sock.recv(65536)
+            except BlockingIOError:
+                continue
+            except OSError as e:
+                drop(a, "aborted", f"recv: {e!r}")
+                continue
+            if not chunk:
+                drop(a, "eof", "the association was shut down by the server")
+                continue
+            a.buf += chunk
+            while a.alive and b"\n" in a.buf:
+                answer, a.buf = a.buf.split(b"\n", 1)
+                check(a, answer)
+    open_at_stop = 0
+    for a in assocs:
+        if a.alive:
+            open_at_stop += 1
+            if a.in_flight:
+                counts["unanswered"] += 1
+                err(f"a{a.i}: {a.in_flight[0][:40]!r} unanswered {answer_timeout:.0f} s after the stop")
+            sel.unregister(a.sock)
+            a.sock.close()
+    try:
+        gone = float(open(stopfile + ".gone").read())
+    except (OSError, ValueError):
+        gone = None
+    lat.sort()
+    summary = dict(counts, associations=count, open_at_stop=open_at_stop, seconds=round(time.monotonic() - t0, 1),
+                   interval_ms=round(interval * 1000), old_gone_at=gone,
+                   answered_after_gone=[sum(1 for t in a.answers if gone is not None and t > gone) for a in assocs],
+                   p50_ms=round(1000 * lat[len(lat) // 2]) if lat else None,
+                   p99_ms=round(1000 * lat[int(len(lat) * 0.99)]) if lat else None,
+                   max_ms=round(1000 * lat[-1]) if lat else None, errors=errors)
+    with open(out, "w") as f:
+        json.dump(summary, f)
+    print(json.dumps(summary))
+    return 0
+
+
+def cmd_livecheck(name, path):
+    """Result line for a live summary: nothing aborted, every line answered once, n continuous, and
+    every association still served once the old workers were gone."""
+    try:
+        d = json.load(open(path))
+    except (OSError, ValueError) as e:
+        return 0 if result(False, name, f"no live summary ({e!r})") else 1
+    bad = []
+    if d["opened"] < d["associations"]:
+        bad.append(f"only {d['opened']} of {d['associations']} associations opened")
+    if d["open_at_stop"] < d["opened"]:
+        bad.append(f"{d['opened'] - d['open_at_stop']} associations lost")
+    for k in ("aborted", "eof", "stalled", "protocol_errors", "unanswered"):
+        if d[k]:
+            bad.append(f"{k.replace('_', ' ')} {d[k]}")
+    if d["old_gone_at"] is None:
+        bad.append("no time for the old workers' exit (STOPFILE.gone)")
+    else:
+        starved = sum(1 for n in d["answered_after_gone"] if n == 0)
+        if starved:
+            bad.append(f"{starved} associations got no answer after the old workers were gone")
+    if not d["answered"]:
+        bad.append("no line answered")
+    detail = (f"{d['open_at_stop']}/{d['associations']} associations open at the end, {d['answered']} lines answered of {d['sent']} sent "
+              f"({d['split']} in two pieces), unanswered {d['unanswered']}, protocol errors {d['protocol_errors']}, aborted {d['aborted']}, "
+              f"EOF {d['eof']}, stalled {d['stalled']}; {d['seconds']} s, a line every ~{d['interval_ms']} ms, p50 {d['p50_ms']} ms "
+              f"p99 {d['p99_ms']} ms max {d['max_ms']} ms; fewest answers after the old workers were gone: "
+              f"{min(d['answered_after_gone'], default=0)}")
+    if bad:
+        detail = "; ".join(bad) + "; " + detail
+    if d["errors"]:
+        detail += f"; first errors: {d['errors'][:3]}"
+    return 0 if result(not bad, name, detail) else 1
+
+
 def cmd_ready(path, want):
     """Reads `fdhandoff status --json` from PATH; prints 'GENERATION PID...' of the Ready workers of the
     current generation; exit 0 when there are WANT of them."""
@@ -369,7 +590,7 @@ def main(argv):
         return rc
     cmd, args = argv[0], argv[1:]
     return {"raw": cmd_raw, "echo": cmd_echo, "wait": cmd_wait, "protocol": cmd_protocol, "load": cmd_load,
-            "loadcheck": cmd_loadcheck, "ready": cmd_ready}[cmd](*args)
+            "loadcheck": cmd_loadcheck, "ready": cmd_ready, "live": cmd_live, "livecheck": cmd_livecheck}[cmd](*args)
 
 
 if __name__ == "__main__":

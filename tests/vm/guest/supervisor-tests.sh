@@ -3,8 +3,10 @@
 export DOTNET_ROOT=/usr/share/dotnet DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 FDH=$V/app/supervisor/fdhandoff
 CTL=/run/fdhandoff-vm/control.sock
-P4=7401; P6=7402; PM=7403
+P4=7401; P6=7402; PM=7403; PC=7404
 WORKERS=2
+# upgrades the long-lived counter associations go through (the first is the one under load in (c))
+LIVE_UPGRADES=${FDH_LIVE_UPGRADES:-2}
 # .NET start-up in a TCG guest is ~30x slower than on the host: be generous.
 READY_TIMEOUT=00:04:00; DRAIN_TIMEOUT=00:00:30
 log() { echo "GUEST $(date +%T.%3N) up $(up): $*"; }
@@ -31,7 +33,7 @@ mkdir -p /run/fdhandoff-vm
 # longer than that from connect to their first send in this guest.
 t0=$(up)
 $FDH --listen "sctp4=sctp://127.0.0.1:$P4" --listen "sctp6=sctp://[::1]:$P6" \
-     --listen "sctpmh=sctp://127.0.0.1,127.0.0.2:$PM" \
+     --listen "sctpmh=sctp://127.0.0.1,127.0.0.2:$PM" --listen "counter-sctp=sctp://127.0.0.1:$PC" \
      --workers $WORKERS --worker $V/app/worker/fdhandoff-worker --control-socket $CTL \
      --Workers:ReadyTimeout=$READY_TIMEOUT --Workers:DrainTimeout=$DRAIN_TIMEOUT \
      --Control:FirstMessageTimeout=00:01:00 \
@@ -62,6 +64,16 @@ if [ $STARTED = 1 ]; then
       + protocol so-protocol-sctp-multihomed 4 $PM 127.0.0.1 127.0.0.2
   unset FDH_PIDS
 
+  # (e) long-lived associations to the counter service, open from before the first upgrade to after
+  # the last: each must go on through every upgrade (handed to the new generation), every line
+  # answered once, n continuous. The first upgrade is the one of (c); the others follow it.
+  LSTOP=$O/live.stop; rm -f $LSTOP $LSTOP.open $LSTOP.gone
+  log "live associations start"
+  nice -n 19 $PY live $O/live.json $LSTOP 127.0.0.1 $PC 50 > $O/live.out 2>&1 &
+  LIVE=$!
+  i=0; while [ ! -s $LSTOP.open ] && alive $LIVE && [ $i -lt 240 ]; do sleep 0.5; i=$((i+1)); done
+  log "live associations: $(cat $LSTOP.open 2>/dev/null || echo 'not open')"
+
   # (c) an upgrade under SCTP client load: a new association per request, across all endpoints.
   # The load runs at nice 19: it soaks up idle CPU but must not starve the supervisor, the new
   # workers and the CLI (2 emulated CPUs; see Control:FirstMessageTimeout above).
@@ -86,6 +98,22 @@ if [ $STARTED = 1 ]; then
   else
     res "FAIL upgrade-replaced-workers generation $GEN0 -> $GEN, workers $PIDS0 -> $PIDS (still serving:${OLD_LEFT:- none})"
   fi
+  # (e) continued: the old workers leave once their associations are handed over; then more upgrades
+  # wait_gone PIDS SECONDS: until none of the processes is left
+  wait_gone() { _i=0; while [ $_i -lt $(( $2 * 2 )) ]; do _l=; for p in $1; do alive $p && _l="$_l $p"; done; [ -z "$_l" ] && return 0; sleep 0.5; _i=$((_i+1)); done; return 1; }
+  t0=$(up); wait_gone "$PIDS0" 90 && log "generation $GEN0 gone $(since $t0) s after the check" || log "generation $GEN0 still there after 90 s"
+  for u in $(seq 2 $LIVE_UPGRADES); do
+    GENB=$GEN; PIDSB=$PIDS; t0=$(up); log "fdhandoff upgrade $u for the live associations"
+    $FDH upgrade --control-socket $CTL --timeout 400 >> $O/upgrade-live.out 2>&1; LRC=$?
+    log "fdhandoff upgrade $u returned $LRC after $(since $t0) s"
+    wait_ready $WORKERS 120
+    t0=$(up); wait_gone "$PIDSB" 90 && log "generation $GENB gone $(since $t0) s after the new one was ready" || log "generation $GENB still there after 90 s"
+  done
+  # every worker left is of the newest generation: each association must still be answered by it
+  date +%s.%N > $LSTOP.gone
+  sleep 8
+  touch $LSTOP; wait $LIVE; log "live associations stopped"
+  $PY livecheck live-sctp-upgrade $O/live.json
   FDH_PIDS="$PIDS" $PY loadcheck upgrade-under-sctp-load $O/load.json \
       + protocol so-protocol-after-upgrade 4 $PM 127.0.0.1 127.0.0.2 + echo echo-after-upgrade-multihomed-127.0.0.2 127.0.0.2 $PM
   ss -Sln > $O/ss-after-upgrade.txt 2>&1
