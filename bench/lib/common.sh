@@ -47,6 +47,18 @@ plot_python() {
   return 1
 }
 
+# A run's directories. Sets RUN_ID; RAW, this run's raw logs (bench/results/raw/NAME-RUN_ID); BUILD_DIR,
+# the publish kept between runs (bench/.build unless set); SOCK_DIR, a short directory for control
+# sockets (Unix socket paths are limited to 107 bytes), which the caller removes at exit.
+# usage: bench_dirs NAME
+bench_dirs() {
+  RUN_ID=$(date +%Y%m%d-%H%M%S)
+  RAW=$BENCH_DIR/results/raw/$1-$RUN_ID
+  BUILD_DIR=${BUILD_DIR:-$REPO_DIR/bench/.build}
+  mkdir -p "$RAW" "$BUILD_DIR"
+  SOCK_DIR=$(mktemp -d /tmp/fdhb.XXXXXX)
+}
+
 # Waits until GET / on the port answers 200; returns 1 after the timeout (seconds).
 wait_http() {
   local port=$1 timeout=${2:-15} i
