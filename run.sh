@@ -6,7 +6,7 @@
 # Then, from another terminal: out/supervisor/fdhandoff status | upgrade
 set -euo pipefail
 cd "$(dirname "$0")"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet publish src/Supervisor -c Release -o out/supervisor --nologo -v q
-dotnet publish src/Worker -c Release -o out/worker --nologo -v q
+source tools/lib.sh
+fdh_publish supervisor out/supervisor
+fdh_publish worker out/worker
 exec out/supervisor/fdhandoff "$@"

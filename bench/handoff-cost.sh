@@ -16,10 +16,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-RAW=$BENCH_DIR/results/raw/handoff-cost-$(date +%Y%m%d-%H%M%S)
-BUILD_DIR=${BUILD_DIR:-$REPO_DIR/bench/.build}
-mkdir -p "$RAW" "$BUILD_DIR"
-SOCK_DIR=$(mktemp -d /tmp/fdhb.XXXXXX)
+bench_dirs handoff-cost
 trap 'rm -rf "$SOCK_DIR"' EXIT
 publish_fdhandoff
 ulimit -n 65536 2>/dev/null || true

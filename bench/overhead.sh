@@ -35,11 +35,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-RUN_ID=$(date +%Y%m%d-%H%M%S)
-RAW=$BENCH_DIR/results/raw/overhead-$RUN_ID
-BUILD_DIR=${BUILD_DIR:-$REPO_DIR/bench/.build}
-mkdir -p "$RAW" "$BUILD_DIR"
-SOCK_DIR=$(mktemp -d /tmp/fdhb.XXXXXX)
+bench_dirs overhead
 [ "$INSTALL" = 1 ] && ensure_tools wrk:wrk curl:curl
 publish_fdhandoff
 trap '[ -n "$_sys" ] && sys_stop; rm -rf "$SOCK_DIR"' EXIT

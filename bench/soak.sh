@@ -7,69 +7,61 @@
 #   bench/soak.sh --upgrades 200
 #   bench/soak.sh --smoke         # 20 upgrades, for CI
 #   bench/soak.sh --no-build      # reuse out/ from ./run.sh or an earlier soak
-#   bench/soak.sh --aot           # a NativeAOT worker (out/worker-aot; needs clang and zlib1g-dev)
+#   bench/soak.sh --aot           # a NativeAOT worker (out/worker-aot; clang and zlib1g-dev installed if missing)
+#   bench/soak.sh --no-install    # do not apt-get install wrk and curl when missing
 #
 # A request counts as failed as in the tests' HttpLoad: refused, reset, closed early, not 200, or no
 # answer within 10 s (wrk --timeout; wrk's default of 2 s counts a slow answer on a busy 2-core box).
 # The last line is "N passed, M failed" (one check per upgrade, plus zero failed requests for each
 # load and a flat fd count); the exit code is 1 when anything failed.
+# Publishing, the supervisor's start and upgrade, and reading wrk's output are bench/lib's.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+source "$BENCH_DIR/lib/common.sh"
+source "$BENCH_DIR/lib/systems.sh"
 
-upgrades=1000 build=1 workers=2 aot=0
+upgrades=1000 workers=2 aot=0 install=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) upgrades=20 ;;
     --upgrades) upgrades="$2"; shift ;;
     --workers) workers="$2"; shift ;;
-    --no-build) build=0 ;;
+    --no-build) SKIP_PUBLISH=1 ;;
     --aot) aot=1 ;;
-    *) echo "soak.sh: unknown argument $1 (--smoke, --upgrades N, --workers N, --no-build, --aot)" >&2; exit 2 ;;
+    --no-install) install=0 ;;
+    *) echo "soak.sh: unknown argument $1 (--smoke, --upgrades N, --workers N, --no-build, --aot, --no-install)" >&2; exit 2 ;;
   esac
   shift
 done
-command -v wrk >/dev/null || { echo "soak.sh: wrk not found: apt-get install wrk" >&2; exit 2; }
+if [ "$install" = 1 ]; then ensure_tools wrk:wrk curl:curl
+else command -v wrk >/dev/null || { echo "soak.sh: wrk not found: apt-get install wrk" >&2; exit 2; }; fi
 
-if [ "$build" = 1 ]; then
-  dotnet publish src/Supervisor -c Release -o out/supervisor --nologo -v q
-  if [ "$aot" = 1 ]; then
-    dotnet publish src/Worker -c Release -r linux-x64 -p:PublishAot=true -o out/worker-aot --nologo -v q
-  else
-    dotnet publish src/Worker -c Release -o out/worker --nologo -v q
-  fi
-fi
-worker="$PWD/out/worker/fdhandoff-worker"
-[ "$aot" = 1 ] && worker="$PWD/out/worker-aot/fdhandoff-worker"
-fdhandoff="$PWD/out/supervisor/fdhandoff"
+# out/, as ./run.sh publishes it (--no-build reuses it).
+BUILD_DIR=$REPO_DIR/out
+publish_fdhandoff
+[ "$aot" = 1 ] && publish_worker_aot
+# The supervisor upgraded by the CLI, as an operator does; N workers (systems.sh reads FDH_WORKERS).
+FDH_UPGRADE=cli FDH_WORKERS=$workers system=fdhandoff
+[ "$aot" = 1 ] && system=fdhandoff-aot
+fdhandoff=$BUILD_DIR/supervisor/fdhandoff
 
 dir=$(mktemp -d /tmp/fdh-soak-XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-sock="$dir/run/control.sock"
-cat > "$dir/fdhandoff.json" <<JSON
-{
-  "Listeners": { "http": "tcp://127.0.0.1:$port" },
-  "Workers": { "Command": "$worker", "Count": $workers, "ReadyTimeout": "00:00:30", "DrainTimeout": "00:00:10" },
-  "ControlSocket": "$sock"
-}
-JSON
+SOCK_DIR=$dir
+port=$(free_port)
 
 pids=()
 cleanup() {
+  set +e   # stop everything even when a step fails (sys_stop's own checks return non-zero)
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  [ -n "${supervisor:-}" ] && kill -TERM "$supervisor" 2>/dev/null && wait "$supervisor" 2>/dev/null || true
+  [ -n "$_sys" ] && sys_stop
   rm -rf "$dir"
 }
 trap cleanup EXIT
 
-"$fdhandoff" --config "$dir/fdhandoff.json" > "$dir/supervisor.log" 2>&1 &
-supervisor=$!
-for _ in $(seq 600); do
-  grep -q "Generation 1 serving" "$dir/supervisor.log" && break
-  kill -0 "$supervisor" 2>/dev/null || { cat "$dir/supervisor.log"; exit 1; }
-  sleep 0.1
-done
-grep -q "Generation 1 serving" "$dir/supervisor.log" || { echo "soak.sh: generation 1 not serving after 60 s" >&2; cat "$dir/supervisor.log"; exit 1; }
+sys_start "$system" "$dir" "$port"
+supervisor=$(sys_pid) sock=$(fdh_control_socket)
+wait_http "$port" 60 || { echo "soak.sh: the supervisor did not serve on 127.0.0.1:$port within 60 s" >&2; cat "$dir/supervisor.log" >&2; exit 1; }
 
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$supervisor/status"; }
 # Open fds other than mapped assemblies (.dll, .so): those grow by two when a code path first loads one.
@@ -84,7 +76,7 @@ settle() {
 }
 
 # One warm-up upgrade, so first-time allocations are not counted as growth.
-"$fdhandoff" upgrade --control-socket "$sock" > /dev/null
+sys_upgrade > /dev/null
 settle 2 || true
 rss_start=$(rss) fds_start=$(fds)
 
@@ -96,7 +88,7 @@ sleep 2
 
 passed=0 failed=0 start=$(date +%s)
 for i in $(seq "$upgrades"); do
-  if out=$("$fdhandoff" upgrade --control-socket "$sock" 2>&1); then
+  if out=$(sys_upgrade 2>&1); then
     passed=$((passed + 1))
   else
     failed=$((failed + 1)); echo "upgrade $i failed: $out" >&2
@@ -111,11 +103,19 @@ pids=()
 elapsed=$(( $(date +%s) - start ))
 rss_end=$(rss) fds_end=$(fds)
 
-# wrk: "N requests in", "Socket errors: connect a, read b, write c, timeout d", "Non-2xx or 3xx responses: n"
-requests() { awk '/requests in/ { print $1 }' "$1"; }
-errors() { awk '/Socket errors/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } /Non-2xx/ { n += $5 } END { print n + 0 }' "$1"; }
-close_ok=$(requests "$dir/wrk-close.txt") close_failed=$(errors "$dir/wrk-close.txt")
-keep_ok=$(requests "$dir/wrk-keepalive.txt") keep_failed=$(errors "$dir/wrk-keepalive.txt")
+# requests and failed requests (refused, reset, closed early, timed out, not 2xx) from wrk's output.
+wrk_counts() {
+  local kv requests=0 failed=0
+  for kv in $("$PY" "$BENCH_DIR/lib/wrk_result.py" "$1" "$system" "$2" "$passed"); do
+    case ${kv%%=*} in
+      requests) requests=${kv#*=} ;;
+      connect|read|write|timeout|non2xx) failed=$((failed + ${kv#*=})) ;;
+    esac
+  done
+  echo "$requests $failed"
+}
+read -r close_ok close_failed < <(wrk_counts "$dir/wrk-close.txt" close)
+read -r keep_ok keep_failed < <(wrk_counts "$dir/wrk-keepalive.txt" keepalive)
 
 echo "soak: $upgrades upgrades in ${elapsed} s ($passed ok), generation $generation serving"
 echo "soak: new connection per request: $close_ok requests, $close_failed failed"

@@ -29,11 +29,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-RUN_ID=$(date +%Y%m%d-%H%M%S)
-RAW=$BENCH_DIR/results/raw/upgrade-latency-$RUN_ID
-BUILD_DIR=${BUILD_DIR:-$REPO_DIR/bench/.build}
-mkdir -p "$RAW" "$BUILD_DIR"
-SOCK_DIR=$(mktemp -d /tmp/fdhb.XXXXXX)
+bench_dirs upgrade-latency
 trap 'rm -rf "$SOCK_DIR"' EXIT
 ensure_tools curl:curl
 publish_fdhandoff

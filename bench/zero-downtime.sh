@@ -67,12 +67,7 @@ RESULTS_DIR=$BENCH_DIR/results
 if [ -z "$OUT" ]; then
   if [ "$SMOKE" = 1 ]; then OUT=$RESULTS_DIR/zero-downtime-smoke.md; else OUT=$RESULTS_DIR/zero-downtime.md; fi
 fi
-RUN_ID=$(date +%Y%m%d-%H%M%S)
-RAW=$RESULTS_DIR/raw/zero-downtime-$RUN_ID
-BUILD_DIR=${BUILD_DIR:-$REPO_DIR/bench/.build}
-mkdir -p "$RAW" "$BUILD_DIR"
-# Unix socket paths are limited to 107 bytes: the systems' sockets live in a short directory.
-SOCK_DIR=$(mktemp -d /tmp/fdhb.XXXXXX)
+bench_dirs zero-downtime
 
 need=(wrk:wrk curl:curl)
 [[ ,$SYSTEMS, == *,nginx-reload,* ]] && need+=(nginx:nginx)

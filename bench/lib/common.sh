@@ -1,4 +1,6 @@
 # Shared helpers for the bench scripts (sourced, not run). Needs: BENCH_DIR, REPO_DIR.
+# free_port and fdh_publish come from tools/lib.sh, shared with run.sh and tests/.
+source "$REPO_DIR/tools/lib.sh"
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -45,12 +47,16 @@ plot_python() {
   return 1
 }
 
-# A TCP port on 127.0.0.1 that nothing listens on right now.
-free_port() {
-  "$PY" - <<'PY'
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
-PY
+# A run's directories. Sets RUN_ID; RAW, this run's raw logs (bench/results/raw/NAME-RUN_ID); BUILD_DIR,
+# the publish kept between runs (bench/.build unless set); SOCK_DIR, a short directory for control
+# sockets (Unix socket paths are limited to 107 bytes), which the caller removes at exit.
+# usage: bench_dirs NAME
+bench_dirs() {
+  RUN_ID=$(date +%Y%m%d-%H%M%S)
+  RAW=$BENCH_DIR/results/raw/$1-$RUN_ID
+  BUILD_DIR=${BUILD_DIR:-$REPO_DIR/bench/.build}
+  mkdir -p "$RAW" "$BUILD_DIR"
+  SOCK_DIR=$(mktemp -d /tmp/fdhb.XXXXXX)
 }
 
 # Waits until GET / on the port answers 200; returns 1 after the timeout (seconds).
@@ -63,15 +69,14 @@ wait_http() {
   return 1
 }
 
-# Publishes the supervisor and the worker (Release, framework-dependent) into $BUILD_DIR once per run.
+# Publishes the supervisor and the worker (Release, framework-dependent) into $BUILD_DIR once per run;
+# SKIP_PUBLISH=1 reuses what is there.
 publish_fdhandoff() {
-  [ -n "${SKIP_PUBLISH:-}" ] && [ -x "$BUILD_DIR/supervisor/fdhandoff" ] && return 0
-  command -v dotnet >/dev/null || die "dotnet is needed to publish the supervisor and the worker"
-  log "publishing supervisor and worker (Release) to $BUILD_DIR"
-  dotnet publish "$REPO_DIR/src/Supervisor" -c Release -o "$BUILD_DIR/supervisor" -nologo -v q >"$BUILD_DIR/publish-supervisor.log" 2>&1 \
-    || { tail -20 "$BUILD_DIR/publish-supervisor.log" >&2; die "publish of the supervisor failed"; }
-  dotnet publish "$REPO_DIR/src/Worker" -c Release -o "$BUILD_DIR/worker" -nologo -v q >"$BUILD_DIR/publish-worker.log" 2>&1 \
-    || { tail -20 "$BUILD_DIR/publish-worker.log" >&2; die "publish of the worker failed"; }
+  local p
+  [ -n "${SKIP_PUBLISH:-}" ] || log "publishing supervisor and worker (Release) to $BUILD_DIR"
+  for p in supervisor worker; do
+    fdh_publish ${SKIP_PUBLISH:+--reuse} --log "$BUILD_DIR/publish-$p.log" $p "$BUILD_DIR/$p" || die "publish of the $p failed"
+  done
 }
 
 # Time in microseconds since the epoch, without forking (bash 5).
@@ -93,7 +98,5 @@ publish_worker_aot() {
   dpkg -s zlib1g-dev >/dev/null 2>&1 || pk+=(zlib1g-dev)
   [ ${#pk[@]} -eq 0 ] || apt_install "${pk[@]}"
   log "publishing the worker with NativeAOT to $BUILD_DIR/worker-aot (a few minutes)"
-  dotnet publish "$REPO_DIR/src/Worker" -c Release -r linux-x64 -p:PublishAot=true -o "$BUILD_DIR/worker-aot" -nologo -v q \
-    >"$BUILD_DIR/publish-worker-aot.log" 2>&1 \
-    || { tail -20 "$BUILD_DIR/publish-worker-aot.log" >&2; die "NativeAOT publish of the worker failed"; }
+  fdh_publish --aot --log "$BUILD_DIR/publish-worker-aot.log" worker "$BUILD_DIR/worker-aot" || die "NativeAOT publish of the worker failed"
 }

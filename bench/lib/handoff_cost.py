@@ -10,10 +10,13 @@ import json
 import os
 import re
 import signal
-import socket
 import statistics as st
 import subprocess
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+from free_port import free_ports  # noqa: E402  (tools/free_port.py: the one copy, shared with the shell)
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--supervisor", required=True)
@@ -26,18 +29,6 @@ ap.add_argument("--out", required=True)
 a = ap.parse_args()
 os.makedirs(a.work, exist_ok=True)
 env = {k: v for k, v in os.environ.items() if not k.startswith("FDHANDOFF_")}
-
-
-def free_ports(n):
-    socks, ports = [], []
-    for _ in range(n):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        socks.append(s)
-        ports.append(s.getsockname()[1])
-    for s in socks:
-        s.close()
-    return ports
 
 
 def wait_for(path, pattern, count, timeout=120):

@@ -3,6 +3,8 @@
 #   sys_start SYSTEM WORKDIR PORT   starts it (returns once started; the caller waits for HTTP)
 #   sys_upgrade                      one upgrade of the running system; returns non-zero if it failed
 #   sys_stop                         stops it and waits for its processes to go
+#   sys_pid                          the pid of the running system's main process (fdhandoff: the supervisor)
+#   fdh_control_socket               fdhandoff: the supervisor's control socket
 # Every system answers GET / with 200 and a body naming the serving process, so the probe can tell
 # a new process from an old one.
 
@@ -67,6 +69,8 @@ sys_stop() {
   _sys=
 }
 
+sys_pid() { echo "$_pid"; }
+
 # Waits (up to 15 s) for a pid that is not our child to disappear.
 _wait_gone() {
   local p=$1 i
@@ -85,7 +89,7 @@ _kestrel_start() {
 # --- our supervisor with the real worker ---
 # One listener (http on the bench port), FDH_WORKERS workers, control socket in the short SOCK_DIR.
 # --config replaces the appsettings.json beside the binary (its default listeners would clash).
-_fdh_ctl() { echo "$SOCK_DIR/fdhandoff-$_port.sock"; }
+fdh_control_socket() { echo "$SOCK_DIR/fdhandoff-$_port.sock"; }
 _fdh_start() {
   cat > "$_work/fdhandoff.json" <<JSON
 {
@@ -94,13 +98,13 @@ _fdh_start() {
 }
 JSON
   env -u FDHANDOFF_SOCKET -u FDHANDOFF_TOKEN -u FDHANDOFF_GENERATION -u FDHANDOFF_SLOT -u FDHANDOFF_CONTROL_SOCKET \
-    "$BUILD_DIR/supervisor/fdhandoff" --config "$_work/fdhandoff.json" --control-socket "$(_fdh_ctl)" \
+    "$BUILD_DIR/supervisor/fdhandoff" --config "$_work/fdhandoff.json" --control-socket "$(fdh_control_socket)" \
     >>"$_work/supervisor.log" 2>&1 &
   _pid=$! _gen=1
 }
 _fdh_upgrade() {
   case $FDH_UPGRADE in
-    cli) "$BUILD_DIR/supervisor/fdhandoff" upgrade --control-socket "$(_fdh_ctl)" --timeout 60 ;;
+    cli) "$BUILD_DIR/supervisor/fdhandoff" upgrade --control-socket "$(fdh_control_socket)" --timeout 60 ;;
     sighup)
       local want=$((_gen + 1)) i
       kill -HUP "$_pid" || return 1

@@ -19,6 +19,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+from free_port import free_port  # noqa: E402  (tools/free_port.py: the one copy, shared with the shell)
+
 ap = argparse.ArgumentParser()
 ap.add_argument("--supervisor", required=True)
 ap.add_argument("--worker", required=True)
@@ -36,14 +39,6 @@ a = ap.parse_args()
 here = os.path.dirname(os.path.abspath(__file__))
 os.makedirs(a.work, exist_ok=True)
 clean_env = {k: v for k, v in os.environ.items() if not k.startswith("FDHANDOFF_")}
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def get_ok(port):

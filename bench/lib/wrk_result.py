@@ -1,4 +1,5 @@
-"""Turns wrk's --latency output into the bench's RESULT line (and a JSON record).
+"""Turns wrk's output into the bench's RESULT line (and a JSON record): the one reader of wrk's
+text, for zero-downtime.sh, overhead.sh and soak.sh. p99_ms needs wrk --latency (nan without).
 
 usage: wrk_result.py WRK_OUTPUT SYSTEM MODE UPGRADES [JSON_OUT]
 wrk counts a refused connect as a *write* error (non-blocking connect, then the write fails).

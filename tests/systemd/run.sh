@@ -12,6 +12,7 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 . "$HERE/common.sh"
+. "$REPO/tools/lib.sh"
 LAB="$HERE/lab.sh"
 X() { "$LAB" x "$@"; }
 LOAD="python3 $HERE/load.py"
@@ -75,22 +76,11 @@ fresh_start() {  # the service running with empty state, its sockets up
 }
 
 # ---------- stages ----------
-src_hash() {  # the sources that go into the two programs
-  (cd "$REPO" && find src Directory.Build.props -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 |
-     sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
-}
-publish() {
-  [ "${FDH_NO_PUBLISH:-0}" = 1 ] && [ -x "$PUB/supervisor/fdhandoff" ] && { echo "  reusing $PUB (FDH_NO_PUBLISH=1)"; return; }
-  local h; h=$(src_hash)
-  [ -x "$PUB/supervisor/fdhandoff" ] && [ "$(cat "$PUB/.src-hash" 2>/dev/null)" = "$h" ] && { echo "  sources unchanged since the last publish: reusing $PUB"; return; }
-  rm -rf "$PUB"
-  local p
-  for p in Supervisor:supervisor Worker:worker; do
-    DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet publish "$REPO/src/${p%%:*}" -c Release \
-      -o "$PUB/${p##*:}" --nologo -v q > "$STATE/publish-${p##*:}.log" 2>&1 \
-      || { tail -30 "$STATE/publish-${p##*:}.log"; return 1; }
-  done
-  [ -x "$PUB/supervisor/fdhandoff" ] && [ -x "$PUB/worker/fdhandoff-worker" ] && echo "$h" > "$PUB/.src-hash"
+publish() {  # both programs into $PUB; skipped when src/ is unchanged since the last publish there
+  local reuse=--if-changed
+  [ "${FDH_NO_PUBLISH:-0}" = 1 ] && reuse=--reuse
+  fdh_publish $reuse --log "$STATE/publish-supervisor.log" supervisor "$PUB/supervisor" &&
+  fdh_publish $reuse --log "$STATE/publish-worker.log" worker "$PUB/worker"
 }
 
 install_into_lab() {  # the install procedure of docs/systemd.md, run inside the container

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # SCTP stage of the test suite (issue 5): boots a qemu VM whose kernel has SCTP and runs the real
 # supervisor and worker inside it against a Python SCTP client.
 #
@@ -21,6 +21,7 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 # FDH_VM_SRC: build another checkout's src/ (default: this one)
 REPO=${FDH_VM_SRC:-$(cd "$HERE/../.." && pwd)}
+. "$HERE/../../tools/lib.sh"
 CACHE=${FDH_VM_CACHE:-/var/cache/fdhandoff-sctp-vm}
 TIMEOUT=${FDH_VM_TIMEOUT:-1200}
 GUEST=${1:-run-tests.sh}
@@ -45,20 +46,19 @@ chmod -R a+rX "$RUN"
 HOSTFAIL="$RUN/out/host-results.txt"; : > "$HOSTFAIL"
 
 # Build on the host. A project with no sources yet (the skeleton) is reported as SKIP by the guest.
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # ReadyToRun: precompiled code, so the emulated CPU JITs far less at start-up (FDH_VM_R2R=0 to compare).
-R2R=""; [ "${FDH_VM_R2R:-1}" = 1 ] && R2R="-p:PublishReadyToRun=true"
-for p in Supervisor:supervisor Worker:worker; do
-  proj=${p%%:*}; out=${p##*:}
+R2R=""; [ "${FDH_VM_R2R:-1}" = 1 ] && R2R=--r2r
+for out in supervisor worker; do
+  proj=Supervisor; [ $out = worker ] && proj=Worker
   if ! ls "$REPO/src/$proj"/*.cs >/dev/null 2>&1; then
     echo "build: src/$proj has no sources yet, not built" ; continue
   fi
-  if dotnet publish "$REPO/src/$proj" -c Release -r linux-x64 --no-self-contained $R2R -o "$RUN/app/$out" \
-       > "$RUN/out/build-$out.log" 2>&1; then
+  fdh_publish --src "$REPO" --rid linux-x64 $R2R --log "$RUN/out/build-$out.log" "$out" "$RUN/app/$out" 2>&1 | sed 's/^/  build: /'
+  if [ "${PIPESTATUS[0]}" = 0 ]; then
     echo "build: src/$proj -> $RUN/app/$out"
   else
     echo "FAIL build-$out dotnet publish src/$proj failed, see $RUN/out/build-$out.log" >> "$HOSTFAIL"
-    tail -20 "$RUN/out/build-$out.log" | sed 's/^/  build: /'
   fi
 done
 T2=$(now)
