@@ -12,7 +12,8 @@ public static class RogueClient
 
     /// <summary>Every message kind a rogue can try first on a connection.</summary>
     public static readonly string[] EveryAttempt =
-        ["hello-guessed", "hello-empty", "hello-worker-pid", "listeners", "ready", "drain", "bye", "error", "upgrade", "status"];
+        ["hello-guessed", "hello-empty", "hello-worker-pid", "listeners", "ready", "drain", "bye", "error", "upgrade", "status",
+         "hand-over", "hand-over-result", "connection", "connection-taken", "load"];
 
     public sealed record Attempt(string Name, int Pid, uint Uid, string Connect, int Fds, IReadOnlyList<int> Replies, bool Closed);
 

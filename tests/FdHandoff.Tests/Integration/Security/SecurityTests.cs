@@ -43,6 +43,10 @@ public sealed class SecurityTests
         Assert.Equal(attempts.Count - 1, refusals.Count);
         Assert.Contains(refusals, r => r.Contains("not a worker this supervisor spawned"));
         Assert.Contains(refusals, r => r.Contains("unexpected first message Listeners"));
+        // The hand-over kinds are no way in either, with or without the descriptor they carry.
+        Assert.Contains(refusals, r => r.Contains("unexpected first message HandOver with 1 descriptors"));
+        Assert.Contains(refusals, r => r.Contains("unexpected first message Connection with 1 descriptors"));
+        Assert.Contains(refusals, r => r.Contains("unexpected first message ConnectionTaken"));
         Assert.Equal(1, status.Generation);
         Assert.Equal(workers, status.Workers.Select(w => w.Pid).ToHashSet());
         Assert.True(load1.Failed == 0, load1.ToString());

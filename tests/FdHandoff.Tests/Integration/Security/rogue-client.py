@@ -8,6 +8,7 @@ SCM_RIGHTS (and closing it). Prints one JSON line per attempt:
 
 usage: rogue-client.py SOCKET WORKER_PID ATTEMPT...
 attempts: hello-guessed hello-empty hello-worker-pid listeners ready drain bye error upgrade status
+          hand-over (with a live descriptor) hand-over-result connection (with a live descriptor) connection-taken load
 """
 import array, errno, json, os, secrets, socket, struct, sys
 
@@ -15,9 +16,9 @@ MAGIC, VERSION, HEADER = 0x4F484446, 1, 16
 SCM_MAX_FD = 253
 
 
-def frame(kind, payload):
+def frame(kind, payload, fds=0):
     body = json.dumps(payload).encode()
-    return struct.pack("<IHHHHI", MAGIC, VERSION, kind, 0, 0, len(body)) + body
+    return struct.pack("<IHHHHI", MAGIC, VERSION, kind, fds, 0, len(body)) + body
 
 
 def messages(worker_pid):
@@ -33,7 +34,17 @@ def messages(worker_pid):
         "error": (6, {"reason": "rogue"}),
         "upgrade": (16, {"reason": "rogue"}),
         "status": (18, {}),
+        # Established-connection hand-over: only a retiring worker may hand over, only to the serving generation.
+        "hand-over": (7, {"id": 1, "listener": "echo", "state": ""}),
+        "hand-over-result": (8, {"id": 1, "taken": True, "reason": ""}),
+        "connection": (9, {"transitId": 1, "listener": "echo", "state": ""}),
+        "connection-taken": (10, {"transitId": 1}),
+        "load": (11, {"connections": 1}),
     }
+
+
+# These carry a descriptor as the real message would: one end of a socketpair, so a leak would show.
+WITH_DESCRIPTOR = {"hand-over", "connection"}
 
 
 def attempt(path, name, kind, payload):
@@ -47,7 +58,13 @@ def attempt(path, name, kind, payload):
         return result
     s.settimeout(15)
     try:
-        s.send(frame(kind, payload))
+        if name in WITH_DESCRIPTOR:
+            mine, theirs = socket.socketpair()
+            s.sendmsg([frame(kind, payload, 1)], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [theirs.fileno()]))])
+            theirs.close()
+            mine.close()
+        else:
+            s.send(frame(kind, payload))
         while True:
             data, ancdata, flags, _ = s.recvmsg(65536, socket.CMSG_SPACE(SCM_MAX_FD * 4))
             for level, type_, cdata in ancdata:
