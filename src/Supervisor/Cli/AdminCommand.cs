@@ -81,7 +81,7 @@ public static class AdminCommand
         if (status.LastHandOver is { } h)
             stdout.WriteLine(h.RetiredGeneration == 0
                 ? $"connections no generation retired yet; {h.InTransit} in transit"
-                : $"connections generation {h.RetiredGeneration} retired: {h.Moved} moved, {h.Closed} closed; {h.InTransit} in transit");
+                : $"connections generation {h.RetiredGeneration} retired: {h.Moved} moved, {h.Closed} closed{(h.Closed > 0 ? $" ({h.Reason})" : "")}; {h.InTransit} in transit");
         stdout.WriteLine("workers");
         foreach (var w in status.Workers)
             stdout.WriteLine($"  pid {w.Pid,-8} generation {w.Generation,-4} slot {w.Slot,-3} {w.State,-10} up {w.UptimeSeconds,8:0.0} s  restarts {w.Restarts}  connections {(w.Connections < 0 ? "-" : w.Connections.ToString()),-6} received {w.ConnectionsReceived}");

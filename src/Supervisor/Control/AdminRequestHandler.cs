@@ -60,7 +60,7 @@ public sealed class AdminRequestHandler(
             .ToList();
         var bound = listeners.All.Select(l => new ListenerStatus(l.Spec.Name, l.Spec.Address, l.Origin)).ToList();
         var retired = pool.LastRetirement;
-        var handOver = new HandOverStatus(retired.Generation, retired.Moved, retired.Closed, router.InTransit);
+        var handOver = new HandOverStatus(retired.Generation, retired.Moved, retired.Closed, router.InTransit, retired.Reason);
         return new StatusReply(Environment.ProcessId, pool.ServingGeneration, pool.LastUpgrade, OpenDescriptorCount(), workers, bound, handOver);
     }
 

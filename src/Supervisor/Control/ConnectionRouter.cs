@@ -41,7 +41,12 @@ public sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, ILo
             // The asker keeps its copy; ours (if it came) closes with the frame.
             SupervisorLog.HandOverRefused(logger, from.Pid, from.Generation, request.Listener, refusal);
             Tell(from, new HandOverResultMessage(request.Id, false, refusal));
-            lock (_lock) Tally(from.Generation).Refused++;
+            lock (_lock)
+            {
+                var refused = Tally(from.Generation);
+                refused.Refused++;
+                refused.LastReason = refusal;
+            }
             return;
         }
         var transit = new Transit(Interlocked.Increment(ref _nextTransitId), frame.TakeDescriptors()[0], from, request);
@@ -169,6 +174,7 @@ public sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, ILo
             var tally = Tally(transit.From.Generation);
             if (askerAlive) tally.Refused++;
             else tally.Closed++;
+            tally.LastReason = why;
         }
         // Ours closes; if the asker still lives it keeps the connection and closes it gracefully itself.
         transit.Fd.Dispose();

@@ -11,4 +11,7 @@ public sealed class HandOverTally
 
     /// <summary>Nobody could take them and the asking worker was gone: closed by the supervisor.</summary>
     public int Closed { get; set; }
+
+    /// <summary>Why the last connection that was not moved was not ("" when all were).</summary>
+    public string LastReason { get; set; } = "";
 }

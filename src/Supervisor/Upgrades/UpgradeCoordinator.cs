@@ -61,7 +61,7 @@ public sealed class UpgradeCoordinator(
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(workers.Select(w => w.Exited)).ConfigureAwait(false);
         var tally = router.TallyOf(generation);
-        pool.RecordRetirement(generation, tally.Moved, tally.Refused + tally.Closed);
+        pool.RecordRetirement(generation, tally.Moved, tally.Refused + tally.Closed, tally.LastReason);
         SupervisorLog.GenerationRetired(logger, generation, successor, clock.Elapsed.TotalMilliseconds, tally.Moved, tally.Refused, tally.Closed);
     }
 

@@ -24,7 +24,7 @@ public sealed class WorkerPool(
     private int _serving;
     private int _lastGeneration;
     private string _lastUpgrade = "none";
-    private (int Generation, int Moved, int Closed) _lastRetirement;
+    private (int Generation, int Moved, int Closed, string Reason) _lastRetirement = (0, 0, 0, "");
 
     /// <summary>The generation that serves now (0 before the first is ready).</summary>
     public int ServingGeneration { get { lock (_lock) return _serving; } }
@@ -69,12 +69,12 @@ public sealed class WorkerPool(
     }
 
     /// <summary>The last generation that retired and what became of its connections: moved, closed.</summary>
-    public (int Generation, int Moved, int Closed) LastRetirement { get { lock (_lock) return _lastRetirement; } }
+    public (int Generation, int Moved, int Closed, string Reason) LastRetirement { get { lock (_lock) return _lastRetirement; } }
 
-    /// <summary>Records, for status, how the last retired generation's connections ended.</summary>
-    public void RecordRetirement(int generation, int moved, int closed)
+    /// <summary>Records, for status, how the last retired generation's connections ended, and why some were closed.</summary>
+    public void RecordRetirement(int generation, int moved, int closed, string reason)
     {
-        lock (_lock) _lastRetirement = (generation, moved, closed);
+        lock (_lock) _lastRetirement = (generation, moved, closed, reason);
     }
 
     /// <summary>Records a failed upgrade for status; the serving generation is not touched.</summary>
