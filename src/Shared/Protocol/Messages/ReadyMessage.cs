@@ -3,7 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace FdHandoff.Protocol;
 
 /// <summary>The worker serves on every listener it was given.</summary>
-public sealed record ReadyMessage(int Pid) : IControlMessage<ReadyMessage>
+internal sealed record ReadyMessage(int Pid) : IControlMessage<ReadyMessage>
 {
     public static MessageKind Kind => MessageKind.Ready;
     public static JsonTypeInfo<ReadyMessage> JsonInfo => ProtocolJson.Default.ReadyMessage;
