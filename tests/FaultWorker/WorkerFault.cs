@@ -1,4 +1,4 @@
-namespace FdHandoff.Worker;
+namespace FdHandoff.Tests.FaultWorker;
 
 /// <summary>Faults a worker can be asked to play, for the supervisor's failure tests.</summary>
 public enum WorkerFault

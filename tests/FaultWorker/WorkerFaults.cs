@@ -1,4 +1,4 @@
-namespace FdHandoff.Worker;
+namespace FdHandoff.Tests.FaultWorker;
 
 /// <summary>
 /// Reads the fault a test asks for: the file named by FDHANDOFF_WORKER_FAULT_FILE holds
