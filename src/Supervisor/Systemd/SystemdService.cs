@@ -21,12 +21,8 @@ public sealed class SystemdService(
     IHostApplicationLifetime lifetime,
     ILogger<SystemdService> logger) : IHostedService, IDisposable
 {
-    /// <summary>Test hook: while the file this variable names exists, the watchdog is not pinged.</summary>
-    public const string WatchdogStallFileVariable = "FDHANDOFF_TEST_WATCHDOG_STALL_FILE";
-
     private readonly SdNotify _notify = SdNotify.FromEnvironment();
     private readonly WatchdogSettings? _watchdog = WatchdogSettings.FromEnvironment(unsetEnvironment: true);
-    private readonly string? _stallFile = Environment.GetEnvironmentVariable(WatchdogStallFileVariable);
     private Timer? _watchdogTimer;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -64,11 +60,6 @@ public sealed class SystemdService(
 
     private void PingWatchdog()
     {
-        if (_stallFile is not null && File.Exists(_stallFile))
-        {
-            SupervisorLog.WatchdogWithheld(logger, $"{_stallFile} exists (test hook)");
-            return;
-        }
         if (!pool.IsResponsive(TimeSpan.FromSeconds(1)))
         {
             SupervisorLog.WatchdogWithheld(logger, "the worker pool did not answer within 1 s");
