@@ -4,7 +4,7 @@ namespace FdHandoff.Supervisor;
 /// A failure the supervisor cannot start or go on with: the message is the one line a person reads
 /// (what is wrong, what to do). <see cref="ExitCode"/> is 2 for configuration, 1 otherwise.
 /// </summary>
-public sealed class SupervisorException(string message, int exitCode = 1, Exception? inner = null) : Exception(message, inner)
+internal sealed class SupervisorException(string message, int exitCode = 1, Exception? inner = null) : Exception(message, inner)
 {
     public const int ConfigurationError = 2;
 

@@ -19,7 +19,6 @@ LOAD="python3 $HERE/load.py"
 PUB=$STATE/publish
 UNITS=(fdhandoff.service fdhandoff-http.socket fdhandoff-http6.socket fdhandoff-echo.socket)
 SOCKETS=(fdhandoff-http.socket fdhandoff-http6.socket fdhandoff-echo.socket)
-STALL=/run/fdhandoff-test/watchdog-stall
 mkdir -p "$STATE"
 
 ALL=(a:units_verify b:socket_activation_first_request c:reload_under_load_no_failure
@@ -239,14 +238,14 @@ check_kill9_supervisor_restarts_on_same_sockets() {
 }
 
 check_watchdog_stall_restarts() {
-  # A drop-in for the test only: the stall hook, and a short watchdog to keep the test fast.
-  X mkdir -p /etc/systemd/system/fdhandoff.service.d /run/fdhandoff-test
-  printf '[Service]\nEnvironment=FDHANDOFF_TEST_WATCHDOG_STALL_FILE=%s\nWatchdogSec=3\n' "$STALL" |
-    X sh -c 'cat > /etc/systemd/system/fdhandoff.service.d/50-test-watchdog.conf'
-  X rm -f "$STALL"; X systemctl daemon-reload
+  # A drop-in for the test only: a short watchdog to keep the test fast. The stall comes from outside
+  # (SIGSTOP): the supervisor has no switch for it.
+  X mkdir -p /etc/systemd/system/fdhandoff.service.d
+  printf '[Service]\nWatchdogSec=3\n' | X sh -c 'cat > /etc/systemd/system/fdhandoff.service.d/50-test-watchdog.conf'
+  X systemctl daemon-reload
   local ok=0
   _watchdog_body && ok=1
-  X rm -f "$STALL" /etc/systemd/system/fdhandoff.service.d/50-test-watchdog.conf
+  X rm -f /etc/systemd/system/fdhandoff.service.d/50-test-watchdog.conf
   X systemctl daemon-reload
   [ $ok = 1 ]
 }
@@ -256,10 +255,11 @@ _watchdog_body() {
   local main since; main=$(show MainPID); since=$(date +%s)
   [ "$(show ActiveState)" = active ] && [ "$main" != 0 ] || fail "the service did not survive 4 s with WatchdogSec=3 while NOT stalled: does the supervisor send WATCHDOG=1 every WATCHDOG_USEC/2?$(hints)" || return 1
   journal_since "$since" | grep -q 'Watchdog timeout' && { fail "watchdog fired while not stalled"; return 1; }
-  X touch "$STALL"
+  # Wedge it: every thread stopped, so no WATCHDOG=1. systemd's SIGABRT comes with a SIGCONT, and the
+  # SIGKILL after TimeoutAbortSec= works on a stopped process anyway.
+  X kill -STOP "$main"
   wait_for 15 sh -c "'$LAB' x journalctl -u fdhandoff.service --no-pager -o cat --since @$since | grep -q 'Watchdog timeout'" \
-    || fail "no 'Watchdog timeout' 15 s after creating $STALL (FDHANDOFF_TEST_WATCHDOG_STALL_FILE): the supervisor kept pinging" || return 1
-  X rm -f "$STALL"
+    || { X kill -CONT "$main"; fail "no 'Watchdog timeout' 15 s after SIGSTOP of the supervisor ($main): systemd's watchdog is not armed"; } || return 1
   wait_for 60 sh -c "[ \"\$('$LAB' x systemctl show -P MainPID fdhandoff.service)\" != $main ] && [ \"\$('$LAB' x systemctl show -P SubState fdhandoff.service)\" = running ]" \
     || fail "watchdog fired but the service was not restarted (state $(show ActiveState)/$(show SubState))" || return 1
   wait_for 30 serving || fail "restarted after the watchdog, but not serving$(hints)"

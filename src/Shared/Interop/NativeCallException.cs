@@ -6,7 +6,7 @@ namespace FdHandoff.Interop;
 /// A failed libc call, carrying errno together with what was attempted and on what,
 /// e.g. "Failed to send 3 listeners to worker 4242 (generation 7): Broken pipe".
 /// </summary>
-public sealed class NativeCallException : IOException
+internal sealed class NativeCallException : IOException
 {
     public NativeCallException(string attempted, int errno)
         : base($"Failed to {attempted}: {Marshal.GetPInvokeErrorMessage(errno)}")

@@ -6,7 +6,7 @@ namespace FdHandoff.Interop;
 /// Owns one file descriptor and closes it exactly once. Received descriptors start their life here;
 /// <see cref="Release"/> hands ownership on (to a <see cref="System.Net.Sockets.SafeSocketHandle"/>, say).
 /// </summary>
-public sealed class SafeFd : SafeHandle
+internal sealed class SafeFd : SafeHandle
 {
     public SafeFd(int fd) : base(new IntPtr(-1), ownsHandle: true) => SetHandle(new IntPtr(fd));
 

@@ -9,7 +9,7 @@ namespace FdHandoff.Logging;
 /// Plain text lines on standard error: the fallback where there is no journal, and what a person
 /// running the supervisor in a terminal reads.
 /// </summary>
-public sealed class ConsoleSink(string identifier) : ILogEventSink
+internal sealed class ConsoleSink(string identifier) : ILogEventSink
 {
     private readonly ITextFormatter _formatter = new MessageTemplateTextFormatter(
         "{Timestamp:HH:mm:ss.fff} {Level:u3} " + identifier + "[" + Environment.ProcessId + "] {Message:lj}{NewLine}{Exception}");

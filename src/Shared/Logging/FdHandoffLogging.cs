@@ -4,21 +4,25 @@ using Serilog.Events;
 
 namespace FdHandoff.Logging;
 
-/// <summary>One logger set-up for the supervisor and the workers.</summary>
+/// <summary>
+/// One logger set-up for the supervisor and the workers: the one public entry point of the logging
+/// (<see cref="CreateLogger(string, LogEventLevel)"/>); the sinks behind it are internal.
+/// </summary>
 public static class FdHandoffLogging
 {
     /// <summary>The environment variable that picks the <see cref="LogTarget"/>: <c>auto</c>, <c>journal</c> or <c>console</c>.</summary>
-    public const string TargetVariable = "FDHANDOFF_LOG";
+    internal const string TargetVariable = "FDHANDOFF_LOG";
 
     /// <summary>Set by systemd when standard error goes to the journal (systemd.exec(5)).</summary>
     private const string JournalStreamVariable = "JOURNAL_STREAM";
 
     /// <summary>
     /// A Serilog logger with <c>Microsoft.*</c> framework noise kept at Warning, writing where
-    /// <c>FDHANDOFF_LOG</c> says (see <see cref="LogTarget"/>).
+    /// <c>FDHANDOFF_LOG</c> says: <c>journal</c> (journald's native protocol), <c>console</c> (standard
+    /// error), or <c>auto</c> (the journal when systemd connected standard error to it, else the console).
     /// <paramref name="identifier"/> names the program in every line (SYSLOG_IDENTIFIER in the journal).
     /// </summary>
-    /// <remarks>Defaults to <see cref="LogTarget.Auto"/> when <c>FDHANDOFF_LOG</c> is unset; an unknown value
+    /// <remarks>Defaults to <c>auto</c> when <c>FDHANDOFF_LOG</c> is unset; an unknown value
     /// is treated as <c>auto</c> and reported in a warning through the new logger.</remarks>
     public static ILogger CreateLogger(string identifier, LogEventLevel minimumLevel = LogEventLevel.Information)
     {
@@ -31,7 +35,7 @@ public static class FdHandoffLogging
     }
 
     /// <summary>A logger writing to <paramref name="target"/>, whatever <c>FDHANDOFF_LOG</c> says.</summary>
-    public static ILogger CreateLogger(string identifier, LogEventLevel minimumLevel, LogTarget target) =>
+    internal static ILogger CreateLogger(string identifier, LogEventLevel minimumLevel, LogTarget target) =>
         Create(identifier, minimumLevel, target, JournaldSink.DefaultSocketPath,
             Environment.GetEnvironmentVariable(JournalStreamVariable));
 
@@ -39,7 +43,7 @@ public static class FdHandoffLogging
     /// Reads an <c>FDHANDOFF_LOG</c> value, case-insensitively. Unset or empty means <see cref="LogTarget.Auto"/>;
     /// false (with Auto) for anything else unknown.
     /// </summary>
-    public static bool TryParseTarget(string? value, out LogTarget target)
+    internal static bool TryParseTarget(string? value, out LogTarget target)
     {
         target = LogTarget.Auto;
         if (string.IsNullOrWhiteSpace(value)) return true;

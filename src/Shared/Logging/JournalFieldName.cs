@@ -8,7 +8,7 @@ namespace FdHandoff.Logging;
 /// is 1-64 characters of <c>A-Z</c>, <c>0-9</c> and <c>_</c>, does not start with a digit, and (sent by
 /// a client) does not start with <c>_</c>, which marks the fields journald itself vouches for.
 /// </summary>
-public static class JournalFieldName
+internal static class JournalFieldName
 {
     /// <summary>The longest field name journald accepts.</summary>
     public const int MaxLength = 64;

@@ -3,7 +3,7 @@ using Serilog.Events;
 namespace FdHandoff.Logging;
 
 /// <summary>Serilog levels as syslog priorities, the journal's <c>PRIORITY</c> field (syslog(3)).</summary>
-public static class JournalPriority
+internal static class JournalPriority
 {
     /// <summary>
     /// Verbose and Debug → 7 (debug), Information → 6 (info), Warning → 4 (warning), Error → 3 (err),

@@ -1,7 +1,7 @@
 namespace FdHandoff.Logging;
 
 /// <summary>What became of one entry sent to the journal.</summary>
-public enum JournalSendResult
+internal enum JournalSendResult
 {
     /// <summary>Sent as one datagram.</summary>
     Sent,

@@ -9,7 +9,7 @@ namespace FdHandoff.Logging;
 /// Logging never fails the program: an entry that cannot be sent is counted in
 /// <see cref="DroppedCount"/> and, when a fallback sink is given, written there instead.
 /// </summary>
-public sealed class JournaldSink : ILogEventSink, IDisposable
+internal sealed class JournaldSink : ILogEventSink, IDisposable
 {
     private readonly JournalEntryFormatter _formatter;
     private readonly JournalEntryWriter _writer = new();

@@ -1,7 +1,7 @@
 namespace FdHandoff.Logging;
 
 /// <summary>Where <see cref="FdHandoffLogging"/> sends log events; set with <c>FDHANDOFF_LOG=auto|journal|console</c>.</summary>
-public enum LogTarget
+internal enum LogTarget
 {
     /// <summary>The journal when the process runs under systemd with its stderr going to the journal
     /// (<c>JOURNAL_STREAM</c> set) and the journal socket exists; standard error otherwise.</summary>

@@ -1,7 +1,7 @@
 namespace FdHandoff.Protocol;
 
 /// <summary>The bounds of established-connection hand-over, checked on both sides (docs/protocol.md).</summary>
-public static class ConnectionHandOver
+internal static class ConnectionHandOver
 {
     /// <summary>Largest state one connection carries. Above it the hand-over is refused with a clear error, never truncated.</summary>
     public const int MaxStateBytes = 16 * 1024;

@@ -8,7 +8,7 @@ namespace FdHandoff.Protocol;
 /// One connected AF_UNIX SOCK_SEQPACKET control connection: each datagram is one message and keeps
 /// its descriptors. Owns its socket. Sending is thread-safe; receiving is for one reader at a time.
 /// </summary>
-public sealed class ControlChannel : IDisposable
+internal sealed class ControlChannel : IDisposable
 {
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
     private readonly Socket _socket;

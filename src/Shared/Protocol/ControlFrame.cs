@@ -9,7 +9,7 @@ namespace FdHandoff.Protocol;
 /// Owns those descriptors until <see cref="TakeDescriptors"/>; disposing closes any not taken, so a
 /// receiver that did not expect descriptors closes them simply by disposing the frame.
 /// </summary>
-public sealed class ControlFrame : IDisposable
+internal sealed class ControlFrame : IDisposable
 {
     private readonly ReceivedDatagram _datagram;
 

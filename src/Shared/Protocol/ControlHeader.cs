@@ -7,7 +7,7 @@ namespace FdHandoff.Protocol;
 /// magic u32 "FDHO", version u16, kind u16, descriptor count u16, reserved u16, payload length u32.
 /// The datagram itself is the frame (SOCK_SEQPACKET), so the length only cross-checks it.
 /// </summary>
-public readonly record struct ControlHeader(ushort Version, MessageKind Kind, ushort DescriptorCount, uint PayloadLength)
+internal readonly record struct ControlHeader(ushort Version, MessageKind Kind, ushort DescriptorCount, uint PayloadLength)
 {
     public const uint Magic = 0x4F484446; // "FDHO" read as little-endian bytes
     public const ushort CurrentVersion = 1;

@@ -1,4 +1,4 @@
 namespace FdHandoff.Protocol;
 
 /// <summary>Nothing answers on the control socket path; the message says what to check.</summary>
-public sealed class ControlSocketUnreachableException(string message, Exception? inner = null) : IOException(message, inner);
+internal sealed class ControlSocketUnreachableException(string message, Exception? inner = null) : IOException(message, inner);

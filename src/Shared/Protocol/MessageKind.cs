@@ -1,7 +1,7 @@
 namespace FdHandoff.Protocol;
 
 /// <summary>The kinds of control message; the numbers are on the wire (docs/protocol.md).</summary>
-public enum MessageKind : ushort
+internal enum MessageKind : ushort
 {
     /// <summary>Worker → supervisor, first message: pid, generation and the one-time token from spawn.</summary>
     Hello = 1,

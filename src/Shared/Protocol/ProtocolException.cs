@@ -1,4 +1,4 @@
 namespace FdHandoff.Protocol;
 
 /// <summary>A control message that breaks the protocol: truncated, oversized, of another version or kind.</summary>
-public sealed class ProtocolException(string message) : IOException(message);
+internal sealed class ProtocolException(string message) : IOException(message);

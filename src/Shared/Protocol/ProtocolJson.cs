@@ -19,4 +19,4 @@ namespace FdHandoff.Protocol;
 [JsonSerializable(typeof(UpgradeResult))]
 [JsonSerializable(typeof(StatusRequest))]
 [JsonSerializable(typeof(StatusReply))]
-public sealed partial class ProtocolJson : JsonSerializerContext;
+internal sealed partial class ProtocolJson : JsonSerializerContext;

@@ -9,7 +9,7 @@ namespace FdHandoff.Sockets;
 /// sendmsg/recvmsg with SCM_RIGHTS on a connected AF_UNIX socket: passes a descriptor itself,
 /// not its contents. Both directions are non-blocking (MSG_DONTWAIT); callers wait for readiness.
 /// </summary>
-public static class FdPassing
+internal static class FdPassing
 {
     /// <summary>Largest number of descriptors one message may carry (the kernel's SCM_MAX_FD).</summary>
     public const int MaxDescriptorsPerMessage = SCM_MAX_FD;

@@ -5,7 +5,7 @@ using static FdHandoff.Interop.Libc;
 namespace FdHandoff.Sockets;
 
 /// <summary>Who is on the other end of a connected AF_UNIX socket, as the kernel saw it at connect().</summary>
-public readonly record struct PeerCredentials(int Pid, uint Uid, uint Gid)
+internal readonly record struct PeerCredentials(int Pid, uint Uid, uint Gid)
 {
     public static unsafe PeerCredentials Of(Socket socket)
     {

@@ -5,7 +5,7 @@ using static FdHandoff.Interop.Libc;
 namespace FdHandoff.Sockets;
 
 /// <summary>Blocking waits on one descriptor, for the synchronous paths (CLI, worker start-up).</summary>
-public static class Readiness
+internal static class Readiness
 {
     /// <summary>Waits until the socket is readable (or closed/errored); false on timeout.</summary>
     public static bool WaitReadable(Socket socket, TimeSpan timeout) => Wait(socket, POLLIN, timeout);

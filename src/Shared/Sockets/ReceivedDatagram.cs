@@ -6,7 +6,7 @@ namespace FdHandoff.Sockets;
 /// One SEQPACKET datagram and the descriptors that rode on it. The descriptors belong to this
 /// object until taken with <see cref="TakeDescriptors"/>; disposing closes the ones not taken.
 /// </summary>
-public sealed class ReceivedDatagram : IDisposable
+internal sealed class ReceivedDatagram : IDisposable
 {
     private SafeFd[] _descriptors;
 

@@ -5,7 +5,7 @@ using static FdHandoff.Interop.Libc;
 namespace FdHandoff.Sockets;
 
 /// <summary>Reads what a descriptor is (getsockopt) and sets or reads its CLOEXEC flag (fcntl).</summary>
-public static class SocketProbe
+internal static class SocketProbe
 {
     public static unsafe int GetIntOption(SafeHandle fd, int level, int option, string attempted)
     {

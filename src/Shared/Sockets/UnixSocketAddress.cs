@@ -8,7 +8,7 @@ namespace FdHandoff.Sockets;
 /// (<c>/run/systemd/notify</c>) or, with a leading <c>@</c>, a name in the abstract namespace.
 /// Holds the encoded <c>struct sockaddr_un</c> and its exact length, ready for sendmsg's msg_name.
 /// </summary>
-public sealed class UnixSocketAddress
+internal sealed class UnixSocketAddress
 {
     // offsetof(struct sockaddr_un, sun_path): the family field comes first.
     private const int PathOffset = sizeof(ushort);

@@ -7,7 +7,7 @@ namespace FdHandoff.Systemd;
 /// from LISTEN_FDNAMES: <c>FileDescriptorName=</c> of the .socket unit, the FDNAME it was stored under,
 /// or <c>unknown</c>. The receiver of this object owns <see cref="Fd"/> and must dispose it (or hand it on).
 /// </summary>
-public sealed class ActivatedFd(string name, SafeFd fd) : IDisposable
+internal sealed class ActivatedFd(string name, SafeFd fd) : IDisposable
 {
     /// <summary>The name systemd gave, <c>unknown</c> when it gave none.</summary>
     public string Name { get; } = name;

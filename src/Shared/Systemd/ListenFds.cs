@@ -9,7 +9,7 @@ namespace FdHandoff.Systemd;
 /// does: LISTEN_FDS descriptors from fd 3 on, named by LISTEN_FDNAMES, meant for the process named by
 /// LISTEN_PID. Unlike Kestrel's UseSystemd(), keeps the names, so listeners can be matched by name.
 /// </summary>
-public static class ListenFds
+internal static class ListenFds
 {
     /// <summary>The first passed descriptor (SD_LISTEN_FDS_START); 0-2 are stdin, stdout and stderr.</summary>
     public const int FirstFd = 3;

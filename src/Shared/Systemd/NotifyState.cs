@@ -4,7 +4,7 @@ namespace FdHandoff.Systemd;
 /// A state sent to systemd with sd_notify (sd_notify(3)): one or more <c>NAME=value</c> lines. Combine
 /// with <c>+</c> (<c>NotifyState.Ready + NotifyState.Status("serving")</c>) to send them in one message.
 /// </summary>
-public readonly struct NotifyState : IEquatable<NotifyState>
+internal readonly struct NotifyState : IEquatable<NotifyState>
 {
     /// <summary>The longest name systemd keeps for a stored descriptor (FDNAME).</summary>
     public const int MaxFdNameLength = 255;

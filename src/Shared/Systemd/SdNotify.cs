@@ -12,7 +12,7 @@ namespace FdHandoff.Systemd;
 /// Microsoft.Extensions.Hosting.Systemd cannot send. Does nothing when the service was not started by
 /// systemd with Type=notify (no NOTIFY_SOCKET).
 /// </summary>
-public sealed class SdNotify
+internal sealed class SdNotify
 {
     /// <summary>The variable systemd sets for Type=notify services (and NotifyAccess= ones).</summary>
     public const string SocketVariable = "NOTIFY_SOCKET";

@@ -4,7 +4,7 @@ namespace FdHandoff.Systemd;
 /// A variable systemd sets (LISTEN_FDS, WATCHDOG_USEC, NOTIFY_SOCKET...) holds something systemd would not
 /// write: the process was started by something imitating systemd badly, and guessing would be worse.
 /// </summary>
-public sealed class SystemdEnvironmentException(string variable, string? value, string problem)
+internal sealed class SystemdEnvironmentException(string variable, string? value, string problem)
     : Exception($"{variable}='{value}' {problem}")
 {
     /// <summary>The variable's name.</summary>

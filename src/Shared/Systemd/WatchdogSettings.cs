@@ -6,7 +6,7 @@ namespace FdHandoff.Systemd;
 /// The service watchdog systemd runs for a unit with WatchdogSec= (sd_watchdog_enabled(3)): the service must
 /// send <see cref="NotifyState.Watchdog"/> at least every <see cref="Timeout"/> or be killed and restarted.
 /// </summary>
-public sealed class WatchdogSettings
+internal sealed class WatchdogSettings
 {
     private const string UsecVariable = "WATCHDOG_USEC";
     private const string PidVariable = "WATCHDOG_PID";

@@ -9,7 +9,7 @@ namespace FdHandoff.Supervisor.Cli;
 /// <c>fdhandoff upgrade [--control-socket PATH] [--timeout SECONDS]</c> and <c>fdhandoff status [--json]</c>.
 /// Exit codes: 0 done, 1 the upgrade failed (the old generation still serves), 2 usage, 3 unreachable.
 /// </summary>
-public static class AdminCommand
+internal static class AdminCommand
 {
     public const int Failed = 1, Usage = 2, Unreachable = 3;
 

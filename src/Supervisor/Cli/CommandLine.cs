@@ -5,7 +5,7 @@ namespace FdHandoff.Supervisor.Cli;
 /// <c>fdhandoff --listen http=tcp://127.0.0.1:8080 --workers 4 --worker ./my-app</c>.
 /// Anything else passes through to Microsoft.Extensions.Configuration (<c>--Workers:Count=4</c>).
 /// </summary>
-public static class CommandLine
+internal static class CommandLine
 {
     public static (string[] ConfigArgs, string? ConfigFile) Normalize(string[] args)
     {

@@ -4,7 +4,7 @@ using FdHandoff.Interop;
 namespace FdHandoff.Supervisor.Configuration;
 
 /// <summary>The group allowed on the control socket (<c>ControlSocketGroup</c>), as configured and as a gid.</summary>
-public sealed record ControlSocketGroup(string Name, uint Gid)
+internal sealed record ControlSocketGroup(string Name, uint Gid)
 {
     /// <summary>A group name (looked up with getgrnam, so NSS groups work) or a numeric gid.</summary>
     public static unsafe ControlSocketGroup Resolve(string configured)

@@ -3,7 +3,7 @@ using FdHandoff.Interop;
 namespace FdHandoff.Supervisor.Configuration;
 
 /// <summary>Where the control socket lives when the configuration does not say.</summary>
-public static class ControlSocketLocation
+internal static class ControlSocketLocation
 {
     public const string FileName = "control.sock";
 

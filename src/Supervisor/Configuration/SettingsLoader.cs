@@ -7,7 +7,7 @@ namespace FdHandoff.Supervisor.Configuration;
 /// Reads and checks the configuration before anything is bound or spawned, so a typo costs one
 /// clear line and nothing that serves is touched.
 /// </summary>
-public static class SettingsLoader
+internal static class SettingsLoader
 {
     public static SupervisorSettings Load(IConfiguration configuration)
     {

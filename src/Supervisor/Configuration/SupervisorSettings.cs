@@ -3,7 +3,7 @@ using FdHandoff.Listeners;
 namespace FdHandoff.Supervisor.Configuration;
 
 /// <summary>The checked configuration: every listener parsed, the worker command found.</summary>
-public sealed record SupervisorSettings(
+internal sealed record SupervisorSettings(
     IReadOnlyList<ListenerSpec> Listeners,
     WorkerSettings Workers,
     string WorkerCommandPath,

@@ -1,7 +1,7 @@
 namespace FdHandoff.Supervisor.Configuration;
 
 /// <summary>Finds the worker executable and checks it can be run, before the first spawn.</summary>
-public static class WorkerCommand
+internal static class WorkerCommand
 {
     public static string Resolve(string command)
     {

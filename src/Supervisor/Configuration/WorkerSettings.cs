@@ -1,7 +1,7 @@
 namespace FdHandoff.Supervisor.Configuration;
 
 /// <summary>The <c>Workers</c> section: what to run for each generation.</summary>
-public sealed class WorkerSettings
+internal sealed class WorkerSettings
 {
     /// <summary>The worker executable.</summary>
     /// <remarks>Defaults to <c>fdhandoff-worker</c>: next to the supervisor, in <c>../worker/</c> beside it, or on PATH.</remarks>

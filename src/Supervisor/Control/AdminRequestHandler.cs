@@ -13,7 +13,7 @@ namespace FdHandoff.Supervisor.Control;
 /// Answers <c>fdhandoff upgrade</c> and <c>fdhandoff status</c>, for the owner's uid, root, or a member of
 /// the configured ControlSocketGroup (primary or supplementary group, as the kernel recorded them at connect).
 /// </summary>
-public sealed class AdminRequestHandler(
+internal sealed class AdminRequestHandler(
     SupervisorSettings settings,
     UpgradeQueue upgrades,
     WorkerPool pool,

@@ -14,7 +14,7 @@ namespace FdHandoff.Supervisor.Control;
 /// refused and the asker keeps its connection. The supervisor closes its copy when a worker took the
 /// connection, or when no worker of either generation can have it (logged).
 /// </summary>
-public sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, ILogger<ConnectionRouter> logger)
+internal sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, ILogger<ConnectionRouter> logger)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<long, Transit> _inTransit = [];

@@ -13,7 +13,7 @@ namespace FdHandoff.Supervisor.Control;
 /// The first message of a connection says who it is: a worker's Hello goes to the <see cref="ListenerHandoff"/>, which checks
 /// it; admin requests (upgrade, status) need the supervisor's own uid, root, or the ControlSocketGroup.
 /// </summary>
-public sealed class ControlServer(
+internal sealed class ControlServer(
     SupervisorSettings settings,
     ControlSocketFile socketFile,
     ListenerHandoff handoff,

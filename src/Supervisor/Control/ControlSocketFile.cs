@@ -13,7 +13,7 @@ namespace FdHandoff.Supervisor.Control;
 /// socket is 0660 and owned by that group, and a directory created here is 0750 with that group, so
 /// members can reach the socket and nobody else can.
 /// </summary>
-public sealed class ControlSocketFile(ILogger<ControlSocketFile> logger)
+internal sealed class ControlSocketFile(ILogger<ControlSocketFile> logger)
 {
     public Socket Bind(string path, ControlSocketGroup? group = null)
     {

@@ -1,7 +1,7 @@
 namespace FdHandoff.Supervisor.Control;
 
 /// <summary>What became of the connections a generation's workers handed over (under the router's lock).</summary>
-public sealed class HandOverTally
+internal sealed class HandOverTally
 {
     /// <summary>Taken by a worker of the serving generation.</summary>
     public int Moved { get; set; }

@@ -12,7 +12,7 @@ namespace FdHandoff.Supervisor.Control;
 /// only if, the peer is a worker the pool spawned, for that generation, presenting its token (invariant 3),
 /// in batches of at most SCM_MAX_FD descriptors. Then the connection is the worker's message loop.
 /// </summary>
-public sealed class ListenerHandoff(
+internal sealed class ListenerHandoff(
     WorkerPool pool,
     ListenerSet listeners,
     WorkerMessageLoop messages,

@@ -10,7 +10,7 @@ namespace FdHandoff.Supervisor.Control;
 /// and its descriptors closed. Ends when the worker closes the connection or dies; its exit is the pool's
 /// to handle, what was in transit to it the router's.
 /// </summary>
-public sealed class WorkerMessageLoop(WorkerPool pool, ConnectionRouter router, ILogger<WorkerMessageLoop> logger)
+internal sealed class WorkerMessageLoop(WorkerPool pool, ConnectionRouter router, ILogger<WorkerMessageLoop> logger)
 {
     public async Task RunAsync(WorkerProcess worker, ControlChannel channel)
     {

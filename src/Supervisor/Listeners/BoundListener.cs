@@ -7,7 +7,7 @@ namespace FdHandoff.Supervisor.Listeners;
 /// A listening socket the supervisor holds for its whole life (invariant 1): workers only ever get
 /// copies. <see cref="Origin"/> says whether we bound it or systemd passed it in.
 /// </summary>
-public sealed class BoundListener(ListenerSpec spec, Socket socket, string origin) : IDisposable
+internal sealed class BoundListener(ListenerSpec spec, Socket socket, string origin) : IDisposable
 {
     public ListenerSpec Spec { get; } = spec;
 

@@ -13,7 +13,7 @@ namespace FdHandoff.Supervisor.Listeners;
 /// socket of the right protocol, family, address and port. A mismatch is one clear line, not a
 /// listener that silently serves the wrong thing.
 /// </summary>
-public static class ListenerAdopter
+internal static class ListenerAdopter
 {
     public static BoundListener Adopt(ListenerSpec spec, ActivatedFd passed)
     {

@@ -12,7 +12,7 @@ namespace FdHandoff.Supervisor.Listeners;
 /// SCTP; TCP goes the same way so both are made alike), CLOEXEC, SO_REUSEADDR, IPV6_V6ONLY for v6,
 /// bind, bindx for the extra SCTP addresses, listen with the configured backlog.
 /// </summary>
-public static class ListenerBinder
+internal static class ListenerBinder
 {
     public static BoundListener Bind(ListenerSpec spec)
     {

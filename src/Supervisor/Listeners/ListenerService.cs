@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 namespace FdHandoff.Supervisor.Listeners;
 
 /// <summary>Binds the listeners first thing at start-up; closes them last thing at shutdown.</summary>
-public sealed class ListenerService(ListenerSet listeners) : IHostedService
+internal sealed class ListenerService(ListenerSet listeners) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace FdHandoff.Supervisor.Listeners;
 /// one of that name (socket activation, or our own fd store after a restart), bound here otherwise.
 /// Owns them from then until the supervisor exits (invariant 1); <see cref="Dispose"/> closes them.
 /// </summary>
-public sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerSet> logger) : IDisposable
+internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerSet> logger) : IDisposable
 {
     private readonly List<BoundListener> _listeners = [];
     private readonly List<string> _unclaimed = [];

@@ -14,19 +14,15 @@ namespace FdHandoff.Supervisor.Systemd;
 /// them again; an upgrade is RELOADING=1 ... READY=1; STATUS= says the generation and the last upgrade;
 /// WATCHDOG=1 is sent only while the supervisor is healthy. Does nothing outside systemd.
 /// </summary>
-public sealed class SystemdService(
+internal sealed class SystemdService(
     ListenerSet listeners,
     WorkerPool pool,
     UpgradeQueue upgrades,
     IHostApplicationLifetime lifetime,
     ILogger<SystemdService> logger) : IHostedService, IDisposable
 {
-    /// <summary>Test hook: while the file this variable names exists, the watchdog is not pinged.</summary>
-    public const string WatchdogStallFileVariable = "FDHANDOFF_TEST_WATCHDOG_STALL_FILE";
-
     private readonly SdNotify _notify = SdNotify.FromEnvironment();
     private readonly WatchdogSettings? _watchdog = WatchdogSettings.FromEnvironment(unsetEnvironment: true);
-    private readonly string? _stallFile = Environment.GetEnvironmentVariable(WatchdogStallFileVariable);
     private Timer? _watchdogTimer;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -64,11 +60,6 @@ public sealed class SystemdService(
 
     private void PingWatchdog()
     {
-        if (_stallFile is not null && File.Exists(_stallFile))
-        {
-            SupervisorLog.WatchdogWithheld(logger, $"{_stallFile} exists (test hook)");
-            return;
-        }
         if (!pool.IsResponsive(TimeSpan.FromSeconds(1)))
         {
             SupervisorLog.WatchdogWithheld(logger, "the worker pool did not answer within 1 s");

@@ -6,7 +6,7 @@ namespace FdHandoff.Supervisor.Upgrades;
 /// The ready step of a generation: waits until every one of its workers has reported ready, and fails
 /// with the reason as soon as one dies first, the timeout passes, or the supervisor stops.
 /// </summary>
-public static class ReadinessGate
+internal static class ReadinessGate
 {
     /// <summary>Null when all are ready; otherwise why not, in words.</summary>
     public static async Task<string?> WaitAllReadyAsync(IReadOnlyList<WorkerProcess> workers, TimeSpan timeout, CancellationToken stopping)

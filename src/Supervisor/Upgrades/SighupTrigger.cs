@@ -10,7 +10,7 @@ namespace FdHandoff.Supervisor.Upgrades;
 /// from start (generation 1 serves: this service starts after the coordinator) to stop; a SIGHUP before or
 /// after is logged and ignored, never fatal.
 /// </summary>
-public sealed class SighupTrigger : IHostedService, IDisposable
+internal sealed class SighupTrigger : IHostedService, IDisposable
 {
     // Kept in a field: a registration only referenced locally is collected and SIGHUP kills us again.
     // Made at construction, which the host does for every hosted service before starting any: SIGHUP's

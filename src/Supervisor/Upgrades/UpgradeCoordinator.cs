@@ -14,7 +14,7 @@ namespace FdHandoff.Supervisor.Upgrades;
 /// (invariant 2: only now) or rolls it back and leaves the serving generation untouched (invariant 5).
 /// One upgrade at a time: callers go through the <see cref="UpgradeQueue"/>.
 /// </summary>
-public sealed class UpgradeCoordinator(
+internal sealed class UpgradeCoordinator(
     SupervisorSettings settings,
     WorkerPool pool,
     ConnectionRouter router,

@@ -8,7 +8,7 @@ namespace FdHandoff.Supervisor.Upgrades;
 /// through the control socket): one upgrade runs at a time; requests arriving meanwhile coalesce into the one
 /// next upgrade (they all get its result), never interleave.
 /// </summary>
-public sealed class UpgradeQueue(UpgradeCoordinator coordinator, Workers.WorkerPool pool, ILogger<UpgradeQueue> logger)
+internal sealed class UpgradeQueue(UpgradeCoordinator coordinator, Workers.WorkerPool pool, ILogger<UpgradeQueue> logger)
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly Lock _lock = new();

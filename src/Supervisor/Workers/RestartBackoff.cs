@@ -5,7 +5,7 @@ namespace FdHandoff.Supervisor.Workers;
 /// a row, at most <c>max</c>. A worker that ran for <see cref="StableUptime"/> starts its slot afresh.
 /// Not thread-safe: the pool calls it under its lock.
 /// </summary>
-public sealed class RestartBackoff(TimeSpan first, TimeSpan max)
+internal sealed class RestartBackoff(TimeSpan first, TimeSpan max)
 {
     /// <summary>A worker that ran this long before crashing starts its slot's backoff afresh.</summary>
     public static readonly TimeSpan StableUptime = TimeSpan.FromSeconds(30);

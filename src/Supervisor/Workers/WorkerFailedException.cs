@@ -1,7 +1,7 @@
 namespace FdHandoff.Supervisor.Workers;
 
 /// <summary>A worker ended before it reported ready.</summary>
-public sealed class WorkerFailedException(WorkerProcess worker, string why) : Exception($"{worker} {why}")
+internal sealed class WorkerFailedException(WorkerProcess worker, string why) : Exception($"{worker} {why}")
 {
     public WorkerProcess Worker { get; } = worker;
 }

@@ -12,7 +12,7 @@ namespace FdHandoff.Supervisor.Workers;
 /// Every state change of a <see cref="WorkerProcess"/> happens under this pool's lock. Which generation
 /// serves is decided by the <see cref="Upgrades.UpgradeCoordinator"/>; the pool only records it.
 /// </summary>
-public sealed class WorkerPool(
+internal sealed class WorkerPool(
     SupervisorSettings settings,
     WorkerSpawner spawner,
     ILogger<WorkerPool> logger) : IHostedService

@@ -9,7 +9,7 @@ namespace FdHandoff.Supervisor.Workers;
 /// One worker process and what the supervisor knows of it. Owns its control channel once attached.
 /// State changes happen under the pool's lock.
 /// </summary>
-public sealed class WorkerProcess
+internal sealed class WorkerProcess
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -7,7 +7,7 @@ using FdHandoff.Supervisor.Configuration;
 namespace FdHandoff.Supervisor.Workers;
 
 /// <summary>Starts worker processes with the environment that lets them find and prove themselves to us.</summary>
-public sealed class WorkerSpawner(SupervisorSettings settings)
+internal sealed class WorkerSpawner(SupervisorSettings settings)
 {
     // systemd's variables are for the supervisor (the main process), never for its children.
     private static readonly string[] NotForWorkers =

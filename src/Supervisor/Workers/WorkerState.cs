@@ -1,7 +1,7 @@
 namespace FdHandoff.Supervisor.Workers;
 
 /// <summary>The life of a worker: spawn, hand off, ready, drain, exit.</summary>
-public enum WorkerState
+internal enum WorkerState
 {
     /// <summary>Started; has not said hello yet.</summary>
     Spawned,

@@ -17,6 +17,9 @@ public static class Binaries
     public static string Supervisor => Find("src/Supervisor", "fdhandoff");
     public static string Worker => Find("src/Worker", "fdhandoff-worker");
 
+    /// <summary>The worker that plays the fault named in <c>FDHANDOFF_WORKER_FAULT_FILE</c> (tests/FaultWorker).</summary>
+    public static string FaultWorker => Find("tests/FaultWorker", "fdhandoff-worker-faults");
+
     private static string Find(string project, string name)
     {
         string path = Path.Combine(Root.Value, project, "bin", Configuration, Tfm, name);

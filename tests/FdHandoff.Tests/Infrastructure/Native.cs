@@ -48,6 +48,23 @@ public static partial class Native
     }
 
     /// <summary>
+    /// Waits until <paramref name="pid"/> is in <paramref name="state"/> (the third field of /proc/PID/stat,
+    /// e.g. 'T' once a SIGSTOP took effect): signals are delivered asynchronously.
+    /// </summary>
+    public static async Task WaitForStateAsync(int pid, char state, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            char now = stat[stat.LastIndexOf(')') + 2];
+            if (now == state) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"process {pid} is in state {now}, not {state}, after {timeout.TotalSeconds} s");
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>
     /// Waits for any process (not only a child) to exit, on a pidfd (pidfd_open(2), Linux 5.3):
     /// readable when the process terminates. True when it exited within <paramref name="timeout"/>.
     /// </summary>

@@ -9,7 +9,7 @@ namespace FdHandoff.Tests.Infrastructure;
 /// A control connection that sends whatever bytes and descriptors a test gives it, the way a broken
 /// or hostile peer would, and reports what came back before the supervisor hung up.
 /// </summary>
-public sealed class RawControlConnection : IDisposable
+internal sealed class RawControlConnection : IDisposable
 {
     private readonly Socket _socket;
 

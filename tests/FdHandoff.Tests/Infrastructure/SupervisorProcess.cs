@@ -9,7 +9,7 @@ namespace FdHandoff.Tests.Infrastructure;
 /// A real supervisor process (with its real workers) for one test, with its own config, control
 /// socket and log. Disposing stops it (SIGTERM, then SIGKILL) and kills any worker it left behind.
 /// </summary>
-public sealed class SupervisorProcess : IAsyncDisposable
+internal sealed class SupervisorProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _dir;

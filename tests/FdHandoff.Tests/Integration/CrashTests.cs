@@ -55,7 +55,7 @@ public sealed class CrashTests
     {
         var options = SupervisorOptions.WithDefaultListeners(out _, out _) with { Workers = 1 };
         string faultFile = Path.Combine(Path.GetTempPath(), $"fdh-fault-{Guid.NewGuid():N}");
-        options = options with { WorkerEnvironment = new() { ["FDHANDOFF_WORKER_FAULT_FILE"] = faultFile } };
+        options = options with { WorkerCommand = Binaries.FaultWorker, WorkerEnvironment = new() { ["FDHANDOFF_WORKER_FAULT_FILE"] = faultFile } };
         await using var supervisor = SupervisorProcess.Start(options);
         try
         {

@@ -16,6 +16,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
     private SupervisorOptions Options(out int http) =>
         SupervisorOptions.WithDefaultListeners(out http, out _) with
         {
+            WorkerCommand = Binaries.FaultWorker,
             WorkerEnvironment = new() { ["FDHANDOFF_WORKER_FAULT_FILE"] = _faultFile },
         };
 

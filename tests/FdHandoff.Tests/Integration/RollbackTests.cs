@@ -16,6 +16,7 @@ public sealed class RollbackTests
         options = options with
         {
             ReadyTimeout = TimeSpan.FromSeconds(8),
+            WorkerCommand = Binaries.FaultWorker,
             WorkerEnvironment = new() { ["FDHANDOFF_WORKER_FAULT_FILE"] = faultFile },
         };
         await using var supervisor = SupervisorProcess.Start(options);

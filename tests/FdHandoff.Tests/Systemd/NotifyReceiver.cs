@@ -46,6 +46,10 @@ internal sealed class NotifyReceiver : IDisposable
         return datagram is null ? null : Encoding.UTF8.GetString(datagram.Data);
     }
 
+    /// <summary>The next message if one arrives within <paramref name="timeout"/>, else null; descriptors on it are closed.</summary>
+    public string? ReceiveTextWithin(TimeSpan timeout) =>
+        Readiness.WaitReadable(_socket, timeout) ? TryReceiveText() : null;
+
     public string ReceiveText()
     {
         using var datagram = Receive();

@@ -4,7 +4,7 @@ using FdHandoff.Protocol;
 namespace FdHandoff.Tests.Unit;
 
 /// <summary>A connected pair of AF_UNIX SOCK_SEQPACKET sockets (a listener in a temp dir, then connect).</summary>
-public sealed class SeqpacketPair : IDisposable
+internal sealed class SeqpacketPair : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "fdh-pair-" + Guid.NewGuid().ToString("N")[..8]);
 

@@ -7,7 +7,7 @@ namespace FdHandoff.Protocol;
 /// <see cref="Id"/> is the worker's own number for it (echoed in the <see cref="HandOverResultMessage"/>);
 /// <see cref="State"/> is opaque to the supervisor, at most <see cref="ConnectionHandOver.MaxStateBytes"/>.
 /// </summary>
-public sealed record HandOverMessage(long Id, string Listener, byte[] State) : IControlMessage<HandOverMessage>
+internal sealed record HandOverMessage(long Id, string Listener, byte[] State) : IControlMessage<HandOverMessage>
 {
     public static MessageKind Kind => MessageKind.HandOver;
     public static JsonTypeInfo<HandOverMessage> JsonInfo => ProtocolJson.Default.HandOverMessage;

@@ -7,7 +7,7 @@ namespace FdHandoff.Protocol;
 /// generation has the connection (the asker closes its copy now); otherwise the asker still owns it and
 /// <see cref="Reason"/> says why nobody took it.
 /// </summary>
-public sealed record HandOverResultMessage(long Id, bool Taken, string Reason) : IControlMessage<HandOverResultMessage>
+internal sealed record HandOverResultMessage(long Id, bool Taken, string Reason) : IControlMessage<HandOverResultMessage>
 {
     public static MessageKind Kind => MessageKind.HandOverResult;
     public static JsonTypeInfo<HandOverResultMessage> JsonInfo => ProtocolJson.Default.HandOverResultMessage;

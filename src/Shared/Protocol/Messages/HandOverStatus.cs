@@ -5,4 +5,4 @@ namespace FdHandoff.Protocol;
 /// retired (<see cref="Moved"/> to the next one, <see cref="Closed"/> because nobody could take them), and how
 /// many are in transit now. <see cref="Reason"/>: why the last one that was not moved was not.
 /// </summary>
-public sealed record HandOverStatus(int RetiredGeneration, int Moved, int Closed, int InTransit, string Reason = "");
+internal sealed record HandOverStatus(int RetiredGeneration, int Moved, int Closed, int InTransit, string Reason = "");

@@ -1,4 +1,4 @@
 namespace FdHandoff.Protocol;
 
 /// <summary>One listener inside a <see cref="ListenersMessage"/>; its descriptor is at the same index.</summary>
-public sealed record ListenerEntry(string Name, string Address, int Backlog);
+internal sealed record ListenerEntry(string Name, string Address, int Backlog);

@@ -1,4 +1,4 @@
 namespace FdHandoff.Protocol;
 
 /// <summary>One listener in a <see cref="StatusReply"/>.</summary>
-public sealed record ListenerStatus(string Name, string Address, string Origin);
+internal sealed record ListenerStatus(string Name, string Address, string Origin);

@@ -6,7 +6,7 @@ namespace FdHandoff.Protocol;
 /// A batch of listeners, each entry matching the descriptor at the same index of the SCM_RIGHTS array.
 /// <see cref="Last"/> marks the final batch (batches hold at most 253, the kernel's limit).
 /// </summary>
-public sealed record ListenersMessage(int Batch, bool Last, int Total, IReadOnlyList<ListenerEntry> Listeners) : IControlMessage<ListenersMessage>
+internal sealed record ListenersMessage(int Batch, bool Last, int Total, IReadOnlyList<ListenerEntry> Listeners) : IControlMessage<ListenersMessage>
 {
     public static MessageKind Kind => MessageKind.Listeners;
     public static JsonTypeInfo<ListenersMessage> JsonInfo => ProtocolJson.Default.ListenersMessage;

@@ -6,7 +6,7 @@ namespace FdHandoff.Protocol;
 /// The worker serves on every listener it was given. <see cref="TakesConnections"/>: its application accepts
 /// established connections handed over from a retiring generation (only such workers are sent any).
 /// </summary>
-public sealed record ReadyMessage(int Pid, bool TakesConnections = false) : IControlMessage<ReadyMessage>
+internal sealed record ReadyMessage(int Pid, bool TakesConnections = false) : IControlMessage<ReadyMessage>
 {
     public static MessageKind Kind => MessageKind.Ready;
     public static JsonTypeInfo<ReadyMessage> JsonInfo => ProtocolJson.Default.ReadyMessage;

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace FdHandoff.Protocol;
 
 /// <summary>What the supervisor runs now.</summary>
-public sealed record StatusReply(
+internal sealed record StatusReply(
     int SupervisorPid,
     int Generation,
     string LastUpgrade,

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace FdHandoff.Protocol;
 
 /// <summary>Asks what is running.</summary>
-public sealed record StatusRequest : IControlMessage<StatusRequest>
+internal sealed record StatusRequest : IControlMessage<StatusRequest>
 {
     public static MessageKind Kind => MessageKind.StatusRequest;
     public static JsonTypeInfo<StatusRequest> JsonInfo => ProtocolJson.Default.StatusRequest;

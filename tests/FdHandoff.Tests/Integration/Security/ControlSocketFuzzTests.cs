@@ -1,10 +1,8 @@
 using System.Buffers.Binary;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using FdHandoff.Protocol;
 using FdHandoff.Tests.Infrastructure;
-using Microsoft.Win32.SafeHandles;
 
 namespace FdHandoff.Tests.Integration.Security;
 
@@ -20,17 +18,12 @@ public sealed class ControlSocketFuzzTests
     [Fact]
     public async Task Ten_thousand_random_and_mutated_messages_leave_the_supervisor_serving_with_the_same_descriptors()
     {
-        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
-        await using var supervisor = SupervisorProcess.Start(options);
-        await supervisor.WaitServingAsync();
-        var workers = supervisor.Status().Workers;
-        var descriptorsBefore = supervisor.OpenDescriptors();
-        string passed = Path.Combine(supervisor.Directory, "fuzz-descriptor");
-        File.WriteAllText(passed, "fuzz");
-        using SafeFileHandle file = File.OpenHandle(passed);
-        int fd = (int)file.DangerousGetHandle();
-        await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), 2, keepAlive: true);
-        await load.WaitForMoreSuccessesAsync(20, TimeSpan.FromSeconds(30));
+        await using var serving = await ServingSupervisor.StartAsync();
+        var supervisor = serving.Process;
+        var workers = serving.Workers;
+        var descriptorsBefore = serving.DescriptorsBefore;
+        int fd = serving.OpenDescriptorToPass("fuzz-descriptor", "fuzz");
+        await using var load = await serving.StartLoadAsync(2, keepAlive: true, successes: 20);
         var seeds = new[]
         {
             RawControlConnection.Frame(MessageKind.Hello, JsonSerializer.SerializeToUtf8Bytes(new HelloMessage(workers[0].Pid, 1, new string('A', 64)), ProtocolJson.Default.HelloMessage)),

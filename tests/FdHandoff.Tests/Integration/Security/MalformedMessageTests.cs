@@ -1,8 +1,6 @@
-using System.Net;
 using FdHandoff.Protocol;
 using FdHandoff.Sockets;
 using FdHandoff.Tests.Infrastructure;
-using Microsoft.Win32.SafeHandles;
 
 namespace FdHandoff.Tests.Integration.Security;
 
@@ -44,17 +42,12 @@ public sealed class MalformedMessageTests
     [Fact]
     public async Task Every_malformed_message_is_dropped_with_a_log_line_and_its_descriptors_closed_while_the_service_serves()
     {
-        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
-        await using var supervisor = SupervisorProcess.Start(options);
-        await supervisor.WaitServingAsync();
-        var workers = supervisor.Status().Workers.Select(w => w.Pid).ToHashSet();
-        var descriptorsBefore = supervisor.OpenDescriptors();
-        string passed = Path.Combine(supervisor.Directory, "passed-descriptor");
-        File.WriteAllText(passed, "a file whose descriptor the supervisor must not keep");
-        using SafeFileHandle file = File.OpenHandle(passed);
-        int fd = (int)file.DangerousGetHandle();
-        await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), 4, keepAlive: false);
-        await load.WaitForMoreSuccessesAsync(50, TimeSpan.FromSeconds(30));
+        await using var serving = await ServingSupervisor.StartAsync();
+        var supervisor = serving.Process;
+        var workers = serving.WorkerPids;
+        var descriptorsBefore = serving.DescriptorsBefore;
+        int fd = serving.OpenDescriptorToPass("passed-descriptor", "a file whose descriptor the supervisor must not keep");
+        await using var load = await serving.StartLoadAsync(4, keepAlive: false, successes: 50);
 
         var problems = new List<string>();
         foreach (var c in Cases())
@@ -88,10 +81,9 @@ public sealed class MalformedMessageTests
     [Fact]
     public async Task A_connection_that_sends_nothing_is_dropped_after_5_s_with_a_log_line()
     {
-        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
-        await using var supervisor = SupervisorProcess.Start(options);
-        await supervisor.WaitServingAsync();
-        var descriptorsBefore = supervisor.OpenDescriptors();
+        await using var serving = await ServingSupervisor.StartAsync();
+        var supervisor = serving.Process;
+        var descriptorsBefore = serving.DescriptorsBefore;
 
         using var silent = RawControlConnection.Connect(supervisor.ControlSocket);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -103,19 +95,16 @@ public sealed class MalformedMessageTests
         Assert.Equal(0, outcome.DescriptorsReceived);
         Assert.InRange(clock.Elapsed.TotalSeconds, 4, 15);
         Assert.Equal(descriptorsBefore, supervisor.OpenDescriptors());
-        Assert.Equal(200, (await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http))).Status);
+        Assert.Equal(200, (await RawHttp.GetOnceAsync(serving.Http)).Status);
     }
 
     [Fact]
     public async Task Descriptors_cut_off_by_the_kernel_are_refused_and_the_ones_that_arrived_closed()
     {
-        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
-        await using var supervisor = SupervisorProcess.Start(options);
-        await supervisor.WaitServingAsync();
-        var descriptorsBefore = supervisor.OpenDescriptors();
-        string passed = Path.Combine(supervisor.Directory, "passed-descriptor");
-        File.WriteAllText(passed, "cut off");
-        using SafeFileHandle file = File.OpenHandle(passed);
+        await using var serving = await ServingSupervisor.StartAsync();
+        var supervisor = serving.Process;
+        var descriptorsBefore = serving.DescriptorsBefore;
+        int fd = serving.OpenDescriptorToPass("passed-descriptor", "cut off");
         using var connection = RawControlConnection.Connect(supervisor.ControlSocket);
 
         // A supervisor near its descriptor limit gets only the first few: recvmsg says MSG_CTRUNC.
@@ -128,7 +117,7 @@ public sealed class MalformedMessageTests
         try
         {
             Assert.True(connection.TrySend(RawControlConnection.Frame(MessageKind.StatusRequest, "{}"u8, FdPassing.MaxDescriptorsPerMessage),
-                Enumerable.Repeat((int)file.DangerousGetHandle(), FdPassing.MaxDescriptorsPerMessage).ToArray()));
+                Enumerable.Repeat(fd, FdPassing.MaxDescriptorsPerMessage).ToArray()));
             outcome = connection.ReadUntilClosed(Reply);
             await supervisor.Log.WaitForAsync($@"Refused control connection from pid {Environment.ProcessId} uid 0: descriptors were cut off \(MSG_CTRUNC\)", Reply);
         }
@@ -140,7 +129,7 @@ public sealed class MalformedMessageTests
         Assert.True(outcome.Closed);
         Assert.Equal(0, outcome.DescriptorsReceived);
         Assert.Equal(descriptorsBefore, supervisor.OpenDescriptors());
-        Assert.Equal(200, (await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http))).Status);
+        Assert.Equal(200, (await RawHttp.GetOnceAsync(serving.Http)).Status);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Net;
 using FdHandoff.Protocol;
 using FdHandoff.Tests.Infrastructure;
 
@@ -16,13 +15,11 @@ public sealed class SecurityTests
     [Fact]
     public async Task A_rogue_process_of_the_same_user_gets_no_descriptor_and_is_disconnected_while_the_service_serves()
     {
-        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
-        await using var supervisor = SupervisorProcess.Start(options);
-        await supervisor.WaitServingAsync();
-        var workers = supervisor.Status().Workers.Select(w => w.Pid).ToHashSet();
-        var descriptorsBefore = supervisor.OpenDescriptors();
-        await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), 4, keepAlive: false);
-        await load.WaitForMoreSuccessesAsync(50, TimeSpan.FromSeconds(30));
+        await using var serving = await ServingSupervisor.StartAsync();
+        var supervisor = serving.Process;
+        var workers = serving.WorkerPids;
+        var descriptorsBefore = serving.DescriptorsBefore;
+        await using var load = await serving.StartLoadAsync(4, keepAlive: false, successes: 50);
 
         // The same uid is the admin (it could ptrace the supervisor anyway): upgrade is its right, so it
         // is left out here; status is allowed and must carry no descriptor.
@@ -56,16 +53,14 @@ public sealed class SecurityTests
     [Fact]
     public async Task A_rogue_process_of_another_user_gets_nothing_even_when_the_socket_is_opened_to_everyone()
     {
-        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
-        await using var supervisor = SupervisorProcess.Start(options);
-        await supervisor.WaitServingAsync();
-        var workers = supervisor.Status().Workers.Select(w => w.Pid).ToHashSet();
-        var descriptorsBefore = supervisor.OpenDescriptors();
+        await using var serving = await ServingSupervisor.StartAsync();
+        var supervisor = serving.Process;
+        var workers = serving.WorkerPids;
+        var descriptorsBefore = serving.DescriptorsBefore;
         // Defence in depth: even if someone loosened the file permissions, the supervisor checks the peer.
         File.SetUnixFileMode(Path.GetDirectoryName(supervisor.ControlSocket)!, (UnixFileMode)Convert.ToInt32("711", 8));
         File.SetUnixFileMode(supervisor.ControlSocket, (UnixFileMode)Convert.ToInt32("666", 8));
-        await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), 4, keepAlive: true);
-        await load.WaitForMoreSuccessesAsync(50, TimeSpan.FromSeconds(30));
+        await using var load = await serving.StartLoadAsync(4, keepAlive: true, successes: 50);
 
         var results = await RogueClient.RunAsync(supervisor.ControlSocket, workers.First(), RogueClient.EveryAttempt, supervisor.Directory, asUid: RogueClient.Nobody);
         await load.WaitForMoreSuccessesAsync(50, TimeSpan.FromSeconds(30));
@@ -93,9 +88,8 @@ public sealed class SecurityTests
     [Fact]
     public async Task Another_user_cannot_even_connect_to_the_default_control_socket()
     {
-        var options = SupervisorOptions.WithDefaultListeners(out _, out _);
-        await using var supervisor = SupervisorProcess.Start(options);
-        await supervisor.WaitServingAsync();
+        await using var serving = await ServingSupervisor.StartAsync();
+        var supervisor = serving.Process;
 
         var results = await RogueClient.RunAsync(supervisor.ControlSocket, 0, ["status", "hello-guessed"], supervisor.Directory, asUid: RogueClient.Nobody);
 
@@ -108,10 +102,9 @@ public sealed class SecurityTests
     public async Task A_ControlSocketGroup_lets_its_members_ask_for_status_but_never_for_descriptors()
     {
         const uint users = 100; // "users" in every Debian-like base image
-        var options = SupervisorOptions.WithDefaultListeners(out int http, out _);
-        await using var supervisor = SupervisorProcess.Start(options, "--ControlSocketGroup=users");
-        await supervisor.WaitServingAsync();
-        int worker = supervisor.Status().Workers[0].Pid;
+        await using var serving = await ServingSupervisor.StartAsync("--ControlSocketGroup=users");
+        var supervisor = serving.Process;
+        int worker = serving.Workers[0].Pid;
         string dir = Path.GetDirectoryName(supervisor.ControlSocket)!;
 
         var member = await RogueClient.RunAsync(supervisor.ControlSocket, worker, ["status", "hello-worker-pid", "listeners"], supervisor.Directory, asUid: RogueClient.Nobody, groups: [users]);
@@ -126,7 +119,7 @@ public sealed class SecurityTests
         Assert.Equal([ErrorKind], member[1].Replies);
         Assert.Equal([ErrorKind], member[2].Replies);
         Assert.Equal("EACCES", Assert.Single(stranger).Connect);
-        Assert.Equal(200, (await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http))).Status);
+        Assert.Equal(200, (await RawHttp.GetOnceAsync(serving.Http)).Status);
     }
 
     [Fact]

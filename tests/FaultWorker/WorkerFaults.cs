@@ -1,8 +1,9 @@
-namespace FdHandoff.Worker;
+namespace FdHandoff.Tests.FaultWorker;
 
 /// <summary>
 /// Reads the fault a test asks for: the file named by FDHANDOFF_WORKER_FAULT_FILE holds
-/// "exit-at-start", "never-ready", "hang-before-hello", "hang-after-listeners" or "ignore-drain".
+/// "exit-at-start", "never-ready", "hang-before-hello", "hang-after-listeners", "ignore-drain",
+/// "hold-connections" or "hand-over-one-then-hang".
 /// A file, not a variable, so a test can change what the next generation does without restarting
 /// the supervisor.
 /// </summary>
@@ -21,6 +22,8 @@ public static class WorkerFaults
             "hang-before-hello" => WorkerFault.HangBeforeHello,
             "hang-after-listeners" => WorkerFault.HangAfterListeners,
             "ignore-drain" => WorkerFault.IgnoreDrain,
+            "hold-connections" => WorkerFault.HoldConnections,
+            "hand-over-one-then-hang" => WorkerFault.HandOverOneThenHang,
             _ => WorkerFault.None,
         };
     }

@@ -1,4 +1,4 @@
-namespace FdHandoff.Worker;
+namespace FdHandoff.Tests.FaultWorker;
 
 /// <summary>Faults a worker can be asked to play, for the supervisor's failure tests.</summary>
 public enum WorkerFault
@@ -14,4 +14,8 @@ public enum WorkerFault
     HangAfterListeners,
     /// <summary>Serve and report ready, but never finish a drain: the supervisor must kill it at the deadline.</summary>
     IgnoreDrain,
+    /// <summary>Slot 0 asks for handed-over connections and never takes one (the other slots serve normally).</summary>
+    HoldConnections,
+    /// <summary>Serves the line counter; on drain hands one connection over, then hangs until killed.</summary>
+    HandOverOneThenHang,
 }

@@ -4,7 +4,7 @@ namespace FdHandoff.Client.AspNetCore;
 /// What the HTTP side of a draining worker shares: whether it drains (responses then carry
 /// <c>Connection: close</c>) and how many connections are still open.
 /// </summary>
-public sealed class DrainState
+internal sealed class DrainState
 {
     private int _connections;
     private volatile bool _draining;

@@ -1,0 +1,18 @@
+using FdHandoff.Client;
+
+namespace FdHandoff.Tests.FaultWorker;
+
+/// <summary>
+/// The receiving side's fault: says in its Ready that it takes handed-over connections, then never takes one,
+/// so the supervisor keeps each in transit until this worker dies and must give it to another.
+/// </summary>
+public static class HoldConnections
+{
+    public static void AskAndNeverTake(HandoffClient handoff)
+    {
+        // Asking once (with a token already cancelled) is what marks the worker as taking connections.
+        try { handoff.AcceptConnectionAsync(new CancellationToken(canceled: true)).AsTask().Wait(); }
+        catch (AggregateException) { }
+        Console.Out.WriteLine($"fdhandoff-worker: fault HoldConnections: pid {Environment.ProcessId} holds every connection handed to it");
+    }
+}
