@@ -62,6 +62,8 @@ log_seen = os.path.exists(P("supervisor.log"))
 if log_seen:
     for raw_line in open(P("supervisor.log"), errors="replace"):
         arrival, _, text = raw_line.rstrip("\n").partition("\t")
+        if "fdhandoff-worker[" in text:
+            continue  # the supervisor's lines only: a worker may log about itself in the same words
         try:
             arrival = float(arrival)
         except ValueError:
@@ -105,7 +107,7 @@ def delta(start, end):
     return end[0] - start[0]
 
 
-drain_to_exit = [delta(draining[k], exited[k]) * 1000 for k in draining if k in exited]
+drain_to_exit = [round(delta(draining[k], exited[k]) * 1000, 1) for k in draining if k in exited]
 
 
 def pct(values, p):
