@@ -27,7 +27,7 @@
 #
 # Prints one line:
 #   RESULT connections=<n> opened=<n> survived=<n> disconnects=<n> stalls=<n> protocol_errors=<n> unanswered=<n> lines=<n>
-#          upgrades=<ok>/<n> baseline_p99_ms=<x> crossing_p99_ms=<x> crossing_lines=<n> moved_per_s=<x|n/a>
+#          upgrades=<ok>/<n> baseline_p99_ms=<x> crossing_p99_ms=<x> crossing_lines=<n> moved=<n> kept=<n> closed=<n> moved_per_s=<x|n/a>
 #          drain_to_exit_ms_median=<x|n/a> drain_to_exit_ms_max=<x|n/a>
 # Report and raw logs: bench/results/raw/live-connections-<run>/ (not committed).
 set -uo pipefail
