@@ -194,7 +194,8 @@ touch "$STOP"
 wait "$client_pid"; crc=$?; client_pid=
 [ $crc = 0 ] && [ -s "$RAW/client.json" ] || die "the client failed (rc=$crc, see $RAW/client.err)"
 
-COMMIT=$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
+# LIVE_COMMIT names the binaries when BUILD_DIR holds another checkout's publish (with SKIP_PUBLISH=1).
+COMMIT=${LIVE_COMMIT:-$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)}
 DESC="$CONNS connections, each a line every ~$INTERVAL_MS ms (one in flight, ~20% of lines in two pieces); ${BASELINE} s baseline, then $UPGRADES upgrades over ${DURATION} s"
 if [ -z "$TARGET" ]; then DESC="$DESC; supervisor with $FDH_WORKERS framework-dependent workers upgraded by \`fdhandoff upgrade\`"
 else DESC="$DESC; target $TARGET${UPGRADE_CMD:+ upgraded by \`$UPGRADE_CMD\`}"; fi
