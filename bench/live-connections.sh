@@ -27,7 +27,7 @@
 #
 # Prints one line:
 #   RESULT connections=<n> opened=<n> survived=<n> disconnects=<n> stalls=<n> protocol_errors=<n> unanswered=<n> lines=<n>
-#          upgrades=<ok>/<n> baseline_p99_ms=<x> crossing_p99_ms=<x> crossing_lines=<n> moved_per_s=<x|n/a>
+#          upgrades=<ok>/<n> baseline_p99_ms=<x> crossing_p99_ms=<x> crossing_lines=<n> moved=<n> kept=<n> closed=<n> moved_per_s=<x|n/a>
 #          drain_to_exit_ms_median=<x|n/a> drain_to_exit_ms_max=<x|n/a>
 # Report and raw logs: bench/results/raw/live-connections-<run>/ (not committed).
 set -uo pipefail
@@ -132,7 +132,7 @@ elif [ -n "$SUP_LOG_IN" ]; then
 fi
 
 "$PY" "$BENCH_DIR/lib/live_client.py" probe "$HOST" "$PORT" 120 \
-  || die "no counter service answers on $HOST:$PORT (see $SLOG)"
+  || die "no counter service answers on $HOST:$PORT (does the worker serve the counter protocol on listener 'counter'? see $SLOG)"
 sleep 0.5   # let every worker come up, not just the first one to answer
 
 upgrade_once() {
@@ -142,14 +142,15 @@ upgrade_once() {
 # Generation the upgrade that started at epoch T0 retired, from the log ("Upgrade from generation G starting").
 retired_gen() {
   [ -s "$SLOG" ] || return 1
-  awk -F'\t' -v t0="$1" '$1 >= t0 - 0.05 && match($2, /Upgrade from generation [0-9]+ starting/) {
+  awk -F'\t' -v t0="$1" '$1 >= t0 - 0.05 && $2 !~ /fdhandoff-worker\[/ && match($2, /Upgrade from generation [0-9]+ starting/) {
     s = substr($2, RSTART, RLENGTH); split(s, w, " "); print w[4]; exit }' "$SLOG"
 }
 # True once every worker of generation G that was told to drain has exited.
 gen_gone() {
   local d e
-  d=$(grep -cE "Worker [0-9]+ of generation $1 draining" "$SLOG")
-  e=$(grep -cE "Worker [0-9]+ of generation $1 (exited|crashed)" "$SLOG")
+  # the supervisor's lines only: a worker may log about itself in the same words
+  d=$(grep -v 'fdhandoff-worker\[' "$SLOG" | grep -cE "Worker [0-9]+ of generation $1 draining")
+  e=$(grep -v 'fdhandoff-worker\[' "$SLOG" | grep -cE "Worker [0-9]+ of generation $1 (exited|crashed)")
   [ "$d" -gt 0 ] && [ "$e" -ge "$d" ]
 }
 
@@ -193,7 +194,8 @@ touch "$STOP"
 wait "$client_pid"; crc=$?; client_pid=
 [ $crc = 0 ] && [ -s "$RAW/client.json" ] || die "the client failed (rc=$crc, see $RAW/client.err)"
 
-COMMIT=$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
+# LIVE_COMMIT names the binaries when BUILD_DIR holds another checkout's publish (with SKIP_PUBLISH=1).
+COMMIT=${LIVE_COMMIT:-$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)}
 DESC="$CONNS connections, each a line every ~$INTERVAL_MS ms (one in flight, ~20% of lines in two pieces); ${BASELINE} s baseline, then $UPGRADES upgrades over ${DURATION} s"
 if [ -z "$TARGET" ]; then DESC="$DESC; supervisor with $FDH_WORKERS framework-dependent workers upgraded by \`fdhandoff upgrade\`"
 else DESC="$DESC; target $TARGET${UPGRADE_CMD:+ upgraded by \`$UPGRADE_CMD\`}"; fi

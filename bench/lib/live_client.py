@@ -13,7 +13,8 @@ a protocol error. A connection closed or reset by the server is a disconnect; it
       first errors) and DIR/lines.bin (per answered line: sent and answered epoch seconds, two
       doubles, native order).
   live_client.py probe HOST PORT SECONDS
-      exit 0 once one connection gets "1 <line>" back for its line (the service is up).
+      exit 0 once one connection gets "1 probe" back for its line "probe" (the service is up); exit 2
+      at once if something else answers (the port serves another protocol).
 """
 import argparse
 import array
@@ -257,7 +258,11 @@ async def probe(host, port, seconds):
                 got = await asyncio.wait_for(r.readline(), 2)
                 if got == b"1 probe\n":
                     return 0
-                last = f"answer {got[:60]!r}"
+                if got:
+                    # something serves the port, but not the counter protocol: waiting will not help
+                    print(f"probe {host}:{port}: answered {got[:60]!r} to 'probe', not '1 probe': not the counter service", file=sys.stderr)
+                    return 2
+                last = "closed without an answer"
             finally:
                 w.close()
         except (OSError, asyncio.TimeoutError) as e:

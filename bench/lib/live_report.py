@@ -62,6 +62,8 @@ log_seen = os.path.exists(P("supervisor.log"))
 if log_seen:
     for raw_line in open(P("supervisor.log"), errors="replace"):
         arrival, _, text = raw_line.rstrip("\n").partition("\t")
+        if "fdhandoff-worker[" in text:
+            continue  # the supervisor's lines only: a worker may log about itself in the same words
         try:
             arrival = float(arrival)
         except ValueError:
@@ -79,9 +81,16 @@ def find(pattern):
 starting = find(r"Upgrade from generation (\d+) starting")
 draining = {(int(m.group(1)), int(m.group(2))): (a, o) for a, o, m in find(r"Worker (\d+) of generation (\d+) draining")}
 exited = {(int(m.group(1)), int(m.group(2))): (a, o) for a, o, m in find(r"Worker (\d+) of generation (\d+) (?:exited|crashed)")}
-moved = [(a, int(m.group(1)), int(m.group(2)), float(m.group(3)), m.group(0))
-         for a, o, m in find(r"Upgrade to generation (\d+) moved (\d+) connections.*? in ([\d.]+) ?ms")]
-closed_lines = [t for a, o, t in events if re.search(r"clos\w* \d+ (?:long-lived |live )?connections", t) and "0 connections" not in t]
+# "Generation G retired in X ms: M connections moved to generation N, K kept and closed by their worker,
+# C closed by the supervisor" (X: the old generation's drain start -> its last worker's exit)
+retired = [(a, int(m.group(1)), float(m.group(2)), int(m.group(3)), int(m.group(4)), int(m.group(5)))
+           for a, o, m in find(r"Generation (\d+) retired in ([\d.]+) ms: (\d+) connections moved to generation \d+, "
+                               r"(\d+) kept\D+(\d+) closed")]
+# (arrival, generation, connections moved, ms)
+moved = [(a, g, n, ms) for a, g, ms, n, k, c in retired]
+kept_total = sum(r[4] for r in retired)
+closed_total = sum(r[5] for r in retired)
+closed_lines = [t for a, o, t in events if re.search(r"Closed a connection on ", t)]
 
 # Each upgrade request: which generation it retired (the "starting" line that arrived within its request).
 for u in upgrades:
@@ -105,7 +114,7 @@ def delta(start, end):
     return end[0] - start[0]
 
 
-drain_to_exit = [delta(draining[k], exited[k]) * 1000 for k in draining if k in exited]
+drain_to_exit = [round(delta(draining[k], exited[k]) * 1000, 1) for k in draining if k in exited]
 
 
 def pct(values, p):
@@ -130,7 +139,9 @@ R = {
     "survived": client["open_at_stop"], "disconnects": client["disconnects"], "stalls": client["stalls"],
     "protocol_errors": client["protocol_errors"], "unanswered": client["unanswered"],
     "lines_sent": client["lines_sent"], "lines_answered": client["lines_answered"], "lines_split": client["lines_split"],
-    "late_ticks": client["late_ticks"], "failures": client["failures"], "errors": client["errors"],
+    "late_ticks": client["late_ticks"],
+    "lines_per_s": client["lines_answered"] / max(1e-9, client["stopped"] - client["started"]),
+    "lines_per_s_asked": client["connections"] * 1000 / client["interval_ms"], "failures": client["failures"], "errors": client["errors"],
     "upgrades": len(upgrades), "upgrades_ok": sum(u["ok"] for u in upgrades),
     "upgrade_windows_s": [round(e - w, 3) for w, e in windows],
     "baseline_lines": len(baseline), "baseline_p50_ms": pct(lat(baseline), 50), "baseline_p99_ms": pct(lat(baseline), 99),
@@ -140,7 +151,7 @@ R = {
     "calm_lines": len(calm), "calm_p99_ms": pct(lat(calm), 99),
     "log": log_seen, "moved_logged": len(moved), "moved_total": moved_total,
     "moved_per_s_median": stat.median(moved_rate) if moved_rate else None,
-    "moved_ms": [m[3] for m in moved],
+    "moved_ms": [m[3] for m in moved], "kept_total": kept_total, "closed_total": closed_total,
     "drain_to_exit_ms": drain_to_exit, "drain_to_exit_median_ms": stat.median(drain_to_exit) if drain_to_exit else None,
     "drain_to_exit_max_ms": max(drain_to_exit) if drain_to_exit else None,
     "closed_log_lines": closed_lines[:5],
@@ -168,6 +179,8 @@ doc = [
     f"| disconnects (EOF, reset) / stalls (no answer in 10 s) / failed connects | {R['disconnects']} / {R['stalls']} / {R['connect_failed']} |",
     f"| line-protocol errors (wrong n, wrong line, duplicate) | {R['protocol_errors']} |",
     f"| lines sent / answered / never answered (split in two pieces) | {R['lines_sent']:,} / {R['lines_answered']:,} / {R['unanswered']} ({R['lines_split']:,}) |",
+    f"| lines per second answered / asked (ticks that found the previous line still in flight) | "
+    f"{f(R['lines_per_s'])} / {f(R['lines_per_s_asked'])} ({R['late_ticks']:,}) |",
     f"| upgrades done / requested | {R['upgrades_ok']} / {R['upgrades']} |",
     f"| p99 line latency, baseline phase (no upgrade; {R['baseline_lines']:,} lines) | {f(R['baseline_p99_ms'], 1, ' ms')} |",
     f"| p99 line latency, lines crossing an upgrade ({R['crossing_lines']:,} lines) | {f(R['crossing_p99_ms'], 1, ' ms')} |",
@@ -175,8 +188,10 @@ doc = [
     f"| max line latency, baseline / crossing | {f(R['baseline_max_ms'], 1)} / {f(R['crossing_max_ms'], 1)} ms |",
     f"| upgrade window (request -> last old worker exited), median / max | "
     f"{f(stat.median(R['upgrade_windows_s']) if R['upgrade_windows_s'] else None, 2)} / {f(max(R['upgrade_windows_s'], default=None), 2)} s |",
-    f"| connections moved per second (median over upgrades, from the supervisor's log) | "
-    + (f"{f(R['moved_per_s_median'])} ({R['moved_total']:,} moved in {R['moved_logged']} upgrades)" if moved else "n/a (no 'moved M connections' log line)") + " |",
+    f"| connections moved per second of retirement (drain -> last old worker's exit; median over upgrades) | "
+    + (f"{f(R['moved_per_s_median'])} ({R['moved_total']:,} moved in {R['moved_logged']} retirements)" if moved else "n/a (no 'Generation G retired' log line)") + " |",
+    f"| connections kept and closed by the old worker / closed by the supervisor | "
+    + (f"{kept_total} / {closed_total}" if retired else "n/a") + " |",
     f"| drain -> old worker's exit, median / max ({len(drain_to_exit)} workers) | "
     + (f"{f(R['drain_to_exit_median_ms'])} / {f(R['drain_to_exit_max_ms'])} ms" if drain_to_exit else "n/a") + " |",
     "",
@@ -184,13 +199,13 @@ doc = [
 if not log_seen:
     doc += ["No supervisor log (`--target`): no moved-connections or drain figures.", ""]
 if R["closed_log_lines"]:
-    doc += ["The supervisor logged connections closed:", "", *[f"    {t}" for t in R["closed_log_lines"]], ""]
+    doc += ["The supervisor logged connections closed (first 5):", "", *[f"    {t}" for t in R["closed_log_lines"]], ""]
 if R["errors"]:
     doc += ["First errors seen by the client:", "", *[f"    {e}" for e in R["errors"]], ""]
 result = (f"RESULT connections={R['connections']} opened={R['opened']} survived={R['survived']} disconnects={R['disconnects']} "
           f"stalls={R['stalls']} protocol_errors={R['protocol_errors']} unanswered={R['unanswered']} lines={R['lines_answered']} "
           f"upgrades={R['upgrades_ok']}/{R['upgrades']} baseline_p99_ms={f(R['baseline_p99_ms'], 1)} crossing_p99_ms={f(R['crossing_p99_ms'], 1)} "
-          f"crossing_lines={R['crossing_lines']} moved_per_s={f(R['moved_per_s_median'])} drain_to_exit_ms_median={f(R['drain_to_exit_median_ms'])} "
+          f"crossing_lines={R['crossing_lines']} moved={R['moved_total'] if moved else 'n/a'} kept={kept_total if retired else 'n/a'} closed={closed_total if retired else 'n/a'} moved_per_s={f(R['moved_per_s_median'])} drain_to_exit_ms_median={f(R['drain_to_exit_median_ms'])} "
           f"drain_to_exit_ms_max={f(R['drain_to_exit_max_ms'])}")
 doc += ["```", result, f"raw: {os.path.basename(os.path.normpath(raw))}/ (report.json)", "```", ""]
 open(out, "w").write("\n".join(doc))
