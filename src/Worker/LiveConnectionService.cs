@@ -31,6 +31,14 @@ public sealed partial class LiveConnectionService(HandoffClient handoff, ILogger
         : spec.Name.StartsWith("echo", StringComparison.Ordinal) || spec.Transport == ListenerTransport.Sctp ? new EchoProtocol()
         : null;
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Before the worker reports ready (ExecuteAsync may run later, on its own task): a worker that has not
+        // said it takes connections by then is sent none.
+        handoff.TakeHandedOverConnections();
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Drain (or a plain stop): stop accepting, hand every connection over at its next boundary.

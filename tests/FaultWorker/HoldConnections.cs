@@ -10,9 +10,7 @@ public static class HoldConnections
 {
     public static void AskAndNeverTake(HandoffClient handoff)
     {
-        // Asking once (with a token already cancelled) is what marks the worker as taking connections.
-        try { handoff.AcceptConnectionAsync(new CancellationToken(canceled: true)).AsTask().Wait(); }
-        catch (AggregateException) { }
+        handoff.TakeHandedOverConnections();
         Console.Out.WriteLine($"fdhandoff-worker: fault HoldConnections: pid {Environment.ProcessId} holds every connection handed to it");
     }
 }

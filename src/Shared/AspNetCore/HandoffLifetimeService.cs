@@ -46,8 +46,10 @@ internal sealed partial class HandoffLifetimeService(
             //    reconnection. (Stopping accepts first lets a client's new connection wait in the backlog
             //    while its other keep-alive connection sits idle here and is closed under it.)
             state.BeginDraining();
+            //    With no HTTP connection open there is no such client: the window is skipped, so a worker
+            //    whose long-lived connections are handed over is not held back by it.
             var window = Min(options.Value.AcceptWhileClosingWindow, (deadline - reserve - DateTimeOffset.UtcNow) / 2);
-            if (window > TimeSpan.Zero) await Task.Delay(window).ConfigureAwait(false);
+            if (window > TimeSpan.Zero && state.OpenConnections > 0) await Task.Delay(window).ConfigureAwait(false);
 
             // 2. Stop accepting: the shared socket stays open and listening for the next generation.
             await transport.StopAcceptingAsync().ConfigureAwait(false);

@@ -21,7 +21,7 @@ internal sealed class ConnectionHandOverClient(ControlChannel channel) : IDispos
     private volatile string? _closedBecause;
 
     /// <summary>The application asked for handed-over connections (reported in Ready).</summary>
-    public bool Accepting { get; private set; }
+    public bool Accepting { get; set; }
 
     public int HandedOver => Volatile.Read(ref _handedOver);
     public int Kept => Volatile.Read(ref _kept);

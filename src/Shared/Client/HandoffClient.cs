@@ -93,9 +93,15 @@ public sealed class HandoffClient : IDisposable
         _connections.HandOverAsync(connection, listener, state, cancellationToken);
 
     /// <summary>
+    /// Says that this worker takes established connections handed over from a retiring generation (then take
+    /// them with <see cref="AcceptConnectionAsync"/>). Call it before <see cref="ReportReady"/>: a worker that
+    /// had not said so when it reported ready is sent none.
+    /// </summary>
+    public void TakeHandedOverConnections() => _connections.Accepting = true;
+
+    /// <summary>
     /// Waits for the next established connection handed over from a retiring worker, for as long as this worker
-    /// lives. Call it before <see cref="ReportReady"/>: a worker that had not asked for connections when it
-    /// reported ready is sent none. Taking it tells the supervisor this worker has it; until then the supervisor keeps a copy and gives
+    /// lives (implies <see cref="TakeHandedOverConnections"/>, which must have been called before ready). Taking it tells the supervisor this worker has it; until then the supervisor keeps a copy and gives
     /// the connection to another worker if this one dies. Throws <see cref="System.Threading.Channels.ChannelClosedException"/>
     /// once the control connection has closed.
     /// </summary>

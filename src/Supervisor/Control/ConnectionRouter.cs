@@ -160,6 +160,7 @@ internal sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, I
                 t.To = null;
             }
         }
+        if (orphaned.Count > 0) SupervisorLog.ConnectionsOrphaned(logger, worker.Pid, worker.Generation, orphaned.Count);
         foreach (var t in orphaned) Route(t);
     }
 
