@@ -26,9 +26,7 @@ public sealed class HandoffClient : IDisposable
 
     private readonly ControlChannel _channel;
     private readonly ConnectionHandOverClient _connections;
-    private readonly Lock _loadLock = new();
-    private int _load = -1, _loadSent = -1;
-    private bool _loadTimerArmed;
+    private readonly LoadReporter _load;
     private readonly CancellationTokenSource _drain = new();
     private readonly CancellationTokenSource _stopReceiving = new();
     private Task _receiveLoop = Task.CompletedTask;
@@ -38,6 +36,7 @@ public sealed class HandoffClient : IDisposable
     {
         _channel = channel;
         _connections = new ConnectionHandOverClient(channel);
+        _load = new LoadReporter(channel, _stopReceiving.Token);
         Generation = generation;
         Slot = slot;
         Listeners = listeners;
@@ -112,38 +111,7 @@ public sealed class HandoffClient : IDisposable
     /// Tells the supervisor how many connections this worker has open, for <c>fdhandoff status</c>. Cheap to
     /// call on every change: at most one report leaves every 250 ms, with the latest count.
     /// </summary>
-    public void ReportConnections(int open)
-    {
-        lock (_loadLock)
-        {
-            _load = open;
-            if (_loadTimerArmed) return;
-            _loadTimerArmed = true;
-        }
-        _ = SendLoadLaterAsync();
-    }
-
-    private async Task SendLoadLaterAsync()
-    {
-        try
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(250), _stopReceiving.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        int load;
-        lock (_loadLock)
-        {
-            _loadTimerArmed = false;
-            load = _load;
-            if (load == _loadSent) return;
-            _loadSent = load;
-        }
-        try { _channel.Send(new LoadMessage(load)); }
-        catch (Exception e) when (e is IOException or ObjectDisposedException) { }
-    }
+    public void ReportConnections(int open) => _load.Report(open);
 
     /// <summary>
     /// Connects to the supervisor named by the environment and receives every listener.
@@ -177,7 +145,7 @@ public sealed class HandoffClient : IDisposable
         try
         {
             channel.Send(new HelloMessage(Environment.ProcessId, generation, token));
-            ReceiveListeners(channel, listeners, timeout);
+            ListenerReceiver.Receive(channel, listeners, timeout);
             var client = new HandoffClient(channel, generation, slot, listeners);
             client._receiveLoop = Task.Run(client.ReceiveLoopAsync);
             return client;
@@ -188,39 +156,6 @@ public sealed class HandoffClient : IDisposable
             channel.Dispose();
             if (e is HandoffException) throw;
             throw new HandoffException($"hand-off from the supervisor at {path} failed: {e.Message}", e);
-        }
-    }
-
-    private static void ReceiveListeners(ControlChannel channel, Dictionary<string, HandedOffListener> listeners, TimeSpan timeout)
-    {
-        while (true)
-        {
-            using var frame = channel.Receive(timeout)
-                ?? throw new HandoffException("the supervisor closed the control connection before handing over the listeners (wrong token, or not spawned by it?)");
-            if (frame.Kind == MessageKind.Error)
-                throw new HandoffException($"the supervisor refused this worker: {frame.Read<ErrorMessage>().Reason}");
-            var batch = frame.Read<ListenersMessage>();
-            if (batch.Listeners.Count != frame.DescriptorCount)
-                throw new ProtocolException($"listener batch {batch.Batch} names {batch.Listeners.Count} listeners but carries {frame.DescriptorCount} descriptors");
-            var fds = frame.TakeDescriptors();
-            for (int i = 0; i < fds.Length; i++)
-            {
-                // Ownership: SafeFd → SafeSocketHandle → Socket, owned by this client from here on.
-                var entry = batch.Listeners[i];
-                var socket = new Socket(new SafeSocketHandle(fds[i].Release(), ownsHandle: true));
-                var spec = ListenerSpec.Parse(entry.Name, entry.Address);
-                if (!listeners.TryAdd(entry.Name, new HandedOffListener(spec, socket)))
-                {
-                    socket.Dispose();
-                    throw new ProtocolException($"listener '{entry.Name}' was handed over twice");
-                }
-            }
-            if (batch.Last)
-            {
-                if (listeners.Count != batch.Total)
-                    throw new ProtocolException($"the supervisor announced {batch.Total} listeners, {listeners.Count} arrived");
-                return;
-            }
         }
     }
 

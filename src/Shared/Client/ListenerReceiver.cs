@@ -1,0 +1,46 @@
+using System.Net.Sockets;
+using FdHandoff.Listeners;
+using FdHandoff.Protocol;
+
+namespace FdHandoff.Client;
+
+/// <summary>
+/// The worker's side of the listener hand-off: the Listeners batches that answer its Hello, each descriptor
+/// wrapped as a <see cref="Socket"/> under its name. A refusal or a malformed batch throws; what arrived
+/// so far is in <c>listeners</c>, for the caller to close.
+/// </summary>
+internal static class ListenerReceiver
+{
+    public static void Receive(ControlChannel channel, Dictionary<string, HandedOffListener> listeners, TimeSpan timeout)
+    {
+        while (true)
+        {
+            using var frame = channel.Receive(timeout)
+                ?? throw new HandoffException("the supervisor closed the control connection before handing over the listeners (wrong token, or not spawned by it?)");
+            if (frame.Kind == MessageKind.Error)
+                throw new HandoffException($"the supervisor refused this worker: {frame.Read<ErrorMessage>().Reason}");
+            var batch = frame.Read<ListenersMessage>();
+            if (batch.Listeners.Count != frame.DescriptorCount)
+                throw new ProtocolException($"listener batch {batch.Batch} names {batch.Listeners.Count} listeners but carries {frame.DescriptorCount} descriptors");
+            var fds = frame.TakeDescriptors();
+            for (int i = 0; i < fds.Length; i++)
+            {
+                // Ownership: SafeFd → SafeSocketHandle → Socket, owned by this client from here on.
+                var entry = batch.Listeners[i];
+                var socket = new Socket(new SafeSocketHandle(fds[i].Release(), ownsHandle: true));
+                var spec = ListenerSpec.Parse(entry.Name, entry.Address);
+                if (!listeners.TryAdd(entry.Name, new HandedOffListener(spec, socket)))
+                {
+                    socket.Dispose();
+                    throw new ProtocolException($"listener '{entry.Name}' was handed over twice");
+                }
+            }
+            if (batch.Last)
+            {
+                if (listeners.Count != batch.Total)
+                    throw new ProtocolException($"the supervisor announced {batch.Total} listeners, {listeners.Count} arrived");
+                return;
+            }
+        }
+    }
+}
