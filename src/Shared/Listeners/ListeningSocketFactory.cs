@@ -14,6 +14,8 @@ namespace FdHandoff.Listeners;
 /// </summary>
 internal static class ListeningSocketFactory
 {
+    // errno is read right after each call, before any message is built: formatting can load code, and
+    // the runtime's own calls on the way overwrite the last P/Invoke error (an EADDRNOTAVAIL came out as 203).
     /// <summary>Creates, binds and listens; the caller owns the returned socket.</summary>
     /// <exception cref="ProtocolUnavailableException">The kernel lacks the spec's protocol (SCTP).</exception>
     /// <exception cref="AddressInUseException">Something else listens on the port.</exception>
@@ -29,7 +31,11 @@ internal static class ListeningSocketFactory
             SetOption(fd, spec, IPPROTO_IPV6, IPV6_V6ONLY, 1, "set IPV6_V6ONLY");
         BindTo(fd, spec, spec.PrimaryEndPoint);
         foreach (var extra in spec.Addresses.Skip(1)) BindxAdd(fd, spec, extra);
-        if (listen(fd.Value, spec.Backlog) != 0) throw AddressFailure(spec, "listen", Marshal.GetLastPInvokeError());
+        if (listen(fd.Value, spec.Backlog) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw AddressFailure(spec, "listen", errno);
+        }
 
         // Ownership: from the SafeFd to a SafeSocketHandle, and with it to the Socket the caller gets.
         return new Socket(new SafeSocketHandle(fd.Release(), ownsHandle: true));
@@ -49,7 +55,10 @@ internal static class ListeningSocketFactory
     private static unsafe void SetOption(SafeFd fd, ListenerSpec spec, int level, int option, int value, string attempted)
     {
         if (setsockopt(fd.Value, level, option, &value, sizeof(int)) != 0)
-            throw new ListenerSocketException(spec, attempted, Marshal.GetLastPInvokeError());
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new ListenerSocketException(spec, attempted, errno);
+        }
     }
 
     private static unsafe void BindTo(SafeFd fd, ListenerSpec spec, IPEndPoint endpoint)
@@ -58,7 +67,10 @@ internal static class ListeningSocketFactory
         fixed (byte* p = sockaddr)
         {
             if (bind(fd.Value, p, (uint)sockaddr.Length) != 0)
-                throw AddressFailure(spec, $"bind {endpoint}", Marshal.GetLastPInvokeError());
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                throw AddressFailure(spec, $"bind {endpoint}", errno);
+            }
         }
     }
 
@@ -69,7 +81,10 @@ internal static class ListeningSocketFactory
         fixed (byte* p = sockaddr)
         {
             if (setsockopt(fd.Value, IPPROTO_SCTP, SCTP_SOCKOPT_BINDX_ADD, p, (uint)sockaddr.Length) != 0)
-                throw AddressFailure(spec, $"bindx {address}", Marshal.GetLastPInvokeError());
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                throw AddressFailure(spec, $"bindx {address}", errno);
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using FdHandoff.Interop;
 using static FdHandoff.Interop.Libc;
 
@@ -14,6 +15,9 @@ internal static class UnixFile
     internal static void ChangeGroup(string path, uint gid)
     {
         if (chown(path, Unchanged, gid) != 0)
-            throw NativeCallException.FromLastError($"give {path} to gid {gid}");
+        {
+            int errno = Marshal.GetLastPInvokeError(); // before the message is formatted, which may overwrite it
+            throw new NativeCallException($"give {path} to gid {gid}", errno);
+        }
     }
 }
