@@ -11,14 +11,14 @@ internal static partial class SupervisorLog
     [LoggerMessage(1, LogLevel.Information, "Listener {Listener} bound on {Address} (fd {Fd})")]
     public static partial void ListenerBound(ILogger logger, string listener, string address, int fd);
 
+    [LoggerMessage(2, LogLevel.Information, "Control socket listening on {ControlSocket}")]
+    public static partial void ControlSocketListening(ILogger logger, string controlSocket);
+
     [LoggerMessage(3, LogLevel.Information, "Listener {Listener} adopted from systemd on {Address} (fd {Fd})")]
     public static partial void ListenerAdopted(ILogger logger, string listener, string address, int fd);
 
     [LoggerMessage(4, LogLevel.Warning, "systemd passed fd {Fd} named '{Listener}' but no listener of that name is configured: closed")]
     public static partial void PassedFdUnclaimed(ILogger logger, string listener, int fd);
-
-    [LoggerMessage(9, LogLevel.Error, "Starting WITHOUT listener {Listener} (SkipUnavailableSctp): {Reason}")]
-    public static partial void ListenerSkipped(ILogger logger, string listener, string reason);
 
     [LoggerMessage(5, LogLevel.Information, "Listener {Listener} kept in systemd's fd store")]
     public static partial void ListenerStored(ILogger logger, string listener);
@@ -32,8 +32,8 @@ internal static partial class SupervisorLog
     [LoggerMessage(8, LogLevel.Error, "systemd watchdog: not pinging, the supervisor is not healthy: {Reason}")]
     public static partial void WatchdogWithheld(ILogger logger, string reason);
 
-    [LoggerMessage(2, LogLevel.Information, "Control socket listening on {ControlSocket}")]
-    public static partial void ControlSocketListening(ILogger logger, string controlSocket);
+    [LoggerMessage(9, LogLevel.Error, "Starting WITHOUT listener {Listener} (SkipUnavailableSctp): {Reason}")]
+    public static partial void ListenerSkipped(ILogger logger, string listener, string reason);
 
     [LoggerMessage(10, LogLevel.Information, "Spawned worker {WorkerPid} for generation {Generation} (slot {Slot})")]
     public static partial void WorkerSpawned(ILogger logger, int workerPid, int generation, int slot);
@@ -86,6 +86,9 @@ internal static partial class SupervisorLog
     [LoggerMessage(32, LogLevel.Warning, "Accept on the control socket failed: {Reason}")]
     public static partial void ControlAcceptFailed(ILogger logger, string reason);
 
+    [LoggerMessage(33, LogLevel.Information, "Removing stale control socket {ControlSocket}")]
+    public static partial void StaleControlSocketRemoved(ILogger logger, string controlSocket);
+
     [LoggerMessage(40, LogLevel.Information, "Generation {Generation} serving with {WorkerCount} workers, ready in {ReadyMs:0} ms")]
     public static partial void GenerationServing(ILogger logger, int generation, int workerCount, double readyMs);
 
@@ -101,11 +104,11 @@ internal static partial class SupervisorLog
     [LoggerMessage(44, LogLevel.Information, "Upgrade requested by pid {PeerPid} uid {PeerUid} ({Reason})")]
     public static partial void UpgradeRequested(ILogger logger, int peerPid, uint peerUid, string reason);
 
-    [LoggerMessage(46, LogLevel.Warning, "SIGHUP ignored: {Reason}")]
-    public static partial void SighupIgnored(ILogger logger, string reason);
-
     [LoggerMessage(45, LogLevel.Information, "Upgrade request ({Reason}) joins the upgrade already waiting")]
     public static partial void UpgradeCoalesced(ILogger logger, string reason);
+
+    [LoggerMessage(46, LogLevel.Warning, "SIGHUP ignored: {Reason}")]
+    public static partial void SighupIgnored(ILogger logger, string reason);
 
     [LoggerMessage(50, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} keeps its connection on {Listener}: {Reason}")]
     public static partial void HandOverRefused(ILogger logger, int workerPid, int generation, string listener, string reason);

@@ -9,8 +9,6 @@ internal static partial class Libc
 
     internal const int SOCK_STREAM = 1;
     internal const int SOCK_DGRAM = 2;
-    internal const int SOCK_SEQPACKET = 5;
-    internal const int SOCK_NONBLOCK = 0x800;
     internal const int SOCK_CLOEXEC = 0x80000;
 
     internal const int IPPROTO_TCP = 6;
@@ -20,7 +18,6 @@ internal static partial class Libc
     internal const int SOL_SOCKET = 1;
     internal const int SO_REUSEADDR = 2;
     internal const int SO_TYPE = 3;
-    internal const int SO_SNDBUF = 7;
     internal const int SO_SNDTIMEO = 21;   // socket(7); SO_SNDTIMEO_OLD, a struct timeval of two longs
     internal const int SO_PEERCRED = 17;
     internal const int SO_PEERGROUPS = 59; // socket(7), Linux 4.13: the peer's supplementary groups at connect()
@@ -55,14 +52,13 @@ internal static partial class Libc
 
     internal const short POLLIN = 0x1;     // poll(2)
     internal const short POLLOUT = 0x4;
-    internal const short POLLERR = 0x8;
-    internal const short POLLHUP = 0x10;
 
     internal const int EINTR = 4;          // errno(3)
     internal const int EAGAIN = 11;
     internal const int EADDRINUSE = 98;
     internal const int EADDRNOTAVAIL = 99;
     internal const int EPROTONOSUPPORT = 93;
+    internal const int ESOCKTNOSUPPORT = 94; // what some kernels answer for a protocol they lack
     internal const int EACCES = 13;
     internal const int ESRCH = 3;
     internal const int ENOENT = 2;
@@ -73,5 +69,4 @@ internal static partial class Libc
     internal const int ERANGE = 34;
 
     internal const int SIGKILL = 9;        // signal(7)
-    internal const int SIGTERM = 15;
 }

@@ -20,10 +20,7 @@ internal static class FdPassing
     /// </summary>
     public static unsafe bool TrySend(Socket socket, ReadOnlySpan<byte> data, ReadOnlySpan<int> fds, string attempted)
     {
-        if (fds.Length > SCM_MAX_FD)
-            throw new ArgumentException($"Cannot {attempted}: {fds.Length} descriptors in one message, the kernel takes at most {SCM_MAX_FD}", nameof(fds));
-
-        int controlLength = ScmRights.ControlSize(fds.Length);
+        int controlLength = ScmRights.ControlSize(fds.Length, attempted);
         byte* control = stackalloc byte[Math.Max(controlLength, 1)];
         new Span<byte>(control, Math.Max(controlLength, 1)).Clear();
         fixed (byte* dataPtr = data)
@@ -32,28 +29,19 @@ internal static class FdPassing
             var msg = new msghdr { msg_iov = &iov, msg_iovlen = 1 };
             ScmRights.Attach(ref msg, control, fds);
 
-            bool added = false;
-            socket.SafeHandle.DangerousAddRef(ref added);
-            try
+            using var lease = new DescriptorLease(socket.SafeHandle);
+            while (true)
             {
-                int fd = (int)socket.SafeHandle.DangerousGetHandle();
-                while (true)
+                nint sent = sendmsg(lease.Fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+                if (sent >= 0)
                 {
-                    nint sent = sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
-                    if (sent >= 0)
-                    {
-                        if (sent != data.Length) throw new NativeCallException(attempted + " (short send)", 0);
-                        return true;
-                    }
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno == EINTR) continue;
-                    if (errno == EAGAIN) return false;
-                    throw new NativeCallException(attempted, errno);
+                    if (sent != data.Length) throw new NativeCallException(attempted + " (short send)", 0);
+                    return true;
                 }
-            }
-            finally
-            {
-                if (added) socket.SafeHandle.DangerousRelease();
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == EINTR) continue;
+                if (errno == EAGAIN) return false;
+                throw new NativeCallException(attempted, errno);
             }
         }
     }
@@ -74,25 +62,18 @@ internal static class FdPassing
             var iov = new iovec { iov_base = dataPtr, iov_len = (nuint)buffer.Length };
             var msg = new msghdr { msg_iov = &iov, msg_iovlen = 1, msg_control = control, msg_controllen = (nuint)controlLength };
 
-            bool added = false;
-            socket.SafeHandle.DangerousAddRef(ref added);
             nint received;
-            try
+            using (var lease = new DescriptorLease(socket.SafeHandle))
             {
-                int fd = (int)socket.SafeHandle.DangerousGetHandle();
                 while (true)
                 {
-                    received = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+                    received = recvmsg(lease.Fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
                     if (received >= 0) break;
                     int errno = Marshal.GetLastPInvokeError();
                     if (errno == EINTR) continue;
                     if (errno == EAGAIN) return null;
                     throw new NativeCallException(attempted, errno);
                 }
-            }
-            finally
-            {
-                if (added) socket.SafeHandle.DangerousRelease();
             }
 
             var fds = CollectDescriptors(&msg);

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using FdHandoff.Interop;
 using static FdHandoff.Interop.Libc;
 
@@ -9,9 +10,10 @@ internal readonly record struct PeerCredentials(int Pid, uint Uid, uint Gid)
 {
     public static unsafe PeerCredentials Of(Socket socket)
     {
+        using var lease = new DescriptorLease(socket.SafeHandle);
         ucred cred;
         uint length = (uint)sizeof(ucred);
-        if (getsockopt((int)socket.SafeHandle.DangerousGetHandle(), SOL_SOCKET, SO_PEERCRED, &cred, ref length) != 0)
+        if (getsockopt(lease.Fd, SOL_SOCKET, SO_PEERCRED, &cred, ref length) != 0)
             throw NativeCallException.FromLastError("read SO_PEERCRED of a control connection");
         return new PeerCredentials(cred.pid, cred.uid, cred.gid);
     }
@@ -21,6 +23,7 @@ internal readonly record struct PeerCredentials(int Pid, uint Uid, uint Gid)
     /// </summary>
     public static unsafe uint[] GroupsOf(Socket socket)
     {
+        using var lease = new DescriptorLease(socket.SafeHandle);
         // NGROUPS_MAX is 65536; ask with a small buffer first, the kernel says how much it needs (ERANGE).
         uint count = 64;
         while (true)
@@ -29,10 +32,10 @@ internal readonly record struct PeerCredentials(int Pid, uint Uid, uint Gid)
             uint length = count * sizeof(uint);
             fixed (uint* buffer = groups)
             {
-                if (getsockopt((int)socket.SafeHandle.DangerousGetHandle(), SOL_SOCKET, SO_PEERGROUPS, buffer, ref length) == 0)
+                if (getsockopt(lease.Fd, SOL_SOCKET, SO_PEERGROUPS, buffer, ref length) == 0)
                     return groups[..(int)(length / sizeof(uint))];
             }
-            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            int errno = Marshal.GetLastPInvokeError();
             if (errno != ERANGE || length / sizeof(uint) <= count)
                 throw new NativeCallException("read SO_PEERGROUPS of a control connection", errno);
             count = length / sizeof(uint);

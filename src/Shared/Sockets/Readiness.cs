@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using FdHandoff.Interop;
 using static FdHandoff.Interop.Libc;
 
 namespace FdHandoff.Sockets;
@@ -15,10 +16,12 @@ internal static class Readiness
 
     private static unsafe bool Wait(Socket socket, short events, TimeSpan timeout)
     {
+        // Held for the whole wait: a Dispose on another thread must not let poll() watch a reused number.
+        using var lease = new DescriptorLease(socket.SafeHandle);
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var pfd = new pollfd { fd = (int)socket.SafeHandle.DangerousGetHandle(), events = events };
+            var pfd = new pollfd { fd = lease.Fd, events = events };
             int ms = (int)Math.Clamp((deadline - DateTime.UtcNow).TotalMilliseconds, 0, int.MaxValue);
             int n = poll(&pfd, 1, ms);
             if (n > 0) return true;

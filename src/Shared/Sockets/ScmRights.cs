@@ -5,8 +5,24 @@ namespace FdHandoff.Sockets;
 /// <summary>Builds the one SCM_RIGHTS control message both senders attach descriptors with.</summary>
 internal static unsafe class ScmRights
 {
+    /// <summary>
+    /// Refuses more descriptors than the kernel takes in one message, before any buffer is sized or
+    /// syscall made: the kernel's own answer would be a bare EINVAL (as sd-daemon checks, so do we).
+    /// </summary>
+    /// <exception cref="ArgumentException">More than SCM_MAX_FD descriptors.</exception>
+    internal static void ThrowIfTooMany(int count, string attempted)
+    {
+        if (count > SCM_MAX_FD)
+            throw new ArgumentException($"Cannot {attempted}: {count} descriptors in one message, the kernel takes at most {SCM_MAX_FD}", "fds");
+    }
+
     /// <summary>Bytes of control buffer that <paramref name="count"/> descriptors need (0 for none).</summary>
-    internal static int ControlSize(int count) => count == 0 ? 0 : CMSG_SPACE(count * sizeof(int));
+    /// <exception cref="ArgumentException">More than SCM_MAX_FD descriptors.</exception>
+    internal static int ControlSize(int count, string attempted)
+    {
+        ThrowIfTooMany(count, attempted);
+        return count == 0 ? 0 : CMSG_SPACE(count * sizeof(int));
+    }
 
     /// <summary>
     /// Writes <paramref name="fds"/> as one SCM_RIGHTS message into <paramref name="control"/> (zeroed,
@@ -21,6 +37,6 @@ internal static unsafe class ScmRights
         header->cmsg_type = SCM_RIGHTS;
         fds.CopyTo(new Span<int>(control + CMSG_ALIGN(sizeof(cmsghdr)), fds.Length));
         msg.msg_control = control;
-        msg.msg_controllen = (nuint)ControlSize(fds.Length);
+        msg.msg_controllen = (nuint)CMSG_SPACE(fds.Length * sizeof(int));
     }
 }

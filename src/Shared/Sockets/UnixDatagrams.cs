@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using FdHandoff.Interop;
 using static FdHandoff.Interop.Libc;
 
 namespace FdHandoff.Sockets;
@@ -18,10 +19,7 @@ internal static class UnixDatagrams
     /// </summary>
     internal static unsafe int SendTo(SafeHandle socket, UnixSocketAddress address, ReadOnlySpan<byte> data, ReadOnlySpan<int> fds)
     {
-        if (fds.Length > SCM_MAX_FD)
-            throw new ArgumentException($"{fds.Length} descriptors in one message to {address}; the kernel takes at most {SCM_MAX_FD}", nameof(fds));
-
-        int controlLength = ScmRights.ControlSize(fds.Length);
+        int controlLength = ScmRights.ControlSize(fds.Length, $"send to {address}");
         byte* control = stackalloc byte[Math.Max(controlLength, 1)];
         new Span<byte>(control, Math.Max(controlLength, 1)).Clear();
         ReadOnlySpan<byte> sockaddr = address.Sockaddr;
@@ -38,22 +36,13 @@ internal static class UnixDatagrams
             };
             ScmRights.Attach(ref msg, control, fds);
 
-            bool added = false;
-            socket.DangerousAddRef(ref added);
-            try
+            using var lease = new DescriptorLease(socket);
+            while (true)
             {
-                int fd = (int)socket.DangerousGetHandle();
-                while (true)
-                {
-                    // A datagram is sent whole or not at all: no short sends to handle.
-                    if (sendmsg(fd, &msg, MSG_NOSIGNAL) >= 0) return 0;
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno != EINTR) return errno;
-                }
-            }
-            finally
-            {
-                if (added) socket.DangerousRelease();
+                // A datagram is sent whole or not at all: no short sends to handle.
+                if (sendmsg(lease.Fd, &msg, MSG_NOSIGNAL) >= 0) return 0;
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != EINTR) return errno;
             }
         }
     }

@@ -24,9 +24,6 @@ internal sealed class UnixSocketAddress
     /// <summary>The address as given (<c>/run/x.sock</c> or <c>@name</c>).</summary>
     public string Text { get; }
 
-    /// <summary>True for a name in the abstract namespace (written with a leading <c>@</c>).</summary>
-    public bool IsAbstract => Text.StartsWith('@');
-
     /// <summary>The encoded sockaddr_un, exactly as long as the kernel must be told (socklen_t).</summary>
     internal ReadOnlySpan<byte> Sockaddr => _sockaddr;
 

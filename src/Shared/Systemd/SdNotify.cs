@@ -69,12 +69,11 @@ internal sealed class SdNotify
         if (_address is null) return false;
         string text = state.ToString();
         if (text.Length == 0) throw new ArgumentException("An empty state tells systemd nothing", nameof(state));
-        if (fds.Count > SCM_MAX_FD)
-            throw new ArgumentException($"Cannot send {fds.Count} descriptors to {_address} in one message; the kernel takes at most {SCM_MAX_FD}", nameof(fds));
-
         string attempted = fds.Count == 0
             ? $"send '{Describe(text)}' to the notify socket {_address}"
             : $"send '{Describe(text)}' with {fds.Count} descriptors to the notify socket {_address}";
+        // Before any handle is looked at, so that too many is reported as such, not as the first closed one.
+        ScmRights.ThrowIfTooMany(fds.Count, attempted);
 
         var added = new bool[fds.Count];
         var numbers = new int[fds.Count];

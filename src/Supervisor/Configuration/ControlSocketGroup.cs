@@ -1,5 +1,5 @@
 using System.Globalization;
-using FdHandoff.Interop;
+using FdHandoff.Unix;
 
 namespace FdHandoff.Supervisor.Configuration;
 
@@ -7,14 +7,13 @@ namespace FdHandoff.Supervisor.Configuration;
 internal sealed record ControlSocketGroup(string Name, uint Gid)
 {
     /// <summary>A group name (looked up with getgrnam, so NSS groups work) or a numeric gid.</summary>
-    public static unsafe ControlSocketGroup Resolve(string configured)
+    public static ControlSocketGroup Resolve(string configured)
     {
         if (uint.TryParse(configured, NumberStyles.None, CultureInfo.InvariantCulture, out uint gid))
             return new ControlSocketGroup(configured, gid);
-        var entry = Libc.getgrnam(configured);
-        if (entry is null)
-            throw new SupervisorException($"ControlSocketGroup '{configured}' is not a group on this system (getent group {configured}): create it, or give a gid", SupervisorException.ConfigurationError);
-        return new ControlSocketGroup(configured, entry->gr_gid);
+        uint found = UnixGroup.Find(configured)
+            ?? throw new SupervisorException($"ControlSocketGroup '{configured}' is not a group on this system (getent group {configured}): create it, or give a gid", SupervisorException.ConfigurationError);
+        return new ControlSocketGroup(configured, found);
     }
 
     public override string ToString() => $"{Name} (gid {Gid})";

@@ -1,4 +1,4 @@
-using FdHandoff.Interop;
+using FdHandoff.Unix;
 
 namespace FdHandoff.Supervisor.Configuration;
 
@@ -17,7 +17,7 @@ internal static class ControlSocketLocation
         if (!string.IsNullOrWhiteSpace(configured)) return Path.GetFullPath(configured);
         string? runtime = Environment.GetEnvironmentVariable("RUNTIME_DIRECTORY");
         if (!string.IsNullOrEmpty(runtime)) return Path.Combine(runtime.Split(':')[0], FileName);
-        uint uid = Libc.geteuid();
+        uint uid = UnixUser.EffectiveId;
         if (uid == 0) return Path.Combine("/run/fdhandoff", FileName);
         string? xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
         return string.IsNullOrEmpty(xdg)

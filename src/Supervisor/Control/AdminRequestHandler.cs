@@ -1,10 +1,10 @@
-using FdHandoff.Interop;
 using FdHandoff.Protocol;
 using FdHandoff.Sockets;
 using FdHandoff.Supervisor.Configuration;
 using FdHandoff.Supervisor.Listeners;
 using FdHandoff.Supervisor.Upgrades;
 using FdHandoff.Supervisor.Workers;
+using FdHandoff.Unix;
 using Microsoft.Extensions.Logging;
 
 namespace FdHandoff.Supervisor.Control;
@@ -23,7 +23,7 @@ internal sealed class AdminRequestHandler(
 {
     public async Task HandleAsync(ControlChannel channel, PeerCredentials peer, ControlFrame request)
     {
-        uint owner = Libc.geteuid();
+        uint owner = UnixUser.EffectiveId;
         if (!IsAllowed(channel, peer, owner))
         {
             string who = settings.ControlSocketGroup is { } g ? $"uid {owner}, root or group {g}" : $"uid {owner} or root";
@@ -58,7 +58,7 @@ internal sealed class AdminRequestHandler(
             .OrderBy(w => w.Generation).ThenBy(w => w.Slot)
             .Select(w => new WorkerStatus(w.Slot, w.Pid, w.Generation, w.State.ToString().ToLowerInvariant(), Math.Round((now - w.StartedAt).TotalSeconds, 1), w.Restarts, w.Connections, w.ConnectionsReceived))
             .ToList();
-        var bound = listeners.All.Select(l => new ListenerStatus(l.Spec.Name, l.Spec.Address, l.Origin)).ToList();
+        var bound = listeners.All.Select(l => new ListenerStatus(l.Spec.Name, l.Spec.Address, l.OriginName)).ToList();
         var retired = pool.LastRetirement;
         var handOver = new HandOverStatus(retired.Generation, retired.Moved, retired.Closed, router.InTransit, retired.Reason);
         return new StatusReply(Environment.ProcessId, pool.ServingGeneration, pool.LastUpgrade, OpenDescriptorCount(), workers, bound, handOver);

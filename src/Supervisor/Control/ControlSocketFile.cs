@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using FdHandoff.Interop;
 using FdHandoff.Protocol;
 using FdHandoff.Supervisor.Configuration;
+using FdHandoff.Unix;
 using Microsoft.Extensions.Logging;
 
 namespace FdHandoff.Supervisor.Control;
@@ -71,10 +72,13 @@ internal sealed class ControlSocketFile(ILogger<ControlSocketFile> logger)
 
     private static void ChangeGroup(string path, ControlSocketGroup group)
     {
-        if (Libc.chown(path, uint.MaxValue, group.Gid) != 0)
+        try
         {
-            var e = NativeCallException.FromLastError($"give {path} to group {group}");
-            throw new SupervisorException($"cannot give the control socket {path} to ControlSocketGroup {group}: {e.Message}; run as root or as a member of that group");
+            UnixFile.ChangeGroup(path, group.Gid);
+        }
+        catch (NativeCallException e)
+        {
+            throw new SupervisorException($"cannot give the control socket {path} to ControlSocketGroup {group}: {e.Message}; run as root or as a member of that group", 1, e);
         }
     }
 
@@ -90,7 +94,7 @@ internal sealed class ControlSocketFile(ILogger<ControlSocketFile> logger)
         }
         catch (ControlSocketUnreachableException)
         {
-            logger.LogInformation("Removing stale control socket {ControlSocket}", path);
+            SupervisorLog.StaleControlSocketRemoved(logger, path);
             File.Delete(path);
         }
     }

@@ -7,15 +7,17 @@ namespace FdHandoff.Supervisor.Listeners;
 /// A listening socket the supervisor holds for its whole life (invariant 1): workers only ever get
 /// copies. <see cref="Origin"/> says whether we bound it or systemd passed it in.
 /// </summary>
-internal sealed class BoundListener(ListenerSpec spec, Socket socket, string origin) : IDisposable
+internal sealed class BoundListener(ListenerSpec spec, Socket socket, ListenerOrigin origin) : IDisposable
 {
     public ListenerSpec Spec { get; } = spec;
 
     /// <summary>The listening socket; owned by this object.</summary>
     public Socket Socket { get; } = socket;
 
-    /// <summary>"bound" or "systemd".</summary>
-    public string Origin { get; } = origin;
+    public ListenerOrigin Origin { get; } = origin;
+
+    /// <summary>The origin as <c>fdhandoff status</c> prints it: "bound" or "systemd".</summary>
+    public string OriginName => Origin == ListenerOrigin.Adopted ? "systemd" : "bound";
 
     /// <summary>The descriptor to pass with SCM_RIGHTS; still owned here (the kernel gives the receiver its own).</summary>
     public int Fd => (int)Socket.SafeHandle.DangerousGetHandle();

@@ -48,7 +48,7 @@ internal sealed class SystemdService(
     {
         // Only what we bound: a .socket unit's listeners are systemd's already, and storing them too
         // would hand them back twice after a restart.
-        foreach (var listener in listeners.All.Where(l => l.Origin == "bound"))
+        foreach (var listener in listeners.All.Where(l => l.Origin == ListenerOrigin.Bound))
         {
             if (Send(NotifyState.FdStore(listener.Spec.Name), [listener.Socket.SafeHandle]))
                 SupervisorLog.ListenerStored(logger, listener.Spec.Name);

@@ -244,7 +244,7 @@ internal sealed class WorkerPool(
             if (worker.State == WorkerState.Exited) return;
             SupervisorLog.WorkerKilled(logger, worker.Pid, worker.Generation, why);
             // Still unreaped (the pool removes it on exit under this lock), so the pid is still this worker.
-            Libc.kill(worker.Pid, Libc.SIGKILL);
+            Unix.ProcessSignals.Kill(worker.Pid);
         }
     }
 
