@@ -51,9 +51,16 @@ internal static class FdPassing
     /// each already CLOEXEC (MSG_CMSG_CLOEXEC). Returns null when nothing is queued (EAGAIN);
     /// a datagram of length 0 means the peer closed the connection.
     /// </summary>
-    public static unsafe ReceivedDatagram? TryReceive(Socket socket, int maxLength, string attempted)
+    public static ReceivedDatagram? TryReceive(Socket socket, int maxLength, string attempted) =>
+        TryReceive(socket, new byte[maxLength], attempted);
+
+    /// <summary>
+    /// As <see cref="TryReceive(Socket, int, string)"/>, into <paramref name="buffer"/>, which the caller reuses
+    /// from one datagram to the next (the datagram keeps a copy of just its bytes): a receiver of many small
+    /// messages allocates no 64 KiB buffer for each.
+    /// </summary>
+    public static unsafe ReceivedDatagram? TryReceive(Socket socket, byte[] buffer, string attempted)
     {
-        var buffer = new byte[maxLength];
         int controlLength = CMSG_SPACE(SCM_MAX_FD * sizeof(int));
         byte* control = stackalloc byte[controlLength];
         new Span<byte>(control, controlLength).Clear();
