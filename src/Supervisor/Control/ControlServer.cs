@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using FdHandoff.Interop;
 using FdHandoff.Protocol;
 using FdHandoff.Sockets;
 using FdHandoff.Supervisor.Configuration;

@@ -1,4 +1,3 @@
-using FdHandoff.Interop;
 using FdHandoff.Protocol;
 using FdHandoff.Supervisor.Configuration;
 using Microsoft.Extensions.Hosting;
