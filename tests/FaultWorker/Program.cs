@@ -19,6 +19,8 @@ if (fault == WorkerFault.HangBeforeHello) WorkerFaults.Hang(fault);
 var handoff = builder.UseFdHandoff(o => o.ReportReadyOnStart = fault != WorkerFault.NeverReady);
 if (handoff is not null)
 {
+    if (fault == WorkerFault.HandOverWhileServing)
+        builder.Services.AddHostedService<HandOverWhileServing>();
     if (fault == WorkerFault.HandOverOneThenHang)
         builder.Services.AddHostedService<HandOverOneThenHang>();
     else if (fault == WorkerFault.HoldConnections && handoff.Slot == 0)

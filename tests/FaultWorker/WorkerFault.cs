@@ -18,4 +18,6 @@ public enum WorkerFault
     HoldConnections,
     /// <summary>Serves the line counter; on drain hands one connection over, then hangs until killed.</summary>
     HandOverOneThenHang,
+    /// <summary>Serving, not draining: tries to hand over a connection of its own, which must be refused.</summary>
+    HandOverWhileServing,
 }

@@ -3,7 +3,7 @@ namespace FdHandoff.Tests.FaultWorker;
 /// <summary>
 /// Reads the fault a test asks for: the file named by FDHANDOFF_WORKER_FAULT_FILE holds
 /// "exit-at-start", "never-ready", "hang-before-hello", "hang-after-listeners", "ignore-drain",
-/// "hold-connections" or "hand-over-one-then-hang".
+/// "hold-connections", "hand-over-one-then-hang" or "hand-over-while-serving".
 /// A file, not a variable, so a test can change what the next generation does without restarting
 /// the supervisor.
 /// </summary>
@@ -24,6 +24,7 @@ public static class WorkerFaults
             "ignore-drain" => WorkerFault.IgnoreDrain,
             "hold-connections" => WorkerFault.HoldConnections,
             "hand-over-one-then-hang" => WorkerFault.HandOverOneThenHang,
+            "hand-over-while-serving" => WorkerFault.HandOverWhileServing,
             _ => WorkerFault.None,
         };
     }

@@ -97,6 +97,23 @@ public sealed class LiveConnectionFaultTests : IDisposable
         foreach (var c in connections) c.Dispose();
     }
 
+    [Fact]
+    public async Task A_worker_of_the_serving_generation_cannot_hand_a_connection_over()
+    {
+        File.WriteAllText(_faultFile, "hand-over-while-serving");
+        await using var supervisor = SupervisorProcess.Start(Options(out _) with { Workers = 1 });
+        await supervisor.WaitServingAsync();
+
+        var heard = await supervisor.Log.WaitForAsync(@"fault HandOverWhileServing: pid (\d+) hand-over taken: (\w+) \((.*)\)", TimeSpan.FromSeconds(30));
+
+        Assert.Equal("False", heard.Groups[2].Value);
+        Assert.Contains("generation 1 serves: only a retiring worker hands connections over", heard.Groups[3].Value);
+        await supervisor.Log.WaitForAsync($@"Worker {heard.Groups[1].Value} of generation 1 keeps its connection on counter: generation 1 serves", TimeSpan.FromSeconds(10));
+        var status = supervisor.Status();
+        Assert.Equal(0, status.LastHandOver!.InTransit);
+        Assert.Equal(int.Parse(heard.Groups[1].Value), Assert.Single(status.Workers).Pid); // refused, not killed: it goes on serving
+    }
+
     private SupervisorOptions Options(out int counter)
     {
         counter = FreePort.Next();

@@ -29,10 +29,13 @@ public sealed class LiveConnectionTests
             await supervisor.Log.WaitForAsync($@"Generation {generation - 1} retired in \d+ ms", TimeSpan.FromSeconds(60));
             await load.WaitForMoreLinesAsync(Connections, TimeSpan.FromSeconds(60));
         }
+        // Each worker reports its open connections (at most every 250 ms): status adds up to every client.
+        int open = await OpenConnectionsSettledAsync(supervisor, Connections);
         var result = await load.StopAsync();
 
         Assert.True(result.Clean, $"{result}\n{supervisor.Log}");
         Assert.Equal(Connections, result.ConnectionsOpened);
+        Assert.Equal(Connections, open);
         Assert.True(result.LinesSplit > 0, result.ToString());
         // Every generation handed every connection on; none was kept back or closed by the supervisor.
         var retired = supervisor.Log.All(@"Generation (\d+) retired in \d+ ms: (\d+) connections moved to generation \d+, (\d+) kept and closed by their worker, (\d+) closed by the supervisor").ToList();
@@ -103,6 +106,17 @@ public sealed class LiveConnectionTests
         }
         Assert.All(supervisor.SpawnedWorkers(), w => Assert.False(Native.IsAlive(w.Pid, "fdhandoff-worker"), $"worker {w.Pid} left running"));
         Assert.DoesNotContain(supervisor.Log.Lines, l => l.Contains("closed by the supervisor") && !l.Contains(" 0 closed by the supervisor"));
+    }
+
+    /// <summary>The sum of the workers' reported connections once it reaches <paramref name="expected"/> (or what it is after 10 s).</summary>
+    private static async Task<int> OpenConnectionsSettledAsync(SupervisorProcess supervisor, int expected)
+    {
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        int open;
+        while ((open = supervisor.Status().Workers.Sum(w => Math.Max(0, w.Connections))) != expected && DateTime.UtcNow < deadline)
+            await tick.WaitForNextTickAsync();
+        return open;
     }
 
     private static SupervisorOptions WithCounter(out int counter)

@@ -1,0 +1,26 @@
+using System.Net;
+using System.Net.Sockets;
+using FdHandoff.Client;
+
+namespace FdHandoff.Tests.FaultWorker;
+
+/// <summary>
+/// A worker of the serving generation that is not draining tries to hand a connection over (as a compromised
+/// or buggy worker might): it connects to its own counter listener, takes that connection and hands it over.
+/// The supervisor must refuse; the worker says what it heard and keeps serving the connection it kept.
+/// </summary>
+public sealed class HandOverWhileServing(HandoffClient handoff, IHostApplicationLifetime lifetime) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource();
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(stoppingToken);
+        var listener = handoff.Listeners.Values.First(l => l.Name.StartsWith("counter", StringComparison.Ordinal));
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync((IPEndPoint)listener.Socket.LocalEndPoint!, stoppingToken);
+        using var accepted = await listener.Socket.AcceptAsync(stoppingToken);
+        var (taken, reason) = await handoff.HandOverWithReasonAsync(accepted, listener.Name, new byte[8], stoppingToken);
+        Console.Out.WriteLine($"fdhandoff-worker: fault HandOverWhileServing: pid {Environment.ProcessId} hand-over taken: {taken} ({reason})");
+    }
+}
