@@ -10,7 +10,7 @@ namespace FdHandoff.Worker;
 /// On drain it stops accepting, hands every connection over to the next generation, closes in order the ones
 /// nobody can take, and at the deadline closes what is left, so the worker exits as soon as its work is done.
 /// </summary>
-public sealed partial class LiveConnectionService(HandoffClient handoff, ILogger<LiveConnectionService> logger) : BackgroundService
+public sealed class LiveConnectionService(HandoffClient handoff, ILogger<LiveConnectionService> logger) : BackgroundService
 {
     /// <summary>Kept back from the supervisor's deadline to close what is still open, in order, before SIGKILL.</summary>
     private static readonly TimeSpan CloseReserve = TimeSpan.FromMilliseconds(800);
@@ -56,7 +56,7 @@ public sealed partial class LiveConnectionService(HandoffClient handoff, ILogger
         Task[] open;
         lock (_lock) open = _connections.ToArray();
         await Task.WhenAll(open).ConfigureAwait(false);
-        LogConnectionsEnded(handoff.Generation, Environment.ProcessId, _moved, _received, _kept, _atDeadline, _lastRefusal);
+        WorkerLog.ConnectionsEnded(logger, handoff.Generation, Environment.ProcessId, _moved, _received, _kept, _atDeadline, _lastRefusal);
     }
 
     private void ArmHardStop(TimeSpan after)
@@ -68,7 +68,7 @@ public sealed partial class LiveConnectionService(HandoffClient handoff, ILogger
     private async Task AcceptLoopAsync(HandedOffListener listener)
     {
         using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(_hardStop.Token, _leave);
-        LogServing(listener.Name, listener.Spec.Address, listener.Protocol);
+        WorkerLog.Serving(logger, listener.Name, listener.Spec.Address, listener.Protocol);
         while (!stopAccepting.IsCancellationRequested)
         {
             Socket connection;
@@ -83,7 +83,7 @@ public sealed partial class LiveConnectionService(HandoffClient handoff, ILogger
             }
             catch (SocketException e)
             {
-                LogAcceptFailed(listener.Name, e.Message);
+                WorkerLog.AcceptFailed(logger, listener.Name, e.Message);
                 continue;
             }
             Serve(connection, listener.Name, ProtocolFor(listener.Spec)!);
@@ -146,13 +146,4 @@ public sealed partial class LiveConnectionService(HandoffClient handoff, ILogger
         _hardStop.Dispose();
         base.Dispose();
     }
-
-    [LoggerMessage(200, LogLevel.Information, "Serving {Listener} ({Address}, protocol {Protocol})")]
-    private partial void LogServing(string listener, string address, int protocol);
-
-    [LoggerMessage(201, LogLevel.Warning, "Accept on {Listener} failed: {Reason}")]
-    private partial void LogAcceptFailed(string listener, string reason);
-
-    [LoggerMessage(202, LogLevel.Information, "Worker {WorkerPid} of generation {Generation}: {ConnectionsMoved} connections handed over, {ConnectionsReceived} received, {ConnectionsKept} closed with no successor ({Reason}), {ConnectionsClosedAtDeadline} closed at the deadline")]
-    private partial void LogConnectionsEnded(int generation, int workerPid, int connectionsMoved, int connectionsReceived, int connectionsKept, int connectionsClosedAtDeadline, string reason);
 }

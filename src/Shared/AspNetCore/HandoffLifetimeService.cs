@@ -9,7 +9,7 @@ namespace FdHandoff.Client.AspNetCore;
 /// <c>Connection: close</c> on every response until no connection is left (or the deadline nears),
 /// then stop the host, which closes idle connections and waits for in-flight requests.
 /// </summary>
-internal sealed partial class HandoffLifetimeService(
+internal sealed class HandoffLifetimeService(
     HandoffClient client,
     DrainableConnectionListenerFactory transport,
     DrainState state,
@@ -26,7 +26,7 @@ internal sealed partial class HandoffLifetimeService(
         {
             if (!options.Value.ReportReadyOnStart) return;
             client.ReportReady();
-            LogReady(client.Generation, Environment.ProcessId, client.Listeners.Count);
+            HandoffLog.Ready(logger, client.Generation, Environment.ProcessId, client.Listeners.Count);
         });
         _onDrain = client.DrainRequested.Register(() => _ = DrainAsync());
         return Task.CompletedTask;
@@ -39,7 +39,7 @@ internal sealed partial class HandoffLifetimeService(
             var deadline = client.DrainDeadline;
             var total = deadline - DateTimeOffset.UtcNow;
             var reserve = TimeSpan.FromTicks(Math.Min(options.Value.ShutdownReserve.Ticks, Math.Max(0, total.Ticks / 4)));
-            LogDraining(client.Generation, Environment.ProcessId, client.DrainReason, (int)total.TotalMilliseconds);
+            HandoffLog.Draining(logger, client.Generation, Environment.ProcessId, client.DrainReason, (int)total.TotalMilliseconds);
 
             // 1. Connection: close on every response while still accepting, for a short window: every
             //    client that is sending gets told to reconnect and does, before anyone stops taking its
@@ -53,7 +53,7 @@ internal sealed partial class HandoffLifetimeService(
 
             // 2. Stop accepting: the shared socket stays open and listening for the next generation.
             await transport.StopAcceptingAsync().ConfigureAwait(false);
-            LogStoppedAccepting(client.Generation, Environment.ProcessId, state.OpenConnections);
+            HandoffLog.StoppedAccepting(logger, client.Generation, Environment.ProcessId, state.OpenConnections);
 
             // 3. Until every connection has had its Connection: close, or idle ones are due to be closed.
             var closeIdleAt = client.DrainCloseIdleAt < deadline - reserve ? client.DrainCloseIdleAt : deadline - reserve;
@@ -63,11 +63,11 @@ internal sealed partial class HandoffLifetimeService(
             // 4. Whatever is still open is idle keep-alive or in flight: Kestrel's stop closes the first
             // and waits for the second until just before the supervisor's deadline.
             hostOptions.Value.ShutdownTimeout = Positive(deadline - DateTimeOffset.UtcNow - TimeSpan.FromMilliseconds(200));
-            LogStopping(client.Generation, Environment.ProcessId, state.OpenConnections);
+            HandoffLog.Stopping(logger, client.Generation, Environment.ProcessId, state.OpenConnections);
         }
         catch (Exception e)
         {
-            LogDrainFailed(e, client.Generation, Environment.ProcessId);
+            HandoffLog.DrainFailed(logger, e, client.Generation, Environment.ProcessId);
         }
         lifetime.StopApplication();
     }
@@ -81,19 +81,4 @@ internal sealed partial class HandoffLifetimeService(
         _onDrain.Dispose();
         return Task.CompletedTask;
     }
-
-    [LoggerMessage(100, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} ready on {ListenerCount} listeners")]
-    private partial void LogReady(int generation, int workerPid, int listenerCount);
-
-    [LoggerMessage(101, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} draining ({Reason}), {DrainMs} ms to the deadline")]
-    private partial void LogDraining(int generation, int workerPid, string reason, int drainMs);
-
-    [LoggerMessage(104, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} stopped accepting, {OpenConnections} connections open")]
-    private partial void LogStoppedAccepting(int generation, int workerPid, int openConnections);
-
-    [LoggerMessage(102, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} stopping with {OpenConnections} connections open")]
-    private partial void LogStopping(int generation, int workerPid, int openConnections);
-
-    [LoggerMessage(103, LogLevel.Error, "Worker {WorkerPid} of generation {Generation}: drain failed, stopping now")]
-    private partial void LogDrainFailed(Exception e, int generation, int workerPid);
 }

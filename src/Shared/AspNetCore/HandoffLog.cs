@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace FdHandoff.Client.AspNetCore;
+
+/// <summary>
+/// Every log line of the ASP.NET Core integration, with fixed event ids (100-199). The placeholders become
+/// structured properties and so journal fields (GENERATION, WORKER_PID...).
+/// </summary>
+internal static partial class HandoffLog
+{
+    [LoggerMessage(100, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} ready on {ListenerCount} listeners")]
+    public static partial void Ready(ILogger logger, int generation, int workerPid, int listenerCount);
+
+    [LoggerMessage(101, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} draining ({Reason}), {DrainMs} ms to the deadline")]
+    public static partial void Draining(ILogger logger, int generation, int workerPid, string reason, int drainMs);
+
+    [LoggerMessage(102, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} stopping with {OpenConnections} connections open")]
+    public static partial void Stopping(ILogger logger, int generation, int workerPid, int openConnections);
+
+    [LoggerMessage(103, LogLevel.Error, "Worker {WorkerPid} of generation {Generation}: drain failed, stopping now")]
+    public static partial void DrainFailed(ILogger logger, Exception e, int generation, int workerPid);
+
+    [LoggerMessage(104, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} stopped accepting, {OpenConnections} connections open")]
+    public static partial void StoppedAccepting(ILogger logger, int generation, int workerPid, int openConnections);
+}
