@@ -6,7 +6,9 @@ namespace FdHandoff.Client.AspNetCore;
 /// </summary>
 internal sealed class DrainState
 {
+    private readonly CancellationTokenSource _requestDeadline = new();
     private int _connections;
+    private int _requestsCut;
     private volatile bool _draining;
     private TaskCompletionSource _idle = NewIdle();
 
@@ -17,6 +19,16 @@ internal sealed class DrainState
     public int OpenConnections => Volatile.Read(ref _connections);
 
     internal void BeginDraining() => _draining = true;
+
+    /// <summary>Fires when requests still running must stop so they can be answered before the deadline.</summary>
+    internal CancellationToken RequestDeadline => _requestDeadline.Token;
+
+    /// <summary>Requests that were still running at the request deadline (answered 503, or ended by Kestrel).</summary>
+    public int RequestsCutAtDeadline => Volatile.Read(ref _requestsCut);
+
+    internal void CancelRequestsAfter(TimeSpan delay) => _requestDeadline.CancelAfter(delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+
+    internal void RequestCutAtDeadline() => Interlocked.Increment(ref _requestsCut);
 
     internal void ConnectionOpened() => Interlocked.Increment(ref _connections);
 

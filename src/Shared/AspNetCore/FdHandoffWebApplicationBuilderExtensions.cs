@@ -39,6 +39,7 @@ public static class FdHandoffWebApplicationBuilderExtensions
         foreach (var d in socketTransport) builder.Services.Remove(d);
         builder.Services.AddSingleton<IConnectionListenerFactory>(sp => sp.GetRequiredService<DrainableConnectionListenerFactory>());
         builder.Services.AddSingleton<IStartupFilter, ConnectionCloseStartupFilter>();
+        builder.Services.AddSingleton<IStartupFilter, RequestDeadlineStartupFilter>();
         builder.Services.AddHostedService<HandoffLifetimeService>();
 
         if (http.Count == 0)

@@ -46,6 +46,8 @@ internal sealed class HandoffLifetimeService(
             //    reconnection. (Stopping accepts first lets a client's new connection wait in the backlog
             //    while its other keep-alive connection sits idle here and is closed under it.)
             state.BeginDraining();
+            // Requests still running this close to the deadline stop and are answered 503 while there is time.
+            state.CancelRequestsAfter(deadline - DateTimeOffset.UtcNow - RequestDeadlineLead(reserve));
             //    With no HTTP connection open there is no such client: the window is skipped, so a worker
             //    whose long-lived connections are handed over is not held back by it.
             var window = Min(options.Value.AcceptWhileClosingWindow, (deadline - reserve - DateTimeOffset.UtcNow) / 2);
@@ -64,12 +66,27 @@ internal sealed class HandoffLifetimeService(
             // and waits for the second until just before the supervisor's deadline.
             hostOptions.Value.ShutdownTimeout = Positive(deadline - DateTimeOffset.UtcNow - TimeSpan.FromMilliseconds(200));
             HandoffLog.Stopping(logger, client.Generation, Environment.ProcessId, state.OpenConnections);
+            _ = LogCutRequestsAsync();
         }
         catch (Exception e)
         {
             HandoffLog.DrainFailed(logger, e, client.Generation, Environment.ProcessId);
         }
         lifetime.StopApplication();
+    }
+
+    /// <summary>How long before the deadline running requests are stopped: half the reserve, at least 300 ms.</summary>
+    private static TimeSpan RequestDeadlineLead(TimeSpan reserve) => reserve / 2 > TimeSpan.FromMilliseconds(300) ? reserve / 2 : TimeSpan.FromMilliseconds(300);
+
+    private async Task LogCutRequestsAsync()
+    {
+        try { await Task.Delay(Timeout.Infinite, state.RequestDeadline).ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
+        // Once their connections have closed (or just before the supervisor's deadline), count what was cut.
+        using (var until = new CancellationTokenSource(Positive(client.DrainDeadline - DateTimeOffset.UtcNow - TimeSpan.FromMilliseconds(100))))
+            await state.WaitForNoConnectionsAsync(until.Token).ConfigureAwait(false);
+        if (state.RequestsCutAtDeadline > 0 || state.OpenConnections > 0)
+            HandoffLog.RequestsCutAtDeadline(logger, client.Generation, Environment.ProcessId, state.RequestsCutAtDeadline, state.OpenConnections);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -22,4 +22,7 @@ internal static partial class HandoffLog
 
     [LoggerMessage(104, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} stopped accepting, {OpenConnections} connections open")]
     public static partial void StoppedAccepting(ILogger logger, int generation, int workerPid, int openConnections);
+
+    [LoggerMessage(105, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation} reached its drain deadline with requests running: {RequestsCut} stopped and answered 503 or ended, {OpenConnections} connections open")]
+    public static partial void RequestsCutAtDeadline(ILogger logger, int generation, int workerPid, int requestsCut, int openConnections);
 }

@@ -38,6 +38,16 @@ public sealed class RawHttp : IDisposable
         return await http.GetAsync(path, close: true, ct);
     }
 
+    /// <summary>
+    /// After a response: true when the server then closed with FIN (end of stream, nothing more sent); throws
+    /// a <see cref="SocketException"/> (ConnectionReset) when it closed with RST.
+    /// </summary>
+    public async Task<bool> ClosedCleanlyAsync(CancellationToken ct)
+    {
+        if (_end > _start) return false; // bytes after the response: not a clean end
+        return await _socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None, ct) == 0;
+    }
+
     public async Task<HttpResponse> GetAsync(string path, bool close, CancellationToken ct)
     {
         string request = $"GET {path} HTTP/1.1\r\nHost: test\r\n{(close ? "Connection: close\r\n" : "")}\r\n";

@@ -84,6 +84,30 @@ public sealed class DrainTests
     }
 
     [Fact]
+    public async Task A_request_still_running_at_the_drain_deadline_is_answered_503_and_closed_before_the_kill()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out _) with { Workers = 1, DrainTimeout = TimeSpan.FromSeconds(3) };
+        await using var supervisor = SupervisorProcess.Start(options);
+        await supervisor.WaitServingAsync();
+        int old = supervisor.Status().Workers[0].Pid;
+        using var connection = await RawHttp.ConnectAsync(new IPEndPoint(IPAddress.Loopback, http), CancellationToken.None);
+        // 15 s of work: far past the 3 s drain deadline.
+        var slow = connection.GetAsync("/slow/15000", close: false, CancellationToken.None);
+
+        var upgrade = await supervisor.UpgradeAsync();
+        var response = await slow.WaitAsync(TimeSpan.FromSeconds(30));
+        bool fin = await connection.ClosedCleanlyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForAsync($@"Worker {old} of generation 1 reached its drain deadline with requests running: 1 stopped", TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForAsync($@"Worker {old} of generation 1 exited with code 0", TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, upgrade.ExitCode);
+        Assert.Equal(503, response.Status);
+        Assert.True(response.ConnectionClose, "the 503 must close its connection");
+        Assert.True(fin, "the connection must end with FIN after the answer");
+        Assert.Empty(supervisor.Log.All($@"Killed worker {old}"));
+    }
+
+    [Fact]
     public async Task Stopping_the_supervisor_drains_every_worker_and_removes_the_control_socket()
     {
         var options = SupervisorOptions.WithDefaultListeners(out _, out _);
