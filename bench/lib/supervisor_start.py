@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+from machine import cpu_model
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--build", action="append", required=True, help="LABEL=PATH to a supervisor apphost")
@@ -130,14 +131,7 @@ def spread(label, key):
     return f"{min(v):,.0f}-{max(v):,.0f}"
 
 
-cpu = "?"
-try:
-    for line in open("/proc/cpuinfo"):
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-except OSError:
-    pass
+cpu = cpu_model()
 lines = [
     "# Supervisor start-up: before and after, in one run",
     "",

@@ -7,6 +7,7 @@ import json
 import os
 import platform
 import sys
+from machine import cpu_model
 
 raw, out, load, commit, systems, modes = sys.argv[1:7]
 rows = []
@@ -28,14 +29,7 @@ def fmt(v, nd=0):
     return f"{v:,.{nd}f}" if isinstance(v, (int, float)) else str(v)
 
 
-cpu = "?"
-try:
-    for line in open("/proc/cpuinfo"):
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-except OSError:
-    pass
+cpu = cpu_model()
 lines = [
     "# Zero-downtime benchmark: results",
     "",
