@@ -75,7 +75,7 @@ publish_fdhandoff() {
   local p
   [ -n "${SKIP_PUBLISH:-}" ] || log "publishing supervisor and worker (Release) to $BUILD_DIR"
   for p in supervisor worker; do
-    fdh_publish ${SKIP_PUBLISH:+--reuse} --log "$BUILD_DIR/publish-$p.log" $p "$BUILD_DIR/$p" || die "publish of the $p failed"
+    fdh_publish --src "$REPO_DIR" ${SKIP_PUBLISH:+--reuse} --log "$BUILD_DIR/publish-$p.log" $p "$BUILD_DIR/$p" || die "publish of the $p failed"
   done
 }
 
@@ -98,5 +98,5 @@ publish_worker_aot() {
   dpkg -s zlib1g-dev >/dev/null 2>&1 || pk+=(zlib1g-dev)
   [ ${#pk[@]} -eq 0 ] || apt_install "${pk[@]}"
   log "publishing the worker with NativeAOT to $BUILD_DIR/worker-aot (a few minutes)"
-  fdh_publish --aot --log "$BUILD_DIR/publish-worker-aot.log" worker "$BUILD_DIR/worker-aot" || die "NativeAOT publish of the worker failed"
+  fdh_publish --src "$REPO_DIR" --aot --log "$BUILD_DIR/publish-worker-aot.log" worker "$BUILD_DIR/worker-aot" || die "NativeAOT publish of the worker failed"
 }
