@@ -7,8 +7,8 @@ namespace FdHandoff.Supervisor.Upgrades;
 
 /// <summary>
 /// SIGHUP asks for an upgrade, as <c>fdhandoff upgrade</c> and <c>systemctl reload</c> do. Upgrades are taken
-/// from start (generation 1 serves: this service starts after the coordinator) to stop; a SIGHUP before or
-/// after is logged and ignored, never fatal.
+/// from the moment generation 1 serves until the supervisor starts stopping; a SIGHUP before or after is
+/// logged and ignored, never fatal.
 /// </summary>
 internal sealed class SighupTrigger : IHostedService, IDisposable
 {
@@ -16,29 +16,26 @@ internal sealed class SighupTrigger : IHostedService, IDisposable
     // Made at construction, which the host does for every hosted service before starting any: SIGHUP's
     // default action is to terminate, and a reload must never kill a supervisor that is still starting.
     private readonly PosixSignalRegistration _sighup;
-    private volatile bool _accepting;
 
-    public SighupTrigger(UpgradeQueue upgrades, WorkerPool pool, ILogger<SighupTrigger> logger)
+    public SighupTrigger(UpgradeQueue upgrades, WorkerPool pool, IHostApplicationLifetime lifetime, ILogger<SighupTrigger> logger)
     {
         _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
-            if (_accepting) _ = upgrades.RequestUpgradeAsync("SIGHUP");
-            else SupervisorLog.SighupIgnored(logger, pool.ServingGeneration == 0 ? "still starting generation 1" : "stopping");
+            // From the moment generation 1 serves (the coordinator promotes it before it says so in the log),
+            // not from when the host has started its last service: a reload sent right after "serving" counts.
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+                SupervisorLog.SighupIgnored(logger, "stopping");
+            else if (pool.ServingGeneration == 0)
+                SupervisorLog.SighupIgnored(logger, "still starting generation 1");
+            else
+                _ = upgrades.RequestUpgradeAsync("SIGHUP");
         });
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _accepting = true;
-        return Task.CompletedTask;
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        _accepting = false;
-        return Task.CompletedTask;
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose() => _sighup.Dispose();
 }

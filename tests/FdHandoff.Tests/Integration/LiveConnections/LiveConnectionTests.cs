@@ -17,6 +17,7 @@ public sealed class LiveConnectionTests
         var options = WithCounter(out int counter);
         await using var supervisor = SupervisorProcess.Start(options);
         await supervisor.WaitServingAsync();
+        var descriptorsBefore = supervisor.OpenDescriptors();
 
         // Lines every 20 ms per connection, a fifth of them split in two with a pause: partial lines cross hand-overs.
         await using var load = LineCounterLoad.Start(new IPEndPoint(IPAddress.Loopback, counter), Connections,
@@ -36,6 +37,8 @@ public sealed class LiveConnectionTests
         Assert.True(result.Clean, $"{result}\n{supervisor.Log}");
         Assert.Equal(Connections, result.ConnectionsOpened);
         Assert.Equal(Connections, open);
+        // Every copy the supervisor held in transit is closed: its descriptors are what they were before.
+        Assert.Equal(descriptorsBefore, supervisor.OpenDescriptors());
         Assert.True(result.LinesSplit > 0, result.ToString());
         // Every generation handed every connection on; none was kept back or closed by the supervisor.
         var retired = supervisor.Log.All(@"Generation (\d+) retired in \d+ ms: (\d+) connections moved to generation \d+, (\d+) kept and closed by their worker, (\d+) closed by the supervisor").ToList();
