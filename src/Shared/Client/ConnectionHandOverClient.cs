@@ -30,28 +30,17 @@ internal sealed class ConnectionHandOverClient(ControlChannel channel) : IDispos
     {
         if (state.Length > ConnectionHandOver.MaxStateBytes)
             throw new ArgumentException($"the state of a hand-over is at most {ConnectionHandOver.MaxStateBytes} bytes, this one has {state.Length}; carry less (the kernel keeps unread bytes in the socket for the successor)", nameof(state));
-        if (_closedBecause is { } gone) return Kept1(gone);
+        if (_closedBecause is { } gone) return Keep(gone);
         await _inTransit.WaitAsync(cancellationToken).ConfigureAwait(false);
         long id = Interlocked.Increment(ref _nextId);
         var answer = new TaskCompletionSource<(bool, string)>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = answer;
         try
         {
-            if (_closedBecause is { } closed) return Kept1(closed);
-            // The descriptor is lent for the send: the kernel installs a copy in the supervisor; ours stays open
-            // (and readable by nobody) until the successor has taken the connection.
-            bool added = false;
-            connection.SafeHandle.DangerousAddRef(ref added);
-            try
-            {
-                channel.Send(new HandOverMessage(id, listener, state.ToArray()), [(int)connection.SafeHandle.DangerousGetHandle()]);
-            }
-            finally
-            {
-                if (added) connection.SafeHandle.DangerousRelease();
-            }
+            if (_closedBecause is { } closed) return Keep(closed);
+            Send(new HandOverMessage(id, listener, state.ToArray()), connection);
             var result = await answer.Task.ConfigureAwait(false);
-            if (!result.Item1) return Kept1(result.Item2);
+            if (!result.Item1) return Keep(result.Item2);
             Interlocked.Increment(ref _handedOver);
             // No operation is pending on it (the caller stopped reading), so this is a plain close(2) of our copy:
             // the connection lives on in the successor.
@@ -60,7 +49,7 @@ internal sealed class ConnectionHandOverClient(ControlChannel channel) : IDispos
         }
         catch (IOException e)
         {
-            return Kept1($"the control connection failed: {e.Message}");
+            return Keep($"the control connection failed: {e.Message}");
         }
         finally
         {
@@ -69,7 +58,17 @@ internal sealed class ConnectionHandOverClient(ControlChannel channel) : IDispos
         }
     }
 
-    private (bool, string) Kept1(string reason)
+    /// <summary>
+    /// The descriptor is lent for the send: the kernel installs a copy in the supervisor; ours stays open (and
+    /// read by nobody) until the successor has taken the connection.
+    /// </summary>
+    private void Send(HandOverMessage message, Socket connection)
+    {
+        using var lease = new Interop.DescriptorLease(connection.SafeHandle);
+        channel.Send(message, [lease.Fd]);
+    }
+
+    private (bool, string) Keep(string reason)
     {
         Interlocked.Increment(ref _kept);
         return (false, reason);

@@ -67,6 +67,12 @@ def parse_target(t):
     return host.strip("[]"), int(port)
 
 
+def latency_ms(lat):
+    """p50, p99 and max of sorted latencies (seconds) in ms, as the summaries report them (None if none)."""
+    pick = lambda i: round(1000 * lat[i]) if lat else None
+    return dict(p50_ms=pick(len(lat) // 2), p99_ms=pick(int(len(lat) * 0.99)), max_ms=pick(-1))
+
+
 def roundtrip(host, port, payload, timeout=TIMEOUT):
     """One association: connect, send, read the echo, close. Returns the bytes read back."""
     with socket.socket(family_of(host), socket.SOCK_STREAM, PROTO) as c:
@@ -316,9 +322,7 @@ def cmd_load(out, stopfile, *targets):
     except (OSError, ValueError):
         pass
     summary = dict(counts, during_upgrade=window, seconds=round(time.monotonic() - t0, 1), threads=threads_n, per_target=per_target,
-                   p50_ms=round(1000 * lat[len(lat) // 2]) if lat else None,
-                   p99_ms=round(1000 * lat[int(len(lat) * 0.99)]) if lat else None,
-                   max_ms=round(1000 * lat[-1]) if lat else None, errors=errors)
+                   **latency_ms(lat), errors=errors)
     with open(out, "w") as f:
         json.dump(summary, f)
     print(json.dumps(summary))
@@ -514,9 +518,7 @@ def cmd_live(out, stopfile, host, port, count):
     summary = dict(counts, associations=count, open_at_stop=open_at_stop, seconds=round(time.monotonic() - t0, 1),
                    interval_ms=round(interval * 1000), old_gone_at=gone,
                    answered_after_gone=[sum(1 for t in a.answers if gone is not None and t > gone) for a in assocs],
-                   p50_ms=round(1000 * lat[len(lat) // 2]) if lat else None,
-                   p99_ms=round(1000 * lat[int(len(lat) * 0.99)]) if lat else None,
-                   max_ms=round(1000 * lat[-1]) if lat else None, errors=errors)
+                   **latency_ms(lat), errors=errors)
     with open(out, "w") as f:
         json.dump(summary, f)
     print(json.dumps(summary))
