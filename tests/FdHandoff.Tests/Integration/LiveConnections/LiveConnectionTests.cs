@@ -67,7 +67,8 @@ public sealed class LiveConnectionTests
         {
             var upgrade = await supervisor.UpgradeAsync();
             Assert.True(upgrade.ExitCode == 0, upgrade.Stderr);
-            await supervisor.WaitOldGenerationsGoneAsync(generation, TimeSpan.FromSeconds(30));
+            // The retirement line comes once every old worker has exited: waiting for it waits for those too.
+            await supervisor.Log.WaitForAsync($@"Generation {generation - 1} retired in \d+ ms", TimeSpan.FromSeconds(30));
         }
         stop.Cancel();
         int echoed = await exchanges;
