@@ -23,7 +23,7 @@ internal sealed class UpgradeCoordinator(
     /// <summary>Generation 1: the supervisor does not start serving without it.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var outcome = await StartGenerationAsync().ConfigureAwait(false);
+        var outcome = await StartGenerationAsync(settings).ConfigureAwait(false);
         if (!outcome.Ok)
             throw new SupervisorException($"generation {outcome.Generation} did not become ready: {outcome.Reason}");
         pool.Promote(outcome.Generation, "none");
@@ -35,7 +35,7 @@ internal sealed class UpgradeCoordinator(
     {
         int previous = pool.ServingGeneration;
         SupervisorLog.UpgradeStarting(logger, previous, reason);
-        var outcome = await StartGenerationAsync().ConfigureAwait(false);
+        var outcome = await StartGenerationAsync(settings).ConfigureAwait(false);
         if (!outcome.Ok)
         {
             pool.RecordFailedUpgrade($"to generation {outcome.Generation} failed: {outcome.Reason}");
@@ -65,18 +65,22 @@ internal sealed class UpgradeCoordinator(
         SupervisorLog.GenerationRetired(logger, generation, successor, clock.Elapsed.TotalMilliseconds, tally.Moved, tally.Refused, tally.Closed);
     }
 
-    /// <summary>Spawns every slot of a new generation and waits at the gate; a generation that fails is drained.</summary>
-    private async Task<GenerationOutcome> StartGenerationAsync()
+    /// <summary>
+    /// Spawns every slot of a new generation built from <paramref name="from"/> and waits at the gate; a
+    /// generation that fails is drained.
+    /// </summary>
+    private async Task<GenerationOutcome> StartGenerationAsync(SupervisorSettings from)
     {
         var clock = Stopwatch.StartNew();
-        int generation = pool.NextGeneration();
+        var plan = new GenerationPlan(pool.NextGeneration(), from);
+        int generation = plan.Generation;
         var started = new List<WorkerProcess>();
         string? failure;
         try
         {
-            for (int slot = 0; slot < settings.Workers.Count; slot++)
-                started.Add(pool.Spawn(generation, slot, restarts: 0));
-            failure = await ReadinessGate.WaitAllReadyAsync(started, settings.Workers.ReadyTimeout, pool.Stopping).ConfigureAwait(false);
+            for (int slot = 0; slot < from.Workers.Count; slot++)
+                started.Add(pool.Spawn(plan, slot, restarts: 0));
+            failure = await ReadinessGate.WaitAllReadyAsync(started, from.Workers.ReadyTimeout, pool.Stopping).ConfigureAwait(false);
         }
         catch (SupervisorException e)
         {

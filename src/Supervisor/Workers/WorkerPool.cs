@@ -10,6 +10,8 @@ namespace FdHandoff.Supervisor.Workers;
 /// worker of the serving generation with backoff, drain, and kill what does not drain by its deadline.
 /// Every state change of a <see cref="WorkerProcess"/> happens under this pool's lock. Which generation
 /// serves is decided by the <see cref="Upgrades.UpgradeCoordinator"/>; the pool only records it.
+/// Each worker is spawned, restarted and drained by its own generation's <see cref="GenerationPlan"/>; the
+/// restart backoff is the pool's, from the settings read at start.
 /// </summary>
 internal sealed class WorkerPool(
     SupervisorSettings settings,
@@ -82,17 +84,17 @@ internal sealed class WorkerPool(
         lock (_lock) _lastUpgrade = lastUpgrade;
     }
 
-    /// <summary>Spawns one worker of <paramref name="generation"/> into <paramref name="slot"/> and watches it.</summary>
-    public WorkerProcess Spawn(int generation, int slot, int restarts)
+    /// <summary>Spawns one worker of <paramref name="plan"/>'s generation into <paramref name="slot"/> and watches it.</summary>
+    public WorkerProcess Spawn(GenerationPlan plan, int slot, int restarts)
     {
         WorkerProcess worker;
         // Spawn under the lock: the worker's Hello may arrive before Spawn returns, and must find it.
         lock (_lock)
         {
-            worker = spawner.Spawn(generation, slot, restarts);
+            worker = spawner.Spawn(plan, slot, restarts);
             _workers.Add(worker);
         }
-        SupervisorLog.WorkerSpawned(logger, worker.Pid, generation, slot);
+        SupervisorLog.WorkerSpawned(logger, worker.Pid, plan.Generation, slot);
         _ = WatchAsync(worker);
         return worker;
     }
@@ -154,18 +156,18 @@ internal sealed class WorkerPool(
         else
             SupervisorLog.WorkerExited(logger, worker.Pid, worker.Generation, worker.ExitCode.Value);
         worker.MarkExited();
-        if (restart) ScheduleRestart(worker.Generation, worker.Slot, uptime);
+        if (restart) ScheduleRestart(worker.Plan, worker.Slot, uptime);
     }
 
-    private void ScheduleRestart(int generation, int slot, TimeSpan uptime)
+    private void ScheduleRestart(GenerationPlan plan, int slot, TimeSpan uptime)
     {
         (int crashes, TimeSpan delay) next;
         lock (_lock) next = _backoff.Next(slot, uptime);
-        SupervisorLog.WorkerRestartScheduled(logger, generation, slot, next.delay.TotalMilliseconds, next.crashes);
-        _ = RestartLaterAsync(generation, slot, next.crashes, next.delay);
+        SupervisorLog.WorkerRestartScheduled(logger, plan.Generation, slot, next.delay.TotalMilliseconds, next.crashes);
+        _ = RestartLaterAsync(plan, slot, next.crashes, next.delay);
     }
 
-    private async Task RestartLaterAsync(int generation, int slot, int crashes, TimeSpan delay)
+    private async Task RestartLaterAsync(GenerationPlan plan, int slot, int crashes, TimeSpan delay)
     {
         try
         {
@@ -178,16 +180,16 @@ internal sealed class WorkerPool(
         lock (_lock)
         {
             // An upgrade since the crash replaced the slot already.
-            if (generation != _serving) return;
+            if (plan.Generation != _serving) return;
         }
         try
         {
-            Spawn(generation, slot, crashes);
+            Spawn(plan, slot, crashes);
         }
         catch (SupervisorException e)
         {
-            SupervisorLog.WorkerRestartFailed(logger, generation, slot, e.Message);
-            ScheduleRestart(generation, slot, TimeSpan.Zero);
+            SupervisorLog.WorkerRestartFailed(logger, plan.Generation, slot, e.Message);
+            ScheduleRestart(plan, slot, TimeSpan.Zero);
         }
     }
 
@@ -195,7 +197,7 @@ internal sealed class WorkerPool(
     /// Tells a worker to drain: stop accepting, finish, exit within the drain timeout; killed then.
     /// A worker that never connected holds no listener and is killed at once.
     /// </summary>
-    public void Drain(WorkerProcess worker, string reason) => Drain(worker, reason, settings.Workers.DrainTimeout);
+    public void Drain(WorkerProcess worker, string reason) => Drain(worker, reason, worker.Plan.Settings.Workers.DrainTimeout);
 
     /// <param name="closeIdleAfter">How long the worker keeps idle keep-alive connections open (answering
     /// any request on them with Connection: close) before closing them. Upgrades give the whole drain time:
@@ -211,7 +213,7 @@ internal sealed class WorkerPool(
             channel = worker.State == WorkerState.Spawned ? null : worker.Channel;
             worker.State = WorkerState.Draining;
         }
-        var timeout = settings.Workers.DrainTimeout;
+        var timeout = worker.Plan.Settings.Workers.DrainTimeout;
         SupervisorLog.WorkerDraining(logger, worker.Pid, worker.Generation, reason, timeout.TotalMilliseconds);
         bool told = false;
         if (channel is not null)
@@ -252,8 +254,9 @@ internal sealed class WorkerPool(
         _stopping.Cancel();
         List<WorkerProcess> all;
         lock (_lock) all = _workers.ToList();
-        foreach (var w in all) Drain(w, "supervisor stopping", settings.Workers.StopCloseIdleAfter);
+        foreach (var w in all) Drain(w, "supervisor stopping", w.Plan.Settings.Workers.StopCloseIdleAfter);
         var exits = Task.WhenAll(all.Select(w => w.Exited));
-        await Task.WhenAny(exits, Task.Delay(settings.Workers.DrainTimeout + TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
+        var longest = all.Select(w => w.Plan.Settings.Workers.DrainTimeout).DefaultIfEmpty(settings.Workers.DrainTimeout).Max();
+        await Task.WhenAny(exits, Task.Delay(longest + TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
     }
 }

@@ -14,11 +14,11 @@ internal sealed class WorkerProcess
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal WorkerProcess(Process process, int generation, int slot, string token, int restarts)
+    internal WorkerProcess(Process process, GenerationPlan plan, int slot, string token, int restarts)
     {
         Process = process;
         Pid = process.Id;
-        Generation = generation;
+        Plan = plan;
         Slot = slot;
         Token = token;
         Restarts = restarts;
@@ -27,7 +27,10 @@ internal sealed class WorkerProcess
 
     public Process Process { get; }
     public int Pid { get; }
-    public int Generation { get; }
+    /// <summary>What its generation runs: command, count, timeouts. Fixed for the worker's life.</summary>
+    public GenerationPlan Plan { get; }
+
+    public int Generation => Plan.Generation;
     public int Slot { get; }
 
     /// <summary>The one-time token given at spawn; only a Hello that presents it gets listeners.</summary>

@@ -7,14 +7,16 @@ using FdHandoff.Supervisor.Configuration;
 namespace FdHandoff.Supervisor.Workers;
 
 /// <summary>Starts worker processes with the environment that lets them find and prove themselves to us.</summary>
-internal sealed class WorkerSpawner(SupervisorSettings settings)
+internal sealed class WorkerSpawner
 {
     // systemd's variables are for the supervisor (the main process), never for its children.
     private static readonly string[] NotForWorkers =
         ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "WATCHDOG_PID", "WATCHDOG_USEC"];
 
-    public WorkerProcess Spawn(int generation, int slot, int restarts)
+    /// <summary>Starts one worker of <paramref name="plan"/>'s generation into <paramref name="slot"/>.</summary>
+    public WorkerProcess Spawn(GenerationPlan plan, int slot, int restarts)
     {
+        var settings = plan.Settings;
         string token = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
         var start = new ProcessStartInfo(settings.WorkerCommandPath)
         {
@@ -26,13 +28,13 @@ internal sealed class WorkerSpawner(SupervisorSettings settings)
         foreach (var (name, value) in settings.Workers.Environment) start.Environment[name] = value;
         start.Environment[HandoffEnvironment.Socket] = settings.ControlSocketPath;
         start.Environment[HandoffEnvironment.Token] = token;
-        start.Environment[HandoffEnvironment.Generation] = generation.ToString();
+        start.Environment[HandoffEnvironment.Generation] = plan.Generation.ToString();
         start.Environment[HandoffEnvironment.Slot] = slot.ToString();
 
         try
         {
             var process = Process.Start(start) ?? throw new SupervisorException($"could not start worker command {settings.WorkerCommandPath}");
-            return new WorkerProcess(process, generation, slot, token, restarts);
+            return new WorkerProcess(process, plan, slot, token, restarts);
         }
         catch (Win32Exception e)
         {
