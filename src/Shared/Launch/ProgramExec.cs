@@ -31,6 +31,15 @@ internal static unsafe class ProgramExec
         byte** env = Utf8Array(environment);
 
         int count = listeners.Count;
+        // A descriptor this process inherited without CLOEXEC (from whoever started the supervisor) must not
+        // reach the program: like systemd, it gets 0-2 and its listeners, nothing else.
+        foreach (int fd in OpenDescriptors())
+        {
+            if (fd < FirstListenFd + count) continue; // 0-2 stay; 3..N are replaced below
+            int flags = fcntl(fd, F_GETFD, 0);
+            if (flags >= 0 && (flags & FD_CLOEXEC) == 0 && fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+                return Fail($"mark inherited descriptor {fd} close-on-exec");
+        }
         var raised = new int[count];
         for (int i = 0; i < count; i++)
         {
@@ -58,6 +67,9 @@ internal static unsafe class ProgramExec
         if (copy < 0) throw NativeCallException.FromLastError($"copy descriptor {lease.Fd} above {lowest}");
         return new SafeFd(copy);
     }
+
+    private static List<int> OpenDescriptors() =>
+        Directory.GetFiles("/proc/self/fd").Select(f => int.TryParse(System.IO.Path.GetFileName(f), out int fd) ? fd : -1).Where(fd => fd >= 0).ToList();
 
     private static (int, string) Fail(string attempted)
     {
