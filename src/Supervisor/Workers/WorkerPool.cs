@@ -150,7 +150,7 @@ internal sealed class WorkerPool(
         // Release what the worker held here before saying it is gone, so "exited" means its fds are closed.
         worker.MarkFailed(worker.Program is null
             ? $"exited with code {worker.ExitCode} before it reported ready"
-            : $"program {worker.Program.Path} (worker {worker.Pid}) exited with code {worker.ExitCode} before it was ready{(worker.Program.Running ? "" : " (before the exec)")}");
+            : $"program {worker.Program.Path} exited with code {worker.ExitCode} before it was ready{(worker.Program.ExecAnnounced ? "" : " (the launcher exited before its exec)")}");
         worker.Channel?.Dispose();
         worker.Process.Dispose();
         if (!worker.Retired)
@@ -220,8 +220,9 @@ internal sealed class WorkerPool(
         bool told = false;
         if (worker.Program is not null)
         {
-            // No control connection after the exec: the drain is a signal to the whole process group.
-            told = worker.Program.Running && ProgramSignals.Drain(worker, settings.Workers.DrainSignal);
+            // No control connection after the exec: the drain is a signal to the whole process group
+            // (a launcher not yet exec'd stops on it as well; one without a group yet is killed below).
+            told = ProgramSignals.Drain(worker, settings.Workers.DrainSignal);
         }
         else if (channel is not null)
         {
