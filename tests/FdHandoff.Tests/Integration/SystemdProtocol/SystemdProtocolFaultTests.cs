@@ -16,7 +16,7 @@ public sealed class SystemdProtocolFaultTests
     public async Task A_stranger_saying_ready_changes_nothing_and_is_logged_and_a_worker_that_never_says_ready_is_rolled_back()
     {
         string noReady = Path.Combine(Path.GetTempPath(), "fdh-noready-" + Guid.NewGuid().ToString("N")[..8]);
-        var options = SystemdWorkers.Contract(out int http, environment: new() { ["CONTRACT_NO_READY_FILE"] = noReady }) with { ReadyTimeout = TimeSpan.FromSeconds(4) };
+        var options = SystemdWorkers.Contract(out int http, environment: new() { ["CONTRACT_NO_READY_FILE"] = noReady }) with { ReadyTimeout = TimeSpan.FromSeconds(10) };
         await using var supervisor = SupervisorProcess.Start(options);
         await supervisor.WaitServingAsync();
         int serving = Assert.Single(supervisor.SpawnedWorkers()).Pid;
@@ -32,7 +32,7 @@ public sealed class SystemdProtocolFaultTests
             var result = await upgrade;
 
             Assert.Equal(1, result.ExitCode);
-            Assert.Contains("generation 1 still serving: 1 of 1 workers not ready after 4 s", result.Stderr);
+            Assert.Contains("generation 1 still serving: 1 of 1 workers not ready after 10 s", result.Stderr);
             var status = supervisor.Status();
             Assert.Equal(1, status.Generation);
             Assert.Equal("serving 1 listeners", Assert.Single(status.Workers, w => w.Generation == 1).Status);
@@ -42,6 +42,28 @@ public sealed class SystemdProtocolFaultTests
         finally
         {
             File.Delete(noReady);
+        }
+    }
+
+    [Theory]
+    [InlineData("main", false)]
+    [InlineData("all", true)]
+    public async Task Ready_from_a_child_of_the_worker_counts_only_with_notify_access_all(string access, bool counts)
+    {
+        var options = SystemdWorkers.Contract(out int http, new() { ["NotifyAccess"] = access }, new() { ["CONTRACT_READY_FROM_CHILD"] = "1" }) with { ReadyTimeout = TimeSpan.FromSeconds(counts ? 30 : 6) };
+        await using var supervisor = SupervisorProcess.Start(options);
+
+        if (counts)
+        {
+            await supervisor.WaitServingAsync();
+            Assert.Equal("ready from a child", Assert.Single(supervisor.Status().Workers).Status);
+            Assert.StartsWith("pid ", (await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http))).Body);
+        }
+        else
+        {
+            Assert.Equal(1, await supervisor.WaitExitAsync(Wait));
+            Assert.True(supervisor.Log.Lines.Any(l => l.Contains("ignored: not the main process of any worker (Workers:NotifyAccess = main)")), supervisor.Log.ToString());
+            Assert.Contains(supervisor.Log.Lines, l => l.StartsWith("fdhandoff: generation 1 did not become ready: 1 of 1 workers not ready after 6 s"));
         }
     }
 

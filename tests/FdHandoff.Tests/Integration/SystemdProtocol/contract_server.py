@@ -11,7 +11,7 @@ Sends READY=1 (with STATUS=) by hand over NOTIFY_SOCKET, pings WATCHDOG=1 when W
 stops gracefully on SIGTERM: stops accepting (closes its copies, no shutdown), answers in-flight and
 keep-alive requests with Connection: close, exits. Test knobs (files, so one generation can differ from
 the next): CONTRACT_NO_READY_FILE (exists: send nothing), CONTRACT_STUBBORN_CHILD (=1: fork a child that
-ignores SIGTERM and holds the sockets).
+ignores SIGTERM and holds the sockets), CONTRACT_READY_FROM_CHILD (=1: a forked child sends READY=1).
 """
 import os
 import signal
@@ -121,7 +121,16 @@ for t in acceptors:
     t.start()
 
 no_ready = env.get("CONTRACT_NO_READY_FILE")
-if not (no_ready and os.path.exists(no_ready)):
+if env.get("CONTRACT_READY_FROM_CHILD") == "1":
+    # Readiness from another process of the worker's session: counts only with NotifyAccess = all.
+    if os.fork() == 0:
+        notify("READY=1\nSTATUS=ready from a child")
+        # Stays (as a gunicorn worker would): the kernel names no pid for a sender already gone. Killed with
+        # the worker's group.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        time.sleep(3600)
+        os._exit(0)
+elif not (no_ready and os.path.exists(no_ready)):
     notify(f"READY=1\nSTATUS=serving {len(listeners)} listeners")
     watchdog_usec = env.get("WATCHDOG_USEC")
     if watchdog_usec and env.get("WATCHDOG_PID") == str(os.getpid()):
