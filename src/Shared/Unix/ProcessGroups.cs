@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using FdHandoff.Interop;
 using static FdHandoff.Interop.Libc;
 
@@ -34,7 +33,4 @@ internal static class ProcessGroups
     /// process while any member lives, so a group that still has members is still the worker's.
     /// </summary>
     internal static bool Signal(int group, int signal) => group > 1 && kill(-group, signal) == 0;
-
-    /// <summary>True when <paramref name="pid"/> exists (or is not ours to signal, which still means it exists).</summary>
-    internal static bool Exists(int pid) => kill(pid, 0) == 0 || Marshal.GetLastPInvokeError() != ESRCH;
 }

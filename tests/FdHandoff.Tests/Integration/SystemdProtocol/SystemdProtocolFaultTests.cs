@@ -45,6 +45,28 @@ public sealed class SystemdProtocolFaultTests
         }
     }
 
+    [Fact]
+    public async Task A_flood_of_notifications_from_a_stranger_costs_a_line_a_second_and_changes_nothing()
+    {
+        await using var supervisor = SupervisorProcess.Start(SystemdWorkers.Contract(out int http));
+        await supervisor.WaitServingAsync();
+        int serving = Assert.Single(supervisor.SpawnedWorkers()).Pid;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var rogue = await ProcessRunner.RunAsync("python3", [Path.Combine(SystemdWorkers.Dir, "rogue_notify.py"), Path.Combine(supervisor.Directory, "run", "notify.sock"), @"READY=1\nSTATUS=hijacked\nWATCHDOG=trigger", "20000"], Wait);
+        Assert.Equal(0, rogue.ExitCode);
+        await supervisor.Log.WaitForAsync(@"Notification from pid \d+ uid \d+ ignored", Wait);
+        // The supervisor still answers at once, and nothing of the worker changed.
+        var status = supervisor.Status();
+
+        int lines = supervisor.Log.Lines.Count(l => l.Contains("Notification from pid"));
+        Assert.InRange(lines, 1, (int)clock.Elapsed.TotalSeconds + 2);
+        Assert.Equal(1, status.Generation);
+        var worker = Assert.Single(status.Workers);
+        Assert.Equal((serving, "ready", "serving 1 listeners"), (worker.Pid, worker.State, worker.Status));
+        Assert.StartsWith($"pid {serving} ", (await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http))).Body);
+    }
+
     [Theory]
     [InlineData("main", false)]
     [InlineData("all", true)]
