@@ -14,6 +14,9 @@ using Serilog;
 
 // fdhandoff: owns the listening sockets, hands them to workers, replaces workers without downtime.
 
+// A systemd-protocol worker starts as this executable in launch mode: it execs the program, never returns here otherwise.
+if (WorkerLauncher.IsLaunch(args)) return WorkerLauncher.Run(args);
+
 // The client verbs (upgrade, status) talk to a running supervisor and never start one.
 if (AdminCommand.IsVerb(args)) return AdminCommand.Run(args, Console.Out, Console.Error);
 
@@ -64,6 +67,7 @@ try
     builder.Services.AddSingleton<WorkerSpawner>();
     builder.Services.AddSingleton<WorkerPool>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());
+    builder.Services.AddHostedService<FdHandoff.Supervisor.Notify.NotifyServer>(); // systemd-protocol workers' NOTIFY_SOCKET
 
     // 5. Generation 1 at start; later generations through the queue (one upgrade at a time, coalesced).
     builder.Services.AddSingleton<UpgradeCoordinator>();

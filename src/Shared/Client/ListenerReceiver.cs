@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using FdHandoff.Listeners;
+using FdHandoff.Interop;
 using FdHandoff.Protocol;
 
 namespace FdHandoff.Client;
@@ -11,8 +12,26 @@ namespace FdHandoff.Client;
 /// </summary>
 internal static class ListenerReceiver
 {
-    public static void Receive(ControlChannel channel, Dictionary<string, HandedOffListener> listeners, TimeSpan timeout)
+    public static void Receive(ControlChannel channel, Dictionary<string, HandedOffListener> listeners, TimeSpan timeout) =>
+        ReceiveEach(channel, timeout, (entry, fd) =>
+        {
+            // Ownership: SafeFd → SafeSocketHandle → Socket, owned by this client from here on.
+            var socket = new Socket(new SafeSocketHandle(fd.Release(), ownsHandle: true));
+            var spec = ListenerSpec.Parse(entry.Name, entry.Address);
+            if (!listeners.TryAdd(entry.Name, new HandedOffListener(spec, socket)))
+            {
+                socket.Dispose();
+                throw new ProtocolException($"listener '{entry.Name}' was handed over twice");
+            }
+        });
+
+    /// <summary>
+    /// Receives every batch and gives each listener, in the order sent, to <paramref name="take"/>, which owns
+    /// the descriptor from then on (the launcher keeps them as they are, to place them at 3..).
+    /// </summary>
+    internal static void ReceiveEach(ControlChannel channel, TimeSpan timeout, Action<ListenerEntry, SafeFd> take)
     {
+        int received = 0;
         while (true)
         {
             using var frame = channel.Receive(timeout)
@@ -25,20 +44,21 @@ internal static class ListenerReceiver
             var fds = frame.TakeDescriptors();
             for (int i = 0; i < fds.Length; i++)
             {
-                // Ownership: SafeFd → SafeSocketHandle → Socket, owned by this client from here on.
-                var entry = batch.Listeners[i];
-                var socket = new Socket(new SafeSocketHandle(fds[i].Release(), ownsHandle: true));
-                var spec = ListenerSpec.Parse(entry.Name, entry.Address);
-                if (!listeners.TryAdd(entry.Name, new HandedOffListener(spec, socket)))
+                try
                 {
-                    socket.Dispose();
-                    throw new ProtocolException($"listener '{entry.Name}' was handed over twice");
+                    take(batch.Listeners[i], fds[i]);
+                    received++;
+                }
+                catch
+                {
+                    for (int j = i; j < fds.Length; j++) fds[j].Dispose();
+                    throw;
                 }
             }
             if (batch.Last)
             {
-                if (listeners.Count != batch.Total)
-                    throw new ProtocolException($"the supervisor announced {batch.Total} listeners, {listeners.Count} arrived");
+                if (received != batch.Total)
+                    throw new ProtocolException($"the supervisor announced {batch.Total} listeners, {received} arrived");
                 return;
             }
         }

@@ -20,6 +20,7 @@ internal static partial class Libc
     internal const int SO_TYPE = 3;
     internal const int SO_SNDTIMEO = 21;   // socket(7); SO_SNDTIMEO_OLD, a struct timeval of two longs
     internal const int SO_PEERCRED = 17;
+    internal const int SO_PASSCRED = 16;   // unix(7): the receiver gets the sender's SCM_CREDENTIALS
     internal const int SO_PEERGROUPS = 59; // socket(7), Linux 4.13: the peer's supplementary groups at connect()
     internal const int SO_ACCEPTCONN = 30;
     internal const int SO_PROTOCOL = 38;
@@ -28,6 +29,7 @@ internal static partial class Libc
     internal const int SCTP_SOCKOPT_BINDX_ADD = 100; // linux/sctp.h, what sctp_bindx(3) uses
 
     internal const int SCM_RIGHTS = 1;     // unix(7)
+    internal const int SCM_CREDENTIALS = 2; // unix(7): a struct ucred the kernel checked
     /// <summary>The kernel's limit of descriptors in one SCM_RIGHTS message (SCM_MAX_FD).</summary>
     internal const int SCM_MAX_FD = 253;
 
@@ -40,6 +42,7 @@ internal static partial class Libc
     internal const int F_GETFD = 1;        // fcntl(2)
     internal const int F_SETFD = 2;
     internal const int FD_CLOEXEC = 1;
+    internal const int F_DUPFD_CLOEXEC = 1030; // fcntl(2): lowest free descriptor >= arg, CLOEXEC set
     internal const int F_ADD_SEALS = 1033; // F_LINUX_SPECIFIC_BASE + 9, fcntl(2) "File sealing"
     internal const int F_GET_SEALS = 1034;
     internal const int F_SEAL_SEAL = 0x1;
@@ -67,6 +70,14 @@ internal static partial class Libc
     internal const int ENOBUFS = 105;
     internal const int ECONNREFUSED = 111;
     internal const int ERANGE = 34;
+    internal const int ENOEXEC = 8;
 
-    internal const int SIGKILL = 9;        // signal(7)
+    internal const int SIGHUP = 1;         // signal(7)
+    internal const int SIGINT = 2;
+    internal const int SIGQUIT = 3;
+    internal const int SIGKILL = 9;
+    internal const int SIGUSR1 = 10;
+    internal const int SIGUSR2 = 12;
+    internal const int SIGTERM = 15;
+    internal const int SIGWINCH = 28;
 }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using FdHandoff.Sockets;
 
@@ -26,6 +27,9 @@ internal sealed class ControlChannel : IDisposable
 
     /// <summary>Who is at the other end, for messages ("worker 4242 (generation 7)").</summary>
     public string Peer { get; set; }
+
+    /// <summary>The socket's handle, still owned by this channel (the launcher copies it out of the way of fd 3..).</summary>
+    internal SafeHandle Handle => _socket.SafeHandle;
 
     /// <summary>The peer's pid and uid as the kernel recorded them at connect (SO_PEERCRED).</summary>
     public PeerCredentials PeerCredentials => PeerCredentials.Of(_socket);

@@ -25,6 +25,8 @@ internal enum MessageKind : ushort
     ConnectionTaken = 10,
     /// <summary>Worker → supervisor: how many connections it has open (for status).</summary>
     Load = 11,
+    /// <summary>Launcher → supervisor: execs the program now; the connection closes at the exec (Error if it failed).</summary>
+    Exec = 12,
 
     /// <summary>Admin → supervisor: start a new generation.</summary>
     UpgradeRequest = 16,

@@ -15,6 +15,7 @@ namespace FdHandoff.Protocol;
 [JsonSerializable(typeof(ConnectionMessage))]
 [JsonSerializable(typeof(ConnectionTakenMessage))]
 [JsonSerializable(typeof(LoadMessage))]
+[JsonSerializable(typeof(ExecMessage))]
 [JsonSerializable(typeof(UpgradeRequest))]
 [JsonSerializable(typeof(UpgradeResult))]
 [JsonSerializable(typeof(StatusRequest))]

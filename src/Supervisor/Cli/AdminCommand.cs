@@ -84,7 +84,7 @@ internal static class AdminCommand
                 : $"connections generation {h.RetiredGeneration} retired: {h.Moved} moved, {h.Closed} closed{(h.Closed > 0 ? $" ({h.Reason})" : "")}; {h.InTransit} in transit");
         stdout.WriteLine("workers");
         foreach (var w in status.Workers)
-            stdout.WriteLine($"  pid {w.Pid,-8} generation {w.Generation,-4} slot {w.Slot,-3} {w.State,-10} up {w.UptimeSeconds,8:0.0} s  restarts {w.Restarts}  connections {(w.Connections < 0 ? "-" : w.Connections.ToString()),-6} received {w.ConnectionsReceived}");
+            stdout.WriteLine($"  pid {w.Pid,-8} generation {w.Generation,-4} slot {w.Slot,-3} {w.State,-10} up {w.UptimeSeconds,8:0.0} s  restarts {w.Restarts}  connections {(w.Connections < 0 ? "-" : w.Connections.ToString()),-6} received {w.ConnectionsReceived}{(w.Status is null ? "" : $"  status \"{w.Status}\"")}");
         stdout.WriteLine("listeners");
         foreach (var l in status.Listeners)
             stdout.WriteLine($"  {l.Name,-12} {l.Address,-32} {l.Origin}");

@@ -34,6 +34,8 @@ internal static class SettingsLoader
         if (workers.ReadyTimeout <= TimeSpan.Zero || workers.DrainTimeout <= TimeSpan.Zero)
             throw new SupervisorException("Workers:ReadyTimeout and Workers:DrainTimeout must be positive (e.g. 00:00:30)", SupervisorException.ConfigurationError);
 
+        SystemdWorkerCheck.Check(workers, listeners);
+
         var firstMessage = configuration.GetValue("Control:FirstMessageTimeout", SupervisorSettings.DefaultFirstMessageTimeout);
         if (firstMessage <= TimeSpan.Zero)
             throw new SupervisorException("Control:FirstMessageTimeout must be positive (e.g. 00:00:05)", SupervisorException.ConfigurationError);

@@ -36,4 +36,42 @@ internal sealed class WorkerSettings
     /// <summary>Longest delay between restarts of a crashing worker.</summary>
     /// <remarks>Defaults to 30 s.</remarks>
     public TimeSpan MaxRestartBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How workers get their listeners: <c>fdhandoff</c> (the control protocol, <c>HandoffClient</c>) or
+    /// <c>systemd</c> (any program: descriptors from 3 with LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES, and
+    /// NOTIFY_SOCKET for READY=1, as systemd's socket activation gives them; see docs/any-program.md).
+    /// </summary>
+    /// <remarks>Defaults to <c>fdhandoff</c>.</remarks>
+    public WorkerProtocol Protocol { get; set; } = WorkerProtocol.FdHandoff;
+
+    /// <summary>
+    /// The listeners each worker gets, by name, in this order (fd 3, 4, ... in systemd mode).
+    /// </summary>
+    /// <remarks>Defaults to every listener, in configuration order.</remarks>
+    public List<string> Listeners { get; set; } = [];
+
+    /// <summary>Systemd mode: whose notifications count, like systemd's NotifyAccess=: <c>main</c> (the
+    /// worker's own pid) or <c>all</c> (any process of the worker's session, e.g. children it forked).</summary>
+    /// <remarks>Defaults to <c>main</c>.</remarks>
+    public NotifyAccess NotifyAccess { get; set; } = NotifyAccess.Main;
+
+    /// <summary>Systemd mode: when a worker is ready: <c>notify</c> (it sends READY=1) or <c>started</c>
+    /// (once the program runs, plus <see cref="ReadyDelay"/>), for programs that send nothing.</summary>
+    /// <remarks>Defaults to <c>notify</c>.</remarks>
+    public ReadyMode Ready { get; set; } = ReadyMode.Notify;
+
+    /// <summary>Systemd mode with <c>Ready = started</c>: how long after the exec the worker counts as ready.</summary>
+    /// <remarks>Defaults to 0.</remarks>
+    public TimeSpan ReadyDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Systemd mode: WATCHDOG_USEC for the worker, in seconds; a ready worker that sends no WATCHDOG=1
+    /// for this long is killed (and restarted, as a crash).</summary>
+    /// <remarks>Defaults to 0: no watchdog.</remarks>
+    public double WatchdogSec { get; set; }
+
+    /// <summary>Systemd mode: the signal that asks a worker to stop gracefully, sent to its whole process group;
+    /// the group is killed (SIGKILL) at the drain deadline.</summary>
+    /// <remarks>Defaults to <c>SIGTERM</c>.</remarks>
+    public string DrainSignal { get; set; } = "SIGTERM";
 }

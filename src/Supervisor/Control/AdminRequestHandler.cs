@@ -56,7 +56,7 @@ internal sealed class AdminRequestHandler(
         var now = DateTimeOffset.UtcNow;
         var workers = pool.Workers
             .OrderBy(w => w.Generation).ThenBy(w => w.Slot)
-            .Select(w => new WorkerStatus(w.Slot, w.Pid, w.Generation, w.State.ToString().ToLowerInvariant(), Math.Round((now - w.StartedAt).TotalSeconds, 1), w.Restarts, w.Connections, w.ConnectionsReceived))
+            .Select(w => new WorkerStatus(w.Slot, w.Pid, w.Generation, w.State.ToString().ToLowerInvariant(), Math.Round((now - w.StartedAt).TotalSeconds, 1), w.Restarts, w.Connections, w.ConnectionsReceived, w.Program?.Status))
             .ToList();
         var bound = listeners.All.Select(l => new ListenerStatus(l.Spec.Name, l.Spec.Address, l.OriginName)).ToList();
         var retired = pool.LastRetirement;

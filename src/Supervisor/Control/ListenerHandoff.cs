@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FdHandoff.Protocol;
 using FdHandoff.Sockets;
+using FdHandoff.Supervisor.Configuration;
 using FdHandoff.Supervisor.Listeners;
 using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Logging;
@@ -13,6 +14,7 @@ namespace FdHandoff.Supervisor.Control;
 /// in batches of at most SCM_MAX_FD descriptors. Then the connection is the worker's message loop.
 /// </summary>
 internal sealed class ListenerHandoff(
+    SupervisorSettings settings,
     WorkerPool pool,
     ListenerSet listeners,
     WorkerMessageLoop messages,
@@ -45,7 +47,7 @@ internal sealed class ListenerHandoff(
 
     private void HandOff(WorkerProcess worker, ControlChannel channel)
     {
-        var all = listeners.All;
+        var all = ListenerSelection.Of(listeners.All, settings.Workers.Listeners);
         var clock = Stopwatch.StartNew();
         int batches = Math.Max(1, (all.Count + FdPassing.MaxDescriptorsPerMessage - 1) / FdPassing.MaxDescriptorsPerMessage);
         for (int b = 0; b < batches; b++)

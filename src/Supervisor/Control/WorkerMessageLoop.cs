@@ -1,4 +1,5 @@
 using FdHandoff.Protocol;
+using FdHandoff.Supervisor.Configuration;
 using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Logging;
 
@@ -10,8 +11,10 @@ namespace FdHandoff.Supervisor.Control;
 /// and its descriptors closed. Ends when the worker closes the connection or dies; its exit is the pool's
 /// to handle, what was in transit to it the router's.
 /// </summary>
-internal sealed class WorkerMessageLoop(WorkerPool pool, ConnectionRouter router, ILogger<WorkerMessageLoop> logger)
+internal sealed class WorkerMessageLoop(SupervisorSettings settings, WorkerPool pool, ConnectionRouter router, ILogger<WorkerMessageLoop> logger)
 {
+    private readonly ProgramLaunches _launches = new(settings, pool, logger);
+
     public async Task RunAsync(WorkerProcess worker, ControlChannel channel)
     {
         try
@@ -39,6 +42,12 @@ internal sealed class WorkerMessageLoop(WorkerPool pool, ConnectionRouter router
                     case MessageKind.Load when frame.DescriptorCount == 0:
                         worker.Connections = Math.Max(0, frame.Read<LoadMessage>().Connections);
                         break;
+                    case MessageKind.Exec when frame.DescriptorCount == 0 && worker.Program is not null:
+                        _launches.Exec(worker, frame.Read<ExecMessage>());
+                        break;
+                    case MessageKind.Error when frame.DescriptorCount == 0 && worker.Program is not null:
+                        _launches.ExecFailed(worker, frame.Read<ErrorMessage>().Reason);
+                        break;
                     case MessageKind.Bye:
                         SupervisorLog.WorkerBye(logger, worker.Pid, worker.Generation);
                         break;
@@ -59,6 +68,8 @@ internal sealed class WorkerMessageLoop(WorkerPool pool, ConnectionRouter router
         }
         finally
         {
+            // A launcher's connection closes at its exec: then the program runs, and the worker lives on.
+            if (worker.Program is not null) _launches.ConnectionClosed(worker);
             router.WorkerGone(worker);
         }
     }

@@ -12,13 +12,24 @@ internal static class ReadinessGate
     public static async Task<string?> WaitAllReadyAsync(IReadOnlyList<WorkerProcess> workers, TimeSpan timeout, CancellationToken stopping)
     {
         var pending = workers.Select(w => w.Ready).ToList();
-        using var timer = new CancellationTokenSource(timeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, stopping);
+        var deadline = DateTimeOffset.UtcNow + timeout;
         try
         {
             while (pending.Count > 0)
             {
-                var done = await Task.WhenAny(pending).WaitAsync(linked.Token).ConfigureAwait(false);
+                // EXTEND_TIMEOUT_USEC= from a systemd-protocol worker not yet ready pushes the deadline out.
+                var extended = workers.Where(w => !w.Ready.IsCompleted).Select(w => w.Program?.ExtendUntil ?? default).DefaultIfEmpty().Max();
+                var left = (extended > deadline ? extended : deadline) - DateTimeOffset.UtcNow;
+                if (left <= TimeSpan.Zero) throw new OperationCanceledException();
+                Task done;
+                try
+                {
+                    done = await Task.WhenAny(pending).WaitAsync(left, stopping).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    continue;
+                }
                 await done.ConfigureAwait(false); // throws WorkerFailedException if that worker died first
                 pending.Remove(done);
             }

@@ -147,8 +147,12 @@ internal sealed class WorkerPool(
             _workers.Remove(worker);
             restart = !_stopping.IsCancellationRequested && !worker.Retired && worker.Generation == _serving;
         }
+        // A systemd-protocol worker's children die with it: none may keep the listening sockets.
+        if (worker.Program is not null) ProgramSignals.KillGroup(worker);
         // Release what the worker held here before saying it is gone, so "exited" means its fds are closed.
-        worker.MarkFailed($"exited with code {worker.ExitCode} before it reported ready");
+        worker.MarkFailed(worker.Program is null
+            ? $"exited with code {worker.ExitCode} before it reported ready"
+            : $"program {worker.Program.Path} exited with code {worker.ExitCode} before it was ready{(worker.Program.ExecAnnounced ? "" : " (the launcher exited before its exec)")}");
         worker.Channel?.Dispose();
         worker.Process.Dispose();
         if (!worker.Retired)
@@ -216,7 +220,13 @@ internal sealed class WorkerPool(
         var timeout = worker.Plan.Settings.Workers.DrainTimeout;
         SupervisorLog.WorkerDraining(logger, worker.Pid, worker.Generation, reason, timeout.TotalMilliseconds);
         bool told = false;
-        if (channel is not null)
+        if (worker.Program is not null)
+        {
+            // No control connection after the exec: the drain is a signal to the whole process group
+            // (a launcher not yet exec'd stops on it as well; one without a group yet is killed below).
+            told = ProgramSignals.Drain(worker, settings.Workers.DrainSignal);
+        }
+        else if (channel is not null)
         {
             try
             {
@@ -234,11 +244,21 @@ internal sealed class WorkerPool(
 
     private async Task KillAtDeadlineAsync(WorkerProcess worker, TimeSpan timeout)
     {
-        if (await Task.WhenAny(worker.Exited, Task.Delay(timeout)).ConfigureAwait(false) != worker.Exited)
-            Kill(worker, $"did not drain within {timeout.TotalSeconds:0.#} s");
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            var left = deadline - DateTimeOffset.UtcNow;
+            if (left > TimeSpan.Zero && await Task.WhenAny(worker.Exited, Task.Delay(left)).ConfigureAwait(false) == worker.Exited) return;
+            // EXTEND_TIMEOUT_USEC= from a systemd-protocol worker pushes its deadline out.
+            var extended = worker.Program?.ExtendUntil ?? default;
+            if (extended <= DateTimeOffset.UtcNow) break;
+            deadline = extended;
+        }
+        Kill(worker, $"did not drain within {(DateTimeOffset.UtcNow - deadline + timeout).TotalSeconds:0.#} s");
     }
 
-    private void Kill(WorkerProcess worker, string why)
+    /// <summary>Kills a worker now (SIGKILL; its whole process group for a systemd-protocol worker).</summary>
+    internal void Kill(WorkerProcess worker, string why)
     {
         lock (_lock)
         {
@@ -246,6 +266,21 @@ internal sealed class WorkerPool(
             SupervisorLog.WorkerKilled(logger, worker.Pid, worker.Generation, why);
             // Still unreaped (the pool removes it on exit under this lock), so the pid is still this worker.
             Unix.ProcessSignals.Kill(worker.Pid);
+            if (worker.Program is not null) ProgramSignals.KillGroup(worker);
+        }
+    }
+
+    /// <summary>
+    /// The worker a notification from <paramref name="senderPid"/> counts for: the systemd-protocol worker of that
+    /// pid (or of the pid it named with MAINPID=), or with <paramref name="anyInSession"/> the one whose session
+    /// the sender is in. Null for a stranger.
+    /// </summary>
+    public WorkerProcess? FindNotifier(int senderPid, int? senderSession, bool anyInSession)
+    {
+        lock (_lock)
+        {
+            return _workers.Find(w => w.Program is not null && w.State != WorkerState.Exited && (w.Pid == senderPid || w.Program.MainPid == senderPid))
+                ?? (anyInSession && senderSession is int sid ? _workers.Find(w => w.Program is not null && w.State != WorkerState.Exited && w.Pid == sid) : null);
         }
     }
 

@@ -52,6 +52,9 @@ internal sealed class WorkerProcess
 
     internal ControlChannel? Channel { get; set; }
 
+    /// <summary>Set for a systemd-protocol worker (a launcher that execs a program); null for our own protocol.</summary>
+    internal ProgramState? Program { get; init; }
+
     /// <summary>Connections this worker handed over that no worker has taken yet (under the router's lock).</summary>
     internal int ConnectionsInTransit { get; set; }
 

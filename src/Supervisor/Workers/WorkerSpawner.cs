@@ -18,13 +18,18 @@ internal sealed class WorkerSpawner
     {
         var settings = plan.Settings;
         string token = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
-        var start = new ProcessStartInfo(settings.WorkerCommandPath)
+        bool systemd = settings.Workers.Protocol == WorkerProtocol.Systemd;
+        // Checked again at every spawn: the program may have gone since start; one clear line, nothing spawned.
+        string command = systemd ? WorkerCommand.Resolve(settings.Workers.Command) : settings.WorkerCommandPath;
+        var start = new ProcessStartInfo(systemd ? ProgramLauncher.Path : command)
         {
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(settings.WorkerCommandPath)!,
+            WorkingDirectory = Path.GetDirectoryName(command)!,
         };
+        if (systemd) ProgramLauncher.AddArguments(start, command);
         foreach (string arg in settings.Workers.Args) start.ArgumentList.Add(arg);
         foreach (string name in NotForWorkers) start.Environment.Remove(name);
+        if (systemd) ProgramLauncher.AddEnvironment(start, settings);
         foreach (var (name, value) in settings.Workers.Environment) start.Environment[name] = value;
         start.Environment[HandoffEnvironment.Socket] = settings.ControlSocketPath;
         start.Environment[HandoffEnvironment.Token] = token;
@@ -33,12 +38,12 @@ internal sealed class WorkerSpawner
 
         try
         {
-            var process = Process.Start(start) ?? throw new SupervisorException($"could not start worker command {settings.WorkerCommandPath}");
-            return new WorkerProcess(process, plan, slot, token, restarts);
+            var process = Process.Start(start) ?? throw new SupervisorException($"could not start worker command {start.FileName}");
+            return new WorkerProcess(process, plan, slot, token, restarts) { Program = systemd ? new ProgramState(command) : null };
         }
         catch (Win32Exception e)
         {
-            throw new SupervisorException($"cannot start worker command {settings.WorkerCommandPath}: {e.Message}; set Workers:Command to the worker executable", 1, e);
+            throw new SupervisorException($"cannot start worker command {start.FileName}: {e.Message}; set Workers:Command to the worker executable", 1, e);
         }
     }
 }

@@ -47,6 +47,25 @@ public static partial class Native
         }
     }
 
+    /// <summary>Every live (not zombie) process whose session id is <paramref name="session"/>, read from /proc.</summary>
+    public static IReadOnlyList<int> SessionMembers(int session)
+    {
+        var members = new List<int>();
+        foreach (string dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+            try
+            {
+                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // After "(comm)": state, ppid, pgrp, session.
+                if (fields[0] != "Z" && int.Parse(fields[3]) == session) members.Add(pid);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { }
+        }
+        return members;
+    }
+
     /// <summary>
     /// Waits until <paramref name="pid"/> is in <paramref name="state"/> (the third field of /proc/PID/stat,
     /// e.g. 'T' once a SIGSTOP took effect): signals are delivered asynchronously.

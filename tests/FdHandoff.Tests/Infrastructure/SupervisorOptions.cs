@@ -9,6 +9,10 @@ public sealed record SupervisorOptions
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public Dictionary<string, string> WorkerEnvironment { get; init; } = [];
     public string? WorkerCommand { get; init; }
+    public List<string> WorkerArgs { get; init; } = [];
+
+    /// <summary>More keys of the <c>Workers</c> section (<c>Protocol</c>, <c>Listeners</c>, <c>Ready</c>...), as written in JSON.</summary>
+    public Dictionary<string, object> WorkerSettings { get; init; } = [];
 
     /// <summary>Default test listeners on fresh ports: http (v4), http6, echo.</summary>
     public static SupervisorOptions WithDefaultListeners(out int httpPort, out int echoPort)

@@ -41,18 +41,21 @@ internal sealed class SupervisorProcess : IAsyncDisposable
         string dir = Path.Combine(Path.GetTempPath(), "fdh-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(dir);
         string controlSocket = Path.Combine(dir, "run", "control.sock");
+        var workers = new Dictionary<string, object>
+        {
+            ["Command"] = options.WorkerCommand ?? Binaries.Worker,
+            ["Args"] = options.WorkerArgs,
+            ["Count"] = options.Workers,
+            ["ReadyTimeout"] = options.ReadyTimeout.ToString("c"),
+            ["DrainTimeout"] = options.DrainTimeout.ToString("c"),
+            ["Environment"] = options.WorkerEnvironment,
+        };
+        foreach (var (key, value) in options.WorkerSettings) workers[key] = value;
         var config = new Dictionary<string, object>
         {
             ["Listeners"] = options.Listeners,
             ["ControlSocket"] = controlSocket,
-            ["Workers"] = new Dictionary<string, object>
-            {
-                ["Command"] = options.WorkerCommand ?? Binaries.Worker,
-                ["Count"] = options.Workers,
-                ["ReadyTimeout"] = options.ReadyTimeout.ToString("c"),
-                ["DrainTimeout"] = options.DrainTimeout.ToString("c"),
-                ["Environment"] = options.WorkerEnvironment,
-            },
+            ["Workers"] = workers,
         };
         string configPath = Path.Combine(dir, "fdhandoff.json");
         File.WriteAllText(configPath, JsonSerializer.Serialize(config));
@@ -155,7 +158,11 @@ internal sealed class SupervisorProcess : IAsyncDisposable
         }
         // A test must not leak processes: kill any worker the supervisor left running.
         foreach (var (pid, _) in SpawnedWorkers())
+        {
             if (Native.IsAlive(pid, "fdhandoff-worker")) Native.Kill(pid, Native.SIGKILL);
+            // A systemd-protocol worker runs in a session of its own (numbered as its pid), children included.
+            foreach (int member in Native.SessionMembers(pid)) Native.Kill(member, Native.SIGKILL);
+        }
         _process.Dispose();
         try { System.IO.Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }

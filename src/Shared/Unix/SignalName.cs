@@ -1,0 +1,32 @@
+using static FdHandoff.Interop.Libc;
+
+namespace FdHandoff.Unix;
+
+/// <summary>The signals a configuration may name (<c>SIGTERM</c>, <c>TERM</c> or <c>15</c>), as numbers.</summary>
+internal static class SignalName
+{
+    private static readonly Dictionary<string, int> Known = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["HUP"] = SIGHUP, ["INT"] = SIGINT, ["QUIT"] = SIGQUIT, ["KILL"] = SIGKILL, ["USR1"] = SIGUSR1,
+        ["USR2"] = SIGUSR2, ["TERM"] = SIGTERM, ["WINCH"] = SIGWINCH,
+    };
+
+    /// <summary>SIGTERM: the graceful stop of gunicorn, Puma, Node.js and most servers.</summary>
+    internal static int Term => SIGTERM;
+
+    /// <summary>SIGKILL.</summary>
+    internal static int Kill => SIGKILL;
+
+    /// <summary>The number of <paramref name="text"/>, or null when it names no signal we know.</summary>
+    internal static int? Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        string t = text.Trim();
+        if (int.TryParse(t, out int n)) return n is > 0 and < 65 ? n : null;
+        if (t.StartsWith("SIG", StringComparison.OrdinalIgnoreCase)) t = t[3..];
+        return Known.TryGetValue(t, out int value) ? value : null;
+    }
+
+    /// <summary>The names <see cref="Parse"/> takes, for an error message.</summary>
+    internal static string Names => string.Join(", ", Known.Keys.Select(k => "SIG" + k));
+}

@@ -1,0 +1,50 @@
+using FdHandoff.Protocol;
+using FdHandoff.Supervisor.Configuration;
+using FdHandoff.Supervisor.Workers;
+using Microsoft.Extensions.Logging;
+
+namespace FdHandoff.Supervisor.Control;
+
+/// <summary>
+/// The end of a systemd-protocol worker's control connection. The launcher says Exec, then the connection
+/// closes at the exec: from there the worker's life is its pid (the pool watches its exit) and the notify
+/// socket, not the connection, whose end here means "the program runs". A failed exec is an Error first.
+/// </summary>
+internal sealed class ProgramLaunches(SupervisorSettings settings, WorkerPool pool, ILogger logger)
+{
+    public void Exec(WorkerProcess worker, ExecMessage exec)
+    {
+        worker.Program!.ExecAnnounced = true;
+        SupervisorLog.ProgramExecuting(logger, worker.Pid, worker.Generation, worker.Program.Path);
+    }
+
+    public void ExecFailed(WorkerProcess worker, string reason)
+    {
+        worker.Program!.ExecAnnounced = false; // the end of the connection is the launcher exiting, not the program running
+        SupervisorLog.ProgramExecFailed(logger, worker.Pid, worker.Generation, worker.Program.Path, reason);
+        worker.MarkFailed($"program {worker.Program.Path} could not be started: {reason}");
+    }
+
+    public void ConnectionClosed(WorkerProcess worker)
+    {
+        var program = worker.Program!;
+        if (!program.ExecAnnounced || worker.Exited.IsCompleted) return; // the launcher died before its exec: the pool sees the exit
+        program.Running = true;
+        SupervisorLog.ProgramRunning(logger, worker.Pid, worker.Generation, program.Path, settings.Workers.Ready.ToString().ToLowerInvariant());
+        if (settings.Workers.Ready == ReadyMode.Started) _ = ReadyWhenStartedAsync(worker);
+    }
+
+    // Workers:Ready = started: a program that sends nothing is ready once it runs, after ReadyDelay, if still alive.
+    private async Task ReadyWhenStartedAsync(WorkerProcess worker)
+    {
+        if (settings.Workers.ReadyDelay > TimeSpan.Zero)
+            await Task.WhenAny(worker.Exited, Task.Delay(settings.Workers.ReadyDelay)).ConfigureAwait(false);
+        if (worker.Exited.IsCompleted) return;
+        if (pool.Advance(worker, WorkerState.HandedOff, WorkerState.Ready))
+        {
+            worker.Program!.LastPing = DateTimeOffset.UtcNow;
+            SupervisorLog.WorkerReady(logger, worker.Pid, worker.Generation, (DateTimeOffset.UtcNow - worker.StartedAt).TotalMilliseconds);
+            worker.MarkReady();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using System.Globalization;
+using FdHandoff.Supervisor.Configuration;
+using FdHandoff.Supervisor.Notify;
+
+namespace FdHandoff.Supervisor.Workers;
+
+/// <summary>How the supervisor starts a systemd-protocol worker: its own executable in launch mode (<see cref="WorkerLauncher"/>).</summary>
+internal static class ProgramLauncher
+{
+    /// <summary>This supervisor's executable: the apphost, or the <c>dotnet</c> host when run as <c>dotnet fdhandoff.dll</c>.</summary>
+    public static string Path => Environment.ProcessPath ?? throw new SupervisorException("cannot tell this supervisor's own executable (Environment.ProcessPath) to start the worker launcher");
+
+    public static void AddArguments(ProcessStartInfo start, string program)
+    {
+        if (System.IO.Path.GetFileNameWithoutExtension(Path) == "dotnet")
+            start.ArgumentList.Add(typeof(ProgramLauncher).Assembly.Location);
+        start.ArgumentList.Add(WorkerLauncher.Flag);
+        start.ArgumentList.Add(program);
+    }
+
+    /// <summary>NOTIFY_SOCKET and the watchdog for the program; the launcher adds LISTEN_* and WATCHDOG_PID, which need its pid.</summary>
+    public static void AddEnvironment(ProcessStartInfo start, SupervisorSettings settings)
+    {
+        start.Environment["NOTIFY_SOCKET"] = NotifySocketLocation.For(settings);
+        if (settings.Workers.WatchdogSec > 0)
+            start.Environment["WATCHDOG_USEC"] = ((long)(settings.Workers.WatchdogSec * 1_000_000)).ToString(CultureInfo.InvariantCulture);
+    }
+}
