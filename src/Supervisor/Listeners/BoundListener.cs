@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using FdHandoff.Listeners;
+using FdHandoff.Unix;
 
 namespace FdHandoff.Supervisor.Listeners;
 
@@ -22,7 +23,23 @@ internal sealed class BoundListener(ListenerSpec spec, Socket socket, ListenerOr
     /// <summary>The descriptor to pass with SCM_RIGHTS; still owned here (the kernel gives the receiver its own).</summary>
     public int Fd => (int)Socket.SafeHandle.DangerousGetHandle();
 
-    public void Dispose() => Socket.Dispose();
+    /// <summary>
+    /// A unix listener we bound: the socket file as made, removed at <see cref="Dispose"/> if still that file.
+    /// Null for the IP kinds and for sockets systemd passed (their unit owns the path).
+    /// </summary>
+    public FileNode? SocketFile { get; init; }
+
+    /// <summary>Set once systemd's fd store holds the socket: the next supervisor adopts it, so its path must stay.</summary>
+    public bool StoredWithSystemd { get; set; }
+
+    /// <summary>Closes the socket; removes the socket file of a unix listener we made (unless the fd store keeps it). True if it removed the file.</summary>
+    public bool Close()
+    {
+        Socket.Dispose();
+        return SocketFile is { } made && !StoredWithSystemd && UnixSocketPath.RemoveIfStill(Spec.Path!, made);
+    }
+
+    public void Dispose() => Close();
 
     public override string ToString() => Spec.ToString();
 }

@@ -34,6 +34,7 @@ public sealed class NativeLayoutTests
         #include <signal.h>
         #include <sys/mman.h>
         #include <sys/socket.h>
+        #include <sys/stat.h>
         #include <sys/time.h>
         #include <sys/uio.h>
         #include <sys/un.h>
