@@ -77,6 +77,7 @@ internal static partial class Libc
     internal const int AT_SYMLINK_NOFOLLOW = 0x100;
     internal const uint STATX_TYPE = 0x1;
     internal const uint STATX_INO = 0x100;
+    internal const uint STATX_CTIME = 0x80;
     internal const int S_IFMT = 0xF000;    // inode(7)
     internal const int S_IFSOCK = 0xC000;
     internal const int S_IFLNK = 0xA000;

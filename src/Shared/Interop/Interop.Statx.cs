@@ -14,6 +14,8 @@ internal static partial class Libc
         [FieldOffset(0)] internal uint stx_mask;
         [FieldOffset(28)] internal ushort stx_mode;
         [FieldOffset(32)] internal ulong stx_ino;
+        [FieldOffset(96)] internal long stx_ctime_sec;   // stx_ctime.tv_sec
+        [FieldOffset(104)] internal uint stx_ctime_nsec; // stx_ctime.tv_nsec
         [FieldOffset(136)] internal uint stx_dev_major;
         [FieldOffset(140)] internal uint stx_dev_minor;
     }

@@ -5,10 +5,11 @@ using static FdHandoff.Interop.Libc;
 namespace FdHandoff.Unix;
 
 /// <summary>
-/// What a path names, without following a symlink (lstat): its type and its identity (device and inode),
-/// so a file found later can be told apart from the one that was there before.
+/// What a path names, without following a symlink (lstat): its type and its identity (device, inode and the
+/// nanosecond of its last change), so a file found later can be told apart from the one that was there before:
+/// a file system hands a freed inode number to the next file at once, the change time tells them apart.
 /// </summary>
-internal readonly record struct FileNode(int Type, ulong Device, ulong Inode)
+internal readonly record struct FileNode(int Type, ulong Device, ulong Inode, long ChangedNs)
 {
     public bool IsSocket => Type == S_IFSOCK;
 
@@ -27,13 +28,13 @@ internal readonly record struct FileNode(int Type, ulong Device, ulong Inode)
     public static unsafe FileNode? Lstat(string path)
     {
         statx_buffer buffer;
-        if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_INO, &buffer) != 0)
+        if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_INO | STATX_CTIME, &buffer) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             if (errno is ENOENT or ENOTDIR) return null;
             throw new NativeCallException($"look at {path}", errno);
         }
         ulong device = ((ulong)buffer.stx_dev_major << 32) | buffer.stx_dev_minor;
-        return new FileNode(buffer.stx_mode & S_IFMT, device, buffer.stx_ino);
+        return new FileNode(buffer.stx_mode & S_IFMT, device, buffer.stx_ino, buffer.stx_ctime_sec * 1_000_000_000 + buffer.stx_ctime_nsec);
     }
 }
