@@ -46,7 +46,7 @@ internal static class PassedSocketCheck
         int protocol = SocketProbe.Protocol(fd);
         if (protocol != expectedProtocol)
         {
-            string hint = spec.Transport == ListenerTransport.Mptcp ? " (SocketProtocol=mptcp in the .socket unit)" : "";
+            string hint = spec.Transport == ListenerTransport.Mptcp ? " (SocketProtocol=mptcp in the .socket unit; a systemd without it: no unit, fdhandoff binds it)" : "";
             throw Mismatch($"is protocol {protocol}, listener {spec} needs {expectedProtocol}{hint}");
         }
         if (spec.IsStream && !SocketProbe.IsListening(fd)) throw Mismatch("is not listening (ListenStream= expected)");

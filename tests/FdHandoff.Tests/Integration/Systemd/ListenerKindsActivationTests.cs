@@ -79,7 +79,7 @@ public sealed class ListenerKindsActivationTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Equal(
-            $"fdhandoff: systemd passed fd 3 named 'web' is protocol 6, listener web=mptcp://127.0.0.1:{port} needs 262 (SocketProtocol=mptcp in the .socket unit): make FileDescriptorName=web in the .socket unit and Listeners:web = mptcp://127.0.0.1:{port} agree",
+            $"fdhandoff: systemd passed fd 3 named 'web' is protocol 6, listener web=mptcp://127.0.0.1:{port} needs 262 (SocketProtocol=mptcp in the .socket unit; a systemd without it: no unit, fdhandoff binds it): make FileDescriptorName=web in the .socket unit and Listeners:web = mptcp://127.0.0.1:{port} agree",
             Assert.Single(supervisor.Log.Lines));
     }
 
