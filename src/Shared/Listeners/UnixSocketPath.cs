@@ -34,7 +34,8 @@ internal static class UnixSocketPath
 
         // Stale means nobody accepts on it: connect(2) gives ECONNREFUSED. A full backlog gives EAGAIN,
         // which is a live listener too.
-        using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        // Non-blocking: a blocking connect to a listener with a full backlog would wait for room.
+        using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { Blocking = false })
         {
             try
             {

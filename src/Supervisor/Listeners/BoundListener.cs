@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using FdHandoff.Listeners;
 using FdHandoff.Unix;
+using Microsoft.Extensions.Logging;
 
 namespace FdHandoff.Supervisor.Listeners;
 
@@ -32,14 +33,24 @@ internal sealed class BoundListener(ListenerSpec spec, Socket socket, ListenerOr
     /// <summary>Set once systemd's fd store holds the socket: the next supervisor adopts it, so its path must stay.</summary>
     public bool StoredWithSystemd { get; set; }
 
-    /// <summary>Closes the socket; removes the socket file of a unix listener we made (unless the fd store keeps it). True if it removed the file.</summary>
-    public bool Close()
+    /// <summary>
+    /// Closes the socket, and removes the socket file of a unix listener we made, unless systemd's fd store keeps
+    /// the socket (the next supervisor adopts it at that path) or the file is no longer the one we made.
+    /// </summary>
+    public void Close(ILogger? logger)
     {
         Socket.Dispose();
-        return SocketFile is { } made && !StoredWithSystemd && UnixSocketPath.RemoveIfStill(Spec.Path!, made);
+        if (SocketFile is not { } made) return;
+        if (StoredWithSystemd)
+        {
+            if (logger is not null) SupervisorLog.UnixSocketKept(logger, Spec.Name, Spec.Path!);
+            return;
+        }
+        if (UnixSocketPath.RemoveIfStill(Spec.Path!, made) && logger is not null)
+            SupervisorLog.UnixSocketRemoved(logger, Spec.Name, Spec.Path!);
     }
 
-    public void Dispose() => Close();
+    public void Dispose() => Close(null);
 
     public override string ToString() => Spec.ToString();
 }

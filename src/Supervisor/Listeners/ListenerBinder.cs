@@ -18,8 +18,16 @@ internal static class ListenerBinder
             if (spec.Transport != ListenerTransport.Unix) return new BoundListener(spec, socket, ListenerOrigin.Bound);
 
             if (replacedStale && logger is not null) SupervisorLog.StaleUnixSocketReplaced(logger, spec.Name, spec.Path!);
-            // Remembered so that exit removes this file and not one a successor made at the same path since.
-            return new BoundListener(spec, socket, ListenerOrigin.Bound) { SocketFile = FileNode.Lstat(spec.Path!) };
+            try
+            {
+                // Remembered so that exit removes this file and not one a successor made at the same path since.
+                return new BoundListener(spec, socket, ListenerOrigin.Bound) { SocketFile = FileNode.Lstat(spec.Path!) };
+            }
+            catch (Interop.NativeCallException e)
+            {
+                socket.Dispose();
+                throw new ListenerSocketException(spec, $"look at {spec.Path}", e.Errno);
+            }
         }
         catch (ProtocolUnavailableException) when (spec.Transport == ListenerTransport.Sctp)
         {

@@ -81,8 +81,7 @@ internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerS
 
     public void Dispose()
     {
-        foreach (var l in _listeners)
-            if (l.Close()) SupervisorLog.UnixSocketRemoved(logger, l.Spec.Name, l.Spec.Path!);
+        foreach (var l in _listeners) l.Close(logger);
         _listeners.Clear();
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using FdHandoff.Tests.Infrastructure;
+using FdHandoff.Tests.Systemd;
 using FdHandoff.Unix;
 
 namespace FdHandoff.Tests.Integration.ListenerKinds;
@@ -86,6 +87,22 @@ public sealed class UnixListenerTests : IDisposable
         Assert.False(File.Exists(Http));
         Assert.False(File.Exists(EchoPath));
         Assert.Single(supervisor.Log.All($@"Listener httpu: removed its socket file {Http}"));
+    }
+
+    [Fact]
+    public async Task The_socket_file_stays_when_systemds_fd_store_keeps_the_socket_for_the_next_supervisor()
+    {
+        using var notify = new NotifyReceiver();
+        await using var supervisor = SupervisorProcess.Start(HttpOnly, [], new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Address });
+        await supervisor.WaitServingAsync();
+        await supervisor.Log.WaitForAsync("Listener httpu kept in systemd's fd store", Exit);
+
+        supervisor.Signal(Native.SIGTERM);
+        int code = await supervisor.WaitExitAsync(Exit);
+
+        Assert.Equal(0, code);
+        Assert.True(FileNode.Lstat(Http)!.Value.IsSocket);
+        Assert.Single(supervisor.Log.All($@"Listener httpu: socket file {Http} kept for the next supervisor"));
     }
 
     [Fact]
