@@ -5,7 +5,7 @@ using FdHandoff.Listeners;
 namespace FdHandoff.Worker;
 
 /// <summary>
-/// Serves the long-lived listeners Kestrel does not: <c>counter*</c> (the line counter) and <c>echo*</c> and
+/// Serves the long-lived stream listeners Kestrel does not (TCP, MPTCP, SCTP, unix): <c>counter*</c> (the line counter) and <c>echo*</c> and
 /// every other SCTP listener (echo), and the established connections a retiring worker hands over to this one.
 /// On drain it stops accepting, hands every connection over to the next generation, closes in order the ones
 /// nobody can take, and at the deadline closes what is left, so the worker exits as soon as its work is done.
@@ -27,7 +27,8 @@ public sealed class LiveConnectionService(HandoffClient handoff, ILogger<LiveCon
 
     /// <summary>Whether this listener is served here, and with which protocol.</summary>
     public static IStreamProtocol? ProtocolFor(ListenerSpec spec, ReadOnlySpan<byte> state = default) =>
-        spec.Name.StartsWith("counter", StringComparison.Ordinal) ? new CounterProtocol(state)
+        !spec.IsStream ? null // udp: DatagramEchoService
+        : spec.Name.StartsWith("counter", StringComparison.Ordinal) ? new CounterProtocol(state)
         : spec.Name.StartsWith("echo", StringComparison.Ordinal) || spec.Transport == ListenerTransport.Sctp ? new EchoProtocol()
         : null;
 

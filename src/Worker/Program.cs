@@ -3,7 +3,7 @@ using FdHandoff.Logging;
 using FdHandoff.Worker;
 using Serilog;
 
-// fdhandoff-worker: HTTP on Kestrel plus raw TCP/SCTP echo, on listeners handed over by the supervisor.
+// fdhandoff-worker: HTTP on Kestrel plus raw TCP/SCTP/unix echo and a UDP datagram echo, on listeners handed over by the supervisor.
 // Outside a supervisor it binds its own URLs (ASPNETCORE_URLS), as the benchmarks' "self-bound" case.
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -15,9 +15,11 @@ var handoff = builder.UseFdHandoff();
 if (handoff is not null)
 {
     builder.Services.AddHostedService<LiveConnectionService>();
+    builder.Services.AddHostedService<DatagramEchoService>();
 }
 
 var app = builder.Build();
+if (handoff is not null) ListenerReport.Write(app.Logger, handoff);
 var identity = new WorkerIdentity(Environment.ProcessId, handoff?.Generation ?? 0);
 app.MapGet("/", (HttpContext context) => identity.WriteAsync(context));
 app.MapGet("/slow/{ms:int}", async (HttpContext context, int ms) =>

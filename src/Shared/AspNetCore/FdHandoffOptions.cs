@@ -4,9 +4,10 @@ namespace FdHandoff.Client.AspNetCore;
 public sealed class FdHandoffOptions
 {
     /// <summary>Which handed-off listeners Kestrel serves.</summary>
-    /// <remarks>Defaults to the TCP listeners whose name starts with "http" (http, http6, https...).</remarks>
+    /// <remarks>Defaults to the TCP, MPTCP and unix stream listeners whose name starts with "http" (http, http6, https...).</remarks>
     public Func<HandedOffListener, bool> ServeWithKestrel { get; set; } =
-        l => l.Spec.Transport == Listeners.ListenerTransport.Tcp && l.Name.StartsWith("http", StringComparison.Ordinal);
+        l => (l.Transport is Listeners.ListenerTransport.Tcp or Listeners.ListenerTransport.Mptcp or Listeners.ListenerTransport.Unix)
+            && l.Name.StartsWith("http", StringComparison.Ordinal);
 
     /// <summary>Report ready to the supervisor as soon as the app has started.</summary>
     /// <remarks>Defaults to true; set false to call <see cref="HandoffClient.ReportReady"/> yourself (after a warm-up, say).</remarks>

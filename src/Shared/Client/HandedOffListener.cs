@@ -20,13 +20,19 @@ public sealed class HandedOffListener
     public string Name => Spec.Name;
     public ListenerSpec Spec { get; }
 
+    /// <summary>
+    /// What the socket speaks, which says how to serve it: accept on the stream kinds (Tcp, Mptcp, Sctp, Unix),
+    /// receive datagrams on Udp (every holder reads the one socket; nothing to accept).
+    /// </summary>
+    public ListenerTransport Transport => Spec.Transport;
+
     /// <summary>The listening socket; owned by the client.</summary>
     public Socket Socket { get; }
 
     /// <summary>The raw descriptor, for APIs that take one (Kestrel's ListenHandle); still owned by the client.</summary>
     public ulong Handle => (ulong)Socket.Handle.ToInt64();
 
-    /// <summary>SO_PROTOCOL of the descriptor: 6 for TCP, 132 for SCTP.</summary>
+    /// <summary>SO_PROTOCOL of the descriptor, read back from the kernel: 6 for TCP, 262 for MPTCP, 132 for SCTP, 17 for UDP, 0 for a unix socket.</summary>
     public int Protocol => SocketProbe.Protocol(Socket.SafeHandle);
 
     public override string ToString() => Spec.ToString();

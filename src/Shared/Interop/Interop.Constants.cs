@@ -14,6 +14,8 @@ internal static partial class Libc
     internal const int IPPROTO_TCP = 6;
     internal const int IPPROTO_IPV6 = 41;
     internal const int IPPROTO_SCTP = 132;
+    internal const int IPPROTO_UDP = 17;
+    internal const int IPPROTO_MPTCP = 262; // mptcp(7), Linux 5.6
 
     internal const int SOL_SOCKET = 1;
     internal const int SO_REUSEADDR = 2;
@@ -71,6 +73,20 @@ internal static partial class Libc
     internal const int ECONNREFUSED = 111;
     internal const int ERANGE = 34;
     internal const int ENOEXEC = 8;
+    internal const int ENOPROTOOPT = 92;   // what socket(IPPROTO_MPTCP) answers when net.mptcp.enabled = 0
+    internal const int EEXIST = 17;
+    internal const int ENOTDIR = 20;
+
+    internal const int AT_FDCWD = -100;    // statx(2)
+    internal const int AT_SYMLINK_NOFOLLOW = 0x100;
+    internal const uint STATX_TYPE = 0x1;
+    internal const uint STATX_INO = 0x100;
+    internal const uint STATX_CTIME = 0x80;
+    internal const int S_IFMT = 0xF000;    // inode(7)
+    internal const int S_IFSOCK = 0xC000;
+    internal const int S_IFLNK = 0xA000;
+    internal const int S_IFREG = 0x8000;
+    internal const int S_IFDIR = 0x4000;
 
     internal const int SIGHUP = 1;         // signal(7)
     internal const int SIGINT = 2;

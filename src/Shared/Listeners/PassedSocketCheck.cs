@@ -7,9 +7,10 @@ using static FdHandoff.Interop.Libc;
 namespace FdHandoff.Listeners;
 
 /// <summary>
-/// Takes a descriptor systemd passed (a .socket unit's, or one stored in the fd store) as the listening
-/// socket of a <see cref="ListenerSpec"/>, after checking it is what the spec says: a listening stream
-/// socket of the spec's protocol, family, address and port. A mismatch is refused, not served.
+/// Takes a descriptor systemd passed (a .socket unit's, or one stored in the fd store) as the socket of a
+/// <see cref="ListenerSpec"/>, after checking it is what the spec says: its type (a listening stream socket,
+/// or a datagram socket for udp), family, protocol (TCP, MPTCP, SCTP, UDP) and address (IP and port, or the
+/// unix path). A mismatch is refused, not served.
 /// </summary>
 internal static class PassedSocketCheck
 {
@@ -21,26 +22,51 @@ internal static class PassedSocketCheck
     /// <exception cref="PassedSocketMismatchException">It is not what the spec says.</exception>
     internal static Socket Adopt(ListenerSpec spec, SafeFd fd)
     {
-        int expectedProtocol = spec.Transport == ListenerTransport.Sctp ? IPPROTO_SCTP : IPPROTO_TCP;
-        int expectedDomain = spec.Family == AddressFamily.InterNetworkV6 ? AF_INET6 : AF_INET;
+        int expectedType = spec.IsStream ? SOCK_STREAM : SOCK_DGRAM;
+        int expectedDomain = spec.Transport == ListenerTransport.Unix ? AF_UNIX
+            : spec.Family == AddressFamily.InterNetworkV6 ? AF_INET6 : AF_INET;
+        int expectedProtocol = spec.Transport switch
+        {
+            ListenerTransport.Sctp => IPPROTO_SCTP,
+            ListenerTransport.Mptcp => IPPROTO_MPTCP,
+            ListenerTransport.Udp => IPPROTO_UDP,
+            ListenerTransport.Unix => 0,
+            _ => IPPROTO_TCP,
+        };
 
         int type = SocketProbe.Type(fd);
-        if (type != SOCK_STREAM) throw Mismatch($"is not a stream socket (SO_TYPE {type})");
+        if (type != expectedType)
+        {
+            throw Mismatch(spec.IsStream
+                ? $"is not a stream socket (SO_TYPE {type})"
+                : $"is not a datagram socket (SO_TYPE {type}; ListenDatagram= expected for listener {spec})");
+        }
         int domain = SocketProbe.Domain(fd);
         if (domain != expectedDomain) throw Mismatch($"is {FamilyName(domain)}, listener {spec} is {FamilyName(expectedDomain)}");
         int protocol = SocketProbe.Protocol(fd);
-        if (protocol != expectedProtocol) throw Mismatch($"is protocol {protocol}, listener {spec} needs {expectedProtocol}");
-        if (!SocketProbe.IsListening(fd)) throw Mismatch("is not listening (ListenStream= expected)");
+        if (protocol != expectedProtocol)
+        {
+            string hint = spec.Transport == ListenerTransport.Mptcp ? " (SocketProtocol=mptcp in the .socket unit; a systemd without it: no unit, fdhandoff binds it)" : "";
+            throw Mismatch($"is protocol {protocol}, listener {spec} needs {expectedProtocol}{hint}");
+        }
+        if (spec.IsStream && !SocketProbe.IsListening(fd)) throw Mismatch("is not listening (ListenStream= expected)");
 
         int number = fd.Value;
         // Ownership: the SafeFd gives the descriptor up to a SafeSocketHandle, owned by the Socket from here on.
         var socket = new Socket(new SafeSocketHandle(fd.Release(), ownsHandle: true));
         try
         {
-            var local = (IPEndPoint)socket.LocalEndPoint!;
+            if (spec.Transport == ListenerTransport.Unix)
+            {
+                string? local = (socket.LocalEndPoint as UnixDomainSocketEndPoint)?.ToString();
+                if (local != spec.Path)
+                    throw new PassedSocketMismatchException(number, $"is bound to {(string.IsNullOrEmpty(local) ? "no path" : local)}, listener {spec} wants {spec.Path}");
+                return socket;
+            }
+            var endpoint = (IPEndPoint)socket.LocalEndPoint!;
             var wanted = spec.PrimaryEndPoint;
-            if (local.Port != wanted.Port || !local.Address.Equals(wanted.Address))
-                throw new PassedSocketMismatchException(number, $"is bound to {local}, listener {spec} wants {wanted}");
+            if (endpoint.Port != wanted.Port || !endpoint.Address.Equals(wanted.Address))
+                throw new PassedSocketMismatchException(number, $"is bound to {endpoint}, listener {spec} wants {wanted}");
             return socket;
         }
         catch
@@ -56,6 +82,7 @@ internal static class PassedSocketCheck
     {
         AF_INET6 => "IPv6",
         AF_INET => "IPv4",
+        AF_UNIX => "AF_UNIX",
         _ => $"family {domain}",
     };
 }

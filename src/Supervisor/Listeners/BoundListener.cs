@@ -1,5 +1,7 @@
 using System.Net.Sockets;
 using FdHandoff.Listeners;
+using FdHandoff.Unix;
+using Microsoft.Extensions.Logging;
 
 namespace FdHandoff.Supervisor.Listeners;
 
@@ -22,7 +24,33 @@ internal sealed class BoundListener(ListenerSpec spec, Socket socket, ListenerOr
     /// <summary>The descriptor to pass with SCM_RIGHTS; still owned here (the kernel gives the receiver its own).</summary>
     public int Fd => (int)Socket.SafeHandle.DangerousGetHandle();
 
-    public void Dispose() => Socket.Dispose();
+    /// <summary>
+    /// A unix listener we bound: the socket file as made, removed at <see cref="Dispose"/> if still that file.
+    /// Null for the IP kinds and for sockets systemd passed (their unit owns the path).
+    /// </summary>
+    public FileNode? SocketFile { get; init; }
+
+    /// <summary>Set once systemd's fd store holds the socket: the next supervisor adopts it, so its path must stay.</summary>
+    public bool StoredWithSystemd { get; set; }
+
+    /// <summary>
+    /// Closes the socket, and removes the socket file of a unix listener we made, unless systemd's fd store keeps
+    /// the socket (the next supervisor adopts it at that path) or the file is no longer the one we made.
+    /// </summary>
+    public void Close(ILogger? logger)
+    {
+        Socket.Dispose();
+        if (SocketFile is not { } made) return;
+        if (StoredWithSystemd)
+        {
+            if (logger is not null) SupervisorLog.UnixSocketKept(logger, Spec.Name, Spec.Path!);
+            return;
+        }
+        if (UnixSocketPath.RemoveIfStill(Spec.Path!, made) && logger is not null)
+            SupervisorLog.UnixSocketRemoved(logger, Spec.Name, Spec.Path!);
+    }
+
+    public void Dispose() => Close(null);
 
     public override string ToString() => Spec.ToString();
 }

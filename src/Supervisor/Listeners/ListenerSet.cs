@@ -44,7 +44,7 @@ internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerS
                 BoundListener listener;
                 try
                 {
-                    listener = ListenerBinder.Bind(spec);
+                    listener = ListenerBinder.Bind(spec, logger);
                 }
                 catch (SctpUnavailableException e) when (settings.SkipUnavailableSctp)
                 {
@@ -81,7 +81,7 @@ internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerS
 
     public void Dispose()
     {
-        foreach (var l in _listeners) l.Dispose();
+        foreach (var l in _listeners) l.Close(logger);
         _listeners.Clear();
     }
 }

@@ -51,7 +51,10 @@ internal sealed class SystemdService(
         foreach (var listener in listeners.All.Where(l => l.Origin == ListenerOrigin.Bound))
         {
             if (Send(NotifyState.FdStore(listener.Spec.Name), [listener.Socket.SafeHandle]))
+            {
+                listener.StoredWithSystemd = true; // a unix listener's path then outlives us, for the next supervisor
                 SupervisorLog.ListenerStored(logger, listener.Spec.Name);
+            }
         }
         // Stored under a name no listener has any more: drop it, or it would come back on every restart.
         foreach (string name in listeners.Unclaimed.Distinct().Where(NotifyState.IsValidFdName))

@@ -7,10 +7,15 @@ namespace FdHandoff.Tests.Infrastructure;
 /// <summary>One round trip to an echo listener.</summary>
 public static class Echo
 {
-    public static async Task<string> RoundTripAsync(IPEndPoint endpoint, string text)
+    public static Task<string> RoundTripAsync(IPEndPoint endpoint, string text) => RoundTripAsync(endpoint, text, null);
+
+    /// <summary>One round trip to any stream endpoint (a unix socket too), on a socket from <paramref name="newSocket"/> when given.</summary>
+    public static async Task<string> RoundTripAsync(EndPoint endpoint, string text, Func<Socket>? newSocket)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var socket = newSocket?.Invoke() ?? (endpoint is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp));
         await socket.ConnectAsync(endpoint, timeout.Token);
         await socket.SendAsync(Encoding.UTF8.GetBytes(text), SocketFlags.None, timeout.Token);
         socket.Shutdown(SocketShutdown.Send);

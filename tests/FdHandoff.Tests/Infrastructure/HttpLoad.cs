@@ -20,14 +20,20 @@ public sealed class HttpLoad : IAsyncDisposable
     private long _ok;
     private readonly TaskCompletionSource _firstOk = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private HttpLoad(IPEndPoint endpoint, int clients, bool keepAlive)
+    private readonly Func<Socket>? _newSocket;
+
+    private HttpLoad(EndPoint endpoint, int clients, bool keepAlive, Func<Socket>? newSocket)
     {
+        _newSocket = newSocket;
         _clients = Enumerable.Range(0, clients)
             .Select(_ => Task.Run(() => keepAlive ? KeepAliveLoopAsync(endpoint) : CloseLoopAsync(endpoint)))
             .ToArray();
     }
 
-    public static HttpLoad Start(IPEndPoint endpoint, int clients, bool keepAlive) => new(endpoint, clients, keepAlive);
+    public static HttpLoad Start(IPEndPoint endpoint, int clients, bool keepAlive) => new(endpoint, clients, keepAlive, null);
+
+    /// <summary>Load on any stream endpoint (a unix socket too), each connection on a socket from <paramref name="newSocket"/> when given (MPTCP).</summary>
+    public static HttpLoad Start(EndPoint endpoint, int clients, bool keepAlive, Func<Socket>? newSocket) => new(endpoint, clients, keepAlive, newSocket);
 
     public long Ok => Interlocked.Read(ref _ok);
 
@@ -64,14 +70,14 @@ public sealed class HttpLoad : IAsyncDisposable
 
     private LoadResult Snapshot() => new(Ok, new Dictionary<string, long>(_failures), new HashSet<string>(_responders.Keys));
 
-    private async Task CloseLoopAsync(IPEndPoint endpoint)
+    private async Task CloseLoopAsync(EndPoint endpoint)
     {
         while (!_stop.IsCancellationRequested)
         {
             using var timeout = new CancellationTokenSource(RequestTimeout);
             try
             {
-                Record(await RawHttp.GetOnceAsync(endpoint, "/", timeout.Token));
+                Record(await RawHttp.GetOnceAsync(endpoint, _newSocket, "/", timeout.Token));
             }
             catch (Exception e)
             {
@@ -80,7 +86,7 @@ public sealed class HttpLoad : IAsyncDisposable
         }
     }
 
-    private async Task KeepAliveLoopAsync(IPEndPoint endpoint)
+    private async Task KeepAliveLoopAsync(EndPoint endpoint)
     {
         RawHttp? connection = null;
         try
@@ -90,7 +96,7 @@ public sealed class HttpLoad : IAsyncDisposable
                 using var timeout = new CancellationTokenSource(RequestTimeout);
                 try
                 {
-                    connection ??= await RawHttp.ConnectAsync(endpoint, timeout.Token);
+                    connection ??= await RawHttp.ConnectAsync(endpoint, _newSocket, timeout.Token);
                     var response = await connection.GetAsync("/", close: false, timeout.Token);
                     Record(response);
                     if (response.ConnectionClose)

@@ -16,9 +16,17 @@ public sealed class RawHttp : IDisposable
 
     private RawHttp(Socket socket) => _socket = socket;
 
-    public static async Task<RawHttp> ConnectAsync(IPEndPoint endpoint, CancellationToken ct)
+    public static Task<RawHttp> ConnectAsync(IPEndPoint endpoint, CancellationToken ct) => ConnectAsync(endpoint, null, ct);
+
+    /// <summary>
+    /// Connects to any stream endpoint (IP or <see cref="UnixDomainSocketEndPoint"/>), on a socket from
+    /// <paramref name="newSocket"/> when given (an MPTCP one, say).
+    /// </summary>
+    public static async Task<RawHttp> ConnectAsync(EndPoint endpoint, Func<Socket>? newSocket, CancellationToken ct)
     {
-        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = newSocket?.Invoke() ?? (endpoint is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true });
         try
         {
             await socket.ConnectAsync(endpoint, ct);
@@ -32,9 +40,13 @@ public sealed class RawHttp : IDisposable
     }
 
     /// <summary>One GET on a new connection with <c>Connection: close</c>.</summary>
-    public static async Task<HttpResponse> GetOnceAsync(IPEndPoint endpoint, string path = "/", CancellationToken ct = default)
+    public static Task<HttpResponse> GetOnceAsync(IPEndPoint endpoint, string path = "/", CancellationToken ct = default) =>
+        GetOnceAsync(endpoint, null, path, ct);
+
+    /// <summary>One GET on a new connection to any stream endpoint, on a socket from <paramref name="newSocket"/> when given.</summary>
+    public static async Task<HttpResponse> GetOnceAsync(EndPoint endpoint, Func<Socket>? newSocket, string path = "/", CancellationToken ct = default)
     {
-        using var http = await ConnectAsync(endpoint, ct);
+        using var http = await ConnectAsync(endpoint, newSocket, ct);
         return await http.GetAsync(path, close: true, ct);
     }
 

@@ -13,7 +13,15 @@ namespace FdHandoff.Tests.Interop;
 public sealed class NativeLayoutTests
 {
     private static readonly Type[] Structs =
-        [typeof(Libc.msghdr), typeof(Libc.cmsghdr), typeof(Libc.iovec), typeof(Libc.ucred), typeof(Libc.pollfd), typeof(Libc.sockaddr_un), typeof(Libc.timeval), typeof(Libc.group)];
+        [typeof(Libc.msghdr), typeof(Libc.cmsghdr), typeof(Libc.iovec), typeof(Libc.ucred), typeof(Libc.pollfd), typeof(Libc.sockaddr_un), typeof(Libc.timeval), typeof(Libc.group), typeof(Libc.statx_buffer)];
+
+    /// <summary>C spellings of structs and fields whose .NET name differs (a struct cannot share its name with the call).</summary>
+    private static readonly Dictionary<string, string> CNames = new()
+    {
+        ["statx_buffer"] = "statx",
+        ["statx_buffer.stx_ctime_sec"] = "stx_ctime.tv_sec",
+        ["statx_buffer.stx_ctime_nsec"] = "stx_ctime.tv_nsec",
+    };
 
     /// <summary>Constants whose C spelling differs from ours, or that user space cannot see; null means not checkable.</summary>
     private static readonly Dictionary<string, string?> CExpressions = new()
@@ -34,6 +42,7 @@ public sealed class NativeLayoutTests
         #include <signal.h>
         #include <sys/mman.h>
         #include <sys/socket.h>
+        #include <sys/stat.h>
         #include <sys/time.h>
         #include <sys/uio.h>
         #include <sys/un.h>
@@ -48,12 +57,13 @@ public sealed class NativeLayoutTests
         var expected = new Dictionary<string, long>();
         foreach (var type in Structs)
         {
-            string c = "struct " + type.Name;
+            string c = "struct " + CNames.GetValueOrDefault(type.Name, type.Name);
             source.AppendLine($"""    printf("sizeof {type.Name} %zu\n", sizeof({c}));""");
             expected[$"sizeof {type.Name}"] = Marshal.SizeOf(type);
             foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
             {
-                source.AppendLine($"""    printf("offsetof {type.Name}.{field.Name} %zu\n", offsetof({c}, {field.Name}));""");
+                string cField = CNames.GetValueOrDefault($"{type.Name}.{field.Name}", field.Name);
+                source.AppendLine($"""    printf("offsetof {type.Name}.{field.Name} %zu\n", offsetof({c}, {cField}));""");
                 expected[$"offsetof {type.Name}.{field.Name}"] = Marshal.OffsetOf(type, field.Name).ToInt64();
             }
         }
