@@ -66,6 +66,7 @@ try
     builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());
 
     // 5. Generation 1 at start; later generations through the queue (one upgrade at a time, coalesced).
+    builder.Services.AddSingleton<RollingUpgrade>();
     builder.Services.AddSingleton<UpgradeCoordinator>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<UpgradeCoordinator>());
     builder.Services.AddSingleton<UpgradeQueue>();

@@ -18,6 +18,7 @@ internal sealed class UpgradeCoordinator(
     SupervisorSettings settings,
     WorkerPool pool,
     ConnectionRouter router,
+    RollingUpgrade rolling,
     ILogger<UpgradeCoordinator> logger) : IHostedService
 {
     /// <summary>Generation 1: the supervisor does not start serving without it.</summary>
@@ -35,6 +36,8 @@ internal sealed class UpgradeCoordinator(
     {
         int previous = pool.ServingGeneration;
         SupervisorLog.UpgradeStarting(logger, previous, reason);
+        if (settings.Workers.Strategy == UpgradeStrategy.Rolling)
+            return await rolling.RunAsync(new GenerationPlan(pool.NextGeneration(), settings), previous).ConfigureAwait(false);
         var outcome = await StartGenerationAsync(settings).ConfigureAwait(false);
         if (!outcome.Ok)
         {
