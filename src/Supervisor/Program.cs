@@ -65,7 +65,8 @@ try
     builder.Services.AddSingleton<WorkerPool>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());
 
-    // 5. Generation 1 at start; later generations through the queue (one upgrade at a time, coalesced).
+    // 5. Generation 1 at start; later generations through the queue (one upgrade at a time, coalesced),
+    //    all at once or, with Workers:Strategy = "rolling", slot by slot (Upgrades/RollingUpgrade).
     builder.Services.AddSingleton<RollingUpgrade>();
     builder.Services.AddSingleton<UpgradeCoordinator>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<UpgradeCoordinator>());

@@ -126,7 +126,6 @@ internal sealed class RollingUpgrade(WorkerPool pool, ConnectionRouter router, I
     /// <summary>Gives <paramref name="slot"/> back to its previous owner; null when done, otherwise why not.</summary>
     private async Task<string?> RollSlotBackAsync(int slot, IReadOnlyDictionary<int, int> before, int failedGeneration)
     {
-        var drain = Stopwatch.StartNew();
         if (!before.TryGetValue(slot, out int owner))
         {
             // A slot the previous plan never had (the new one has more workers): it only loses the new worker.
@@ -142,6 +141,7 @@ internal sealed class RollingUpgrade(WorkerPool pool, ConnectionRouter router, I
             await WaitExitedAsync(worker).ConfigureAwait(false);
             return $"{worker} exited before its slot was handed to it";
         }
+        var drain = Stopwatch.StartNew();
         if (!await DrainAndWaitAsync(old, $"generation {failedGeneration} rolled back").ConfigureAwait(false))
             return "the supervisor is stopping";
         SupervisorLog.SlotRolledBack(logger, slot, owner, worker.Pid, old.Count, failedGeneration, drain.Elapsed.TotalMilliseconds);
