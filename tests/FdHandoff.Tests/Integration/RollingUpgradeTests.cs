@@ -118,6 +118,57 @@ public sealed class RollingUpgradeTests
     }
 
     [Fact]
+    public async Task Counter_connections_keep_their_count_through_a_rolling_upgrade_and_through_a_roll_back()
+    {
+        const int connections = 40;
+        string faultFile = Path.Combine(Path.GetTempPath(), $"fdh-fault-{Guid.NewGuid():N}");
+        int counter = FreePort.Next();
+        var options = new SupervisorOptions
+        {
+            Listeners = new() { ["http"] = $"tcp://127.0.0.1:{FreePort.Next()}", ["counter"] = $"tcp://127.0.0.1:{counter}" },
+            Workers = Workers,
+            WorkerCommand = Binaries.FaultWorker,
+            WorkerEnvironment = new() { ["FDHANDOFF_WORKER_FAULT_FILE"] = faultFile },
+        };
+        await using var supervisor = StartRolling(options);
+        try
+        {
+            await supervisor.WaitServingAsync();
+            await using var load = LineCounterLoad.Start(new IPEndPoint(IPAddress.Loopback, counter), connections,
+                new LineCounterLoadOptions { Interval = TimeSpan.FromMilliseconds(20), Reconnect = false, Seed = 12 });
+            await load.WaitForMoreLinesAsync(connections * 2, Wait);
+
+            var rolled = await supervisor.UpgradeAsync();
+            await supervisor.Log.WaitForAsync(@"Generation 1 retired in \d+ ms", Wait);
+            await load.WaitForMoreLinesAsync(connections * 2, Wait);
+            File.WriteAllText(faultFile, "exit-at-start generation=3 slot=2");
+            var failed = await supervisor.UpgradeAsync();
+            await supervisor.Log.WaitForAsync(@"Generation 3 retired in \d+ ms", Wait);
+            await load.WaitForMoreLinesAsync(connections * 2, Wait);
+            var result = await load.StopAsync();
+            var status = supervisor.Status();
+
+            Assert.True(rolled.ExitCode == 0, rolled.Stderr);
+            Assert.Equal(1, failed.ExitCode);
+            Assert.True(result.Clean, $"{result}\n{supervisor.Log}");
+            Assert.Equal(connections, result.ConnectionsOpened);
+            // Slot by slot, every connection of generation 1 moved on; the two slots of generation 3 that were
+            // rolled back handed theirs back to generation 2. None was closed on the way.
+            var retired = supervisor.Log.All(@"Generation (\d+) retired in \d+ ms: (\d+) connections moved to generation (\d+), (\d+) kept and closed by their worker, (\d+) closed by the supervisor").ToList();
+            Assert.Equal(["1", "3"], retired.Select(m => m.Groups[1].Value));
+            Assert.Equal(($"{connections}", "2", "0", "0"), (retired[0].Groups[2].Value, retired[0].Groups[3].Value, retired[0].Groups[4].Value, retired[0].Groups[5].Value));
+            Assert.Equal(("2", "0", "0"), (retired[1].Groups[3].Value, retired[1].Groups[4].Value, retired[1].Groups[5].Value));
+            Assert.True(int.Parse(retired[1].Groups[2].Value) > 0, supervisor.Log.ToString());
+            Assert.Equal(2, status.Generation);
+            Assert.All(status.Workers, w => Assert.Equal(2, w.Generation));
+        }
+        finally
+        {
+            File.Delete(faultFile);
+        }
+    }
+
+    [Fact]
     public async Task A_worker_of_a_slot_not_reached_yet_that_crashes_mid_roll_is_restarted_then_replaced()
     {
         var options = SupervisorOptions.WithDefaultListeners(out int http, out _) with { Workers = Workers };
