@@ -142,4 +142,7 @@ internal static partial class SupervisorLog
 
     [LoggerMessage(435, LogLevel.Error, "Slot {Slot} could not be rolled back to generation {Generation} and keeps its worker of generation {FailedGeneration}: {Reason}")]
     public static partial void SlotRollBackFailed(ILogger logger, int slot, int generation, int failedGeneration, string reason);
+
+    [LoggerMessage(436, LogLevel.Information, "Rolling {RolledBackSlots} back to generation {PreviousGeneration}, one at a time: slot {Slot} of generation {Generation} failed")]
+    public static partial void RollingBack(ILogger logger, string rolledBackSlots, int previousGeneration, int slot, int generation);
 }

@@ -28,6 +28,9 @@ internal sealed class RollingUpgrade(WorkerPool pool, ConnectionRouter router, I
         // What a roll back restores: the generation that serves each slot now (mid-roll after an earlier roll
         // back that could not restore a slot, not every slot is the serving generation's).
         var before = pool.SlotOwners();
+        // Taken now: the pool forgets a plan once its generation has no worker and no slot left, and a roll
+        // back may need one whose every slot was replaced (when the new plan has more workers).
+        var plans = before.Values.Distinct().Select(pool.PlanOf).OfType<GenerationPlan>().ToDictionary(p => p.Generation);
         int newCount = plan.Settings.Workers.Count;
         var slots = before.Keys.Union(Enumerable.Range(0, newCount)).Order().ToList();
         SupervisorLog.RollStarting(logger, previous, generation, slots.Count);
@@ -55,7 +58,7 @@ internal sealed class RollingUpgrade(WorkerPool pool, ConnectionRouter router, I
                     failure = $"{worker} exited before its slot was handed to it";
                     if (!await WaitExitedAsync(worker).ConfigureAwait(false)) return Stopping(previous, clock);
                 }
-                return await RollBackAsync(plan, previous, before, replaced, slot, slots.Count, failure!, clock).ConfigureAwait(false);
+                return await RollBackAsync(plan, previous, before, plans, replaced, slot, slots.Count, failure!, clock).ConfigureAwait(false);
             }
             if (replaced.Count == 0)
             {
@@ -84,19 +87,20 @@ internal sealed class RollingUpgrade(WorkerPool pool, ConnectionRouter router, I
     /// previous owner's plan (ready first), then the new generation's worker there drains and exits.
     /// </summary>
     private async Task<UpgradeResult> RollBackAsync(GenerationPlan plan, int previous, IReadOnlyDictionary<int, int> before,
-        List<int> replaced, int failedSlot, int slotCount, string failure, Stopwatch clock)
+        IReadOnlyDictionary<int, GenerationPlan> plans, List<int> replaced, int failedSlot, int slotCount, string failure, Stopwatch clock)
     {
         int generation = plan.Generation;
         var kept = new List<int>();
         var retiringSince = TimeSpan.Zero;
         if (replaced.Count > 0)
         {
+            SupervisorLog.RollingBack(logger, Slots(replaced), previous, failedSlot, generation);
             // Back to serving first: the new generation's workers drained below hand their connections to it.
             pool.PromoteMidRoll(previous, $"rolling back from generation {generation}");
             retiringSince = clock.Elapsed;
             foreach (int slot in replaced)
             {
-                if (await RollSlotBackAsync(slot, before, generation) is { } why)
+                if (await RollSlotBackAsync(slot, before, plans, generation) is { } why)
                 {
                     if (pool.Stopping.IsCancellationRequested) return Stopping(previous, clock);
                     SupervisorLog.SlotRollBackFailed(logger, slot, before.GetValueOrDefault(slot), generation, why);
@@ -119,12 +123,12 @@ internal sealed class RollingUpgrade(WorkerPool pool, ConnectionRouter router, I
         string reason = $"rolling upgrade stopped at slot {failedSlot} ({failedSlot + 1} of {slotCount}): {failure}; {outcome}";
         pool.RecordFailedUpgrade($"to generation {generation} failed: {reason}");
         SupervisorLog.RollFailed(logger, generation, failedSlot, failedSlot + 1, slotCount, failure, outcome);
-        if (replaced.Count > 0) ReportRetirement(generation, previous, clock.Elapsed - retiringSince);
+        if (replaced.Count > 0 && kept.Count == 0) ReportRetirement(generation, previous, clock.Elapsed - retiringSince);
         return new UpgradeResult(false, previous, previous, reason, clock.Elapsed.TotalMilliseconds);
     }
 
     /// <summary>Gives <paramref name="slot"/> back to its previous owner; null when done, otherwise why not.</summary>
-    private async Task<string?> RollSlotBackAsync(int slot, IReadOnlyDictionary<int, int> before, int failedGeneration)
+    private async Task<string?> RollSlotBackAsync(int slot, IReadOnlyDictionary<int, int> before, IReadOnlyDictionary<int, GenerationPlan> plans, int failedGeneration)
     {
         if (!before.TryGetValue(slot, out int owner))
         {
@@ -132,7 +136,7 @@ internal sealed class RollingUpgrade(WorkerPool pool, ConnectionRouter router, I
             return await DrainAndWaitAsync(pool.GiveSlot(slot, null)!, $"generation {failedGeneration} rolled back").ConfigureAwait(false)
                 ? null : "the supervisor is stopping";
         }
-        if (pool.PlanOf(owner) is not { } ownerPlan) return $"the plan of generation {owner} is gone";
+        if (!plans.TryGetValue(owner, out var ownerPlan)) return $"the plan of generation {owner} is unknown";
         var (worker, failure) = await StartSlotAsync(ownerPlan, slot, $"roll back of slot {slot} to generation {owner} failed").ConfigureAwait(false);
         if (worker is null) return failure;
         var old = pool.GiveSlot(slot, worker);
