@@ -69,7 +69,9 @@ try
     builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());
     builder.Services.AddHostedService<FdHandoff.Supervisor.Notify.NotifyServer>(); // systemd-protocol workers' NOTIFY_SOCKET
 
-    // 5. Generation 1 at start; later generations through the queue (one upgrade at a time, coalesced).
+    // 5. Generation 1 at start; later generations through the queue (one upgrade at a time, coalesced),
+    //    all at once or, with Workers:Strategy = "rolling", slot by slot (Upgrades/RollingUpgrade).
+    builder.Services.AddSingleton<RollingUpgrade>();
     builder.Services.AddSingleton<UpgradeCoordinator>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<UpgradeCoordinator>());
     builder.Services.AddSingleton<UpgradeQueue>();

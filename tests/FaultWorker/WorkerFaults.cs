@@ -1,9 +1,13 @@
+using FdHandoff.Client;
+
 namespace FdHandoff.Tests.FaultWorker;
 
 /// <summary>
 /// Reads the fault a test asks for: the file named by FDHANDOFF_WORKER_FAULT_FILE holds
 /// "exit-at-start", "never-ready", "hang-before-hello", "hang-after-listeners", "ignore-drain",
-/// "hold-connections", "hand-over-one-then-hang" or "hand-over-while-serving".
+/// "hold-connections", "hand-over-one-then-hang" or "hand-over-while-serving", optionally followed by
+/// <c>generation=N</c> and/or <c>slot=N</c>: then only the worker spawned for that generation and slot plays
+/// it (a rolling upgrade that fails at one slot), every other worker serves normally.
 /// A file, not a variable, so a test can change what the next generation does without restarting
 /// the supervisor.
 /// </summary>
@@ -15,7 +19,20 @@ public static class WorkerFaults
     {
         string? path = Environment.GetEnvironmentVariable(FileVariable);
         if (string.IsNullOrEmpty(path) || !File.Exists(path)) return WorkerFault.None;
-        return File.ReadAllText(path).Trim() switch
+        var words = File.ReadAllText(path).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0) return WorkerFault.None;
+        foreach (var target in words.Skip(1))
+        {
+            var (key, value) = (target.Split('=')[0], target.Split('=').ElementAtOrDefault(1));
+            string? mine = key switch
+            {
+                "generation" => Environment.GetEnvironmentVariable(HandoffEnvironment.Generation),
+                "slot" => Environment.GetEnvironmentVariable(HandoffEnvironment.Slot),
+                _ => throw new ArgumentException($"{path}: unknown fault target '{target}' (generation=N or slot=N)"),
+            };
+            if (mine != value) return WorkerFault.None;
+        }
+        return words[0] switch
         {
             "exit-at-start" => WorkerFault.ExitAtStart,
             "never-ready" => WorkerFault.NeverReady,

@@ -31,6 +31,8 @@ internal static class SettingsLoader
         configuration.GetSection("Workers").Bind(workers);
         if (workers.Count < 1)
             throw new SupervisorException($"Workers:Count is {workers.Count}: at least 1 worker is needed", SupervisorException.ConfigurationError);
+        workers.Strategy = UpgradeStrategy.Normalize(workers.Strategy)
+            ?? throw new SupervisorException($"Workers:Strategy is '{workers.Strategy}': write \"{UpgradeStrategy.AllAtOnce}\" (the default) or \"{UpgradeStrategy.Rolling}\" (slot by slot)", SupervisorException.ConfigurationError);
         if (workers.ReadyTimeout <= TimeSpan.Zero || workers.DrainTimeout <= TimeSpan.Zero)
             throw new SupervisorException("Workers:ReadyTimeout and Workers:DrainTimeout must be positive (e.g. 00:00:30)", SupervisorException.ConfigurationError);
 

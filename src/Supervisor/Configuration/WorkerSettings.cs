@@ -17,7 +17,14 @@ internal sealed class WorkerSettings
     /// <remarks>Defaults to 2.</remarks>
     public int Count { get; set; } = 2;
 
-    /// <summary>How long a new generation has to report ready before the upgrade is rolled back.</summary>
+    /// <summary>
+    /// How an upgrade replaces the workers: <c>all-at-once</c> (a whole new generation beside the old one) or
+    /// <c>rolling</c> (slot by slot, at most Count+1 workers at any moment); see <see cref="UpgradeStrategy"/>.
+    /// </summary>
+    /// <remarks>Defaults to <c>all-at-once</c>.</remarks>
+    public string Strategy { get; set; } = UpgradeStrategy.AllAtOnce;
+
+    /// <summary>How long a new generation has to report ready before the upgrade is rolled back (rolling: each slot's new worker).</summary>
     /// <remarks>Defaults to 30 s.</remarks>
     public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

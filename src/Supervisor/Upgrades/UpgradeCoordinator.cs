@@ -12,12 +12,15 @@ namespace FdHandoff.Supervisor.Upgrades;
 /// The life of a generation from spawn to serving: starts generation 1 at start-up; for an upgrade, spawns
 /// generation g+1, holds it at the <see cref="ReadinessGate"/>, then either promotes it and drains the rest
 /// (invariant 2: only now) or rolls it back and leaves the serving generation untouched (invariant 5).
+/// With <c>Workers:Strategy = "rolling"</c> an upgrade goes slot by slot instead (<see cref="RollingUpgrade"/>);
+/// generation 1 always starts all at once, there is nothing to roll from.
 /// One upgrade at a time: callers go through the <see cref="UpgradeQueue"/>.
 /// </summary>
 internal sealed class UpgradeCoordinator(
     SupervisorSettings settings,
     WorkerPool pool,
     ConnectionRouter router,
+    RollingUpgrade rolling,
     ILogger<UpgradeCoordinator> logger) : IHostedService
 {
     /// <summary>Generation 1: the supervisor does not start serving without it.</summary>
@@ -35,6 +38,8 @@ internal sealed class UpgradeCoordinator(
     {
         int previous = pool.ServingGeneration;
         SupervisorLog.UpgradeStarting(logger, previous, reason);
+        if (settings.Workers.Strategy == UpgradeStrategy.Rolling)
+            return await rolling.RunAsync(new GenerationPlan(pool.NextGeneration(), settings), previous).ConfigureAwait(false);
         var outcome = await StartGenerationAsync(settings).ConfigureAwait(false);
         if (!outcome.Ok)
         {

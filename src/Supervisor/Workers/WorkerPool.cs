@@ -12,6 +12,8 @@ namespace FdHandoff.Supervisor.Workers;
 /// serves is decided by the <see cref="Upgrades.UpgradeCoordinator"/>; the pool only records it.
 /// Each worker is spawned, restarted and drained by its own generation's <see cref="GenerationPlan"/>; the
 /// restart backoff is the pool's, from the settings read at start.
+/// A rolling upgrade (<see cref="Upgrades.RollingUpgrade"/>) hands slots from one generation to another one at
+/// a time: meanwhile each slot has its own owner, and a crashed worker restarts when its generation owns its slot.
 /// </summary>
 internal sealed class WorkerPool(
     SupervisorSettings settings,
@@ -26,6 +28,12 @@ internal sealed class WorkerPool(
     private int _lastGeneration;
     private string _lastUpgrade = "none";
     private (int Generation, int Moved, int Closed, string Reason) _lastRetirement = (0, 0, 0, "");
+    // Slot -> the generation whose worker serves it, while that is not the serving generation for every slot
+    // (mid-roll, or after a roll back that could not restore a slot). Empty: every slot is _serving's.
+    private readonly Dictionary<int, int> _slotOwners = [];
+    // The plan of every generation that still has a worker, serves or owns a slot: a roll back restores a
+    // slot from its previous owner's plan even when none of that generation's workers is alive at the moment.
+    private readonly Dictionary<int, GenerationPlan> _plans = [];
 
     /// <summary>The generation that serves now (0 before the first is ready).</summary>
     public int ServingGeneration { get { lock (_lock) return _serving; } }
@@ -63,11 +71,82 @@ internal sealed class WorkerPool(
         lock (_lock)
         {
             _serving = generation;
+            _slotOwners.Clear();
             _backoff.Reset();
             _lastUpgrade = lastUpgrade;
             return _workers.Where(w => w.Generation != generation).ToList();
         }
     }
+
+    /// <summary>
+    /// Mid-roll: makes <paramref name="generation"/> the serving one (handed-over connections go to its ready
+    /// workers; a worker of another generation may hand over once draining) while every slot keeps the owner
+    /// it has until <see cref="GiveSlot"/> hands it on. Drains nothing.
+    /// </summary>
+    public void PromoteMidRoll(int generation, string lastUpgrade)
+    {
+        lock (_lock)
+        {
+            FillSlotOwnersLocked();
+            _serving = generation;
+            _backoff.Reset();
+            _lastUpgrade = lastUpgrade;
+        }
+    }
+
+    /// <summary>
+    /// Slot to owning generation, every slot that has a worker or will get one after a crash: the serving
+    /// generation's slots, or mid-roll each slot's own owner.
+    /// </summary>
+    public IReadOnlyDictionary<int, int> SlotOwners()
+    {
+        lock (_lock)
+        {
+            if (_slotOwners.Count > 0) return new Dictionary<int, int>(_slotOwners);
+            return Enumerable.Range(0, _plans.GetValueOrDefault(_serving)?.Settings.Workers.Count ?? 0).ToDictionary(slot => slot, _ => _serving);
+        }
+    }
+
+    /// <summary>
+    /// Hands <paramref name="slot"/> to <paramref name="to"/>'s generation (null: to nobody, the slot is gone)
+    /// and returns the slot's other workers: the ones to drain now. From here a crash of the slot's old worker
+    /// is not restarted and a restart pending for it is dropped, while <paramref name="to"/> restarts if it
+    /// crashes. Null, and nothing changes, when <paramref name="to"/> is no longer ready (it died meanwhile).
+    /// </summary>
+    public IReadOnlyList<WorkerProcess>? GiveSlot(int slot, WorkerProcess? to)
+    {
+        lock (_lock)
+        {
+            if (to is not null && to.State != WorkerState.Ready) return null;
+            FillSlotOwnersLocked();
+            if (to is not null) _slotOwners[slot] = to.Generation;
+            else _slotOwners.Remove(slot);
+            return _workers.Where(w => w.Slot == slot && w != to && !w.Retired).ToList();
+        }
+    }
+
+    // Before the first slot changes hands, every slot of the serving generation's plan is its own.
+    private void FillSlotOwnersLocked()
+    {
+        if (_slotOwners.Count > 0) return;
+        foreach (int slot in Enumerable.Range(0, _plans.GetValueOrDefault(_serving)?.Settings.Workers.Count ?? 0))
+            _slotOwners[slot] = _serving;
+    }
+
+    /// <summary>The plan <paramref name="generation"/> was built from, while it has workers, serves or owns a slot.</summary>
+    public GenerationPlan? PlanOf(int generation)
+    {
+        lock (_lock) return _plans.GetValueOrDefault(generation);
+    }
+
+    /// <summary>Records, for status, where an upgrade in progress stands.</summary>
+    public void RecordUpgradeProgress(string lastUpgrade)
+    {
+        lock (_lock) _lastUpgrade = lastUpgrade;
+    }
+
+    private bool OwnsSlotLocked(int generation, int slot) =>
+        _slotOwners.Count > 0 ? _slotOwners.TryGetValue(slot, out int owner) && owner == generation : generation == _serving;
 
     /// <summary>The last generation that retired and what became of its connections: moved, closed.</summary>
     public (int Generation, int Moved, int Closed, string Reason) LastRetirement { get { lock (_lock) return _lastRetirement; } }
@@ -93,6 +172,7 @@ internal sealed class WorkerPool(
         {
             worker = spawner.Spawn(plan, slot, restarts);
             _workers.Add(worker);
+            _plans[plan.Generation] = plan;
         }
         SupervisorLog.WorkerSpawned(logger, worker.Pid, plan.Generation, slot);
         _ = WatchAsync(worker);
@@ -145,7 +225,9 @@ internal sealed class WorkerPool(
             stateAtExit = worker.State;
             worker.State = WorkerState.Exited;
             _workers.Remove(worker);
-            restart = !_stopping.IsCancellationRequested && !worker.Retired && worker.Generation == _serving;
+            restart = !_stopping.IsCancellationRequested && !worker.Retired && OwnsSlotLocked(worker.Generation, worker.Slot);
+            if (!restart && worker.Generation != _serving && !_slotOwners.ContainsValue(worker.Generation) && !_workers.Any(w => w.Generation == worker.Generation))
+                _plans.Remove(worker.Generation);
         }
         // A systemd-protocol worker's children die with it: none may keep the listening sockets.
         if (worker.Program is not null) ProgramSignals.KillGroup(worker);
@@ -183,17 +265,18 @@ internal sealed class WorkerPool(
         }
         lock (_lock)
         {
-            // An upgrade since the crash replaced the slot already.
-            if (plan.Generation != _serving) return;
-        }
-        try
-        {
-            Spawn(plan, slot, crashes);
-        }
-        catch (SupervisorException e)
-        {
-            SupervisorLog.WorkerRestartFailed(logger, plan.Generation, slot, e.Message);
-            ScheduleRestart(plan, slot, TimeSpan.Zero);
+            // An upgrade since the crash replaced the slot already (mid-roll: handed it to another generation).
+            if (!OwnsSlotLocked(plan.Generation, slot)) return;
+            try
+            {
+                // Still under the lock (it is reentrant): a roll cannot hand the slot on between the check and the spawn.
+                Spawn(plan, slot, crashes);
+            }
+            catch (SupervisorException e)
+            {
+                SupervisorLog.WorkerRestartFailed(logger, plan.Generation, slot, e.Message);
+                ScheduleRestart(plan, slot, TimeSpan.Zero);
+            }
         }
     }
 

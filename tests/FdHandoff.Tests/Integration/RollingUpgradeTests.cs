@@ -1,0 +1,243 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using FdHandoff.Tests.Infrastructure;
+
+namespace FdHandoff.Tests.Integration;
+
+/// <summary>
+/// <c>Workers:Strategy = "rolling"</c>: slot by slot, the new worker ready before the old one drains, the old one
+/// gone before the next slot starts; a failure rolls the replaced slots back. Worker processes are counted by
+/// the kernel's own fork and exit events (<see cref="ChildProcessWatch"/>), which no overlap escapes.
+/// </summary>
+public sealed class RollingUpgradeTests
+{
+    private const int Workers = 4;
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_rolling_upgrade_of_4_workers_under_load_never_runs_more_than_5_and_loses_no_request(bool keepAlive)
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out _) with { Workers = Workers };
+        await using var supervisor = StartRolling(options);
+        await supervisor.WaitServingAsync();
+        var generation1 = supervisor.Status().Workers.Select(w => w.Pid).ToHashSet();
+        using var watch = ChildProcessWatch.Start(supervisor.Pid);
+        await watch.WaitForAliveAsync(generation1, Wait);
+        await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), 16, keepAlive);
+        await load.WaitForMoreSuccessesAsync(200, Wait);
+
+        var upgrade = await supervisor.UpgradeAsync();
+        await load.WaitForMoreSuccessesAsync(200, Wait);
+        var result = await load.StopAsync();
+        var status = supervisor.Status();
+        await watch.WaitForAliveAsync(status.Workers.Select(w => w.Pid).ToHashSet(), Wait);
+
+        Assert.True(upgrade.ExitCode == 0, upgrade.Stderr);
+        Assert.Contains("generation 1 -> 2", upgrade.Stdout);
+        Assert.True(result.Failed == 0, $"{(keepAlive ? "keep-alive" : "new connection per request")}: {result}\n{supervisor.Log}");
+        Assert.Equal(2, status.Generation);
+        Assert.Equal(Enumerable.Range(0, Workers), status.Workers.Select(w => w.Slot).Order());
+        Assert.All(status.Workers, w => Assert.Equal(2, w.Generation));
+        Assert.Null(watch.Failure);
+        // Count+1 at most, and exactly that: each new worker was alive (ready) beside the old one it replaced.
+        Assert.True(watch.Peak == Workers + 1, $"peak {watch.Peak} worker processes ({string.Join(", ", watch.PeakPids)})\n{supervisor.Log}");
+        AssertSlotBySlot(supervisor, from: 1, to: 2, slots: Enumerable.Range(0, Workers));
+        Assert.Single(supervisor.Log.All(@"Upgrade to generation 2 done, rolling: 4 slots replaced one at a time"));
+    }
+
+    [Theory]
+    [InlineData("exit-at-start", "exited with code 3 before it reported ready")]
+    [InlineData("never-ready", "not ready after")]
+    public async Task A_failure_at_the_third_slot_rolls_the_first_two_back_and_ends_with_4_workers_of_the_old_plan(string fault, string reason)
+    {
+        string faultFile = Path.Combine(Path.GetTempPath(), $"fdh-fault-{Guid.NewGuid():N}");
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out _) with
+        {
+            Workers = Workers,
+            // Room for generation 1's four workers starting at once on a busy machine (seen: 9 s); a never-ready
+            // worker at slot 2 costs this much.
+            ReadyTimeout = TimeSpan.FromSeconds(20),
+            WorkerCommand = Binaries.FaultWorker,
+            WorkerEnvironment = new() { ["FDHANDOFF_WORKER_FAULT_FILE"] = faultFile },
+        };
+        await using var supervisor = StartRolling(options);
+        try
+        {
+            await supervisor.WaitServingAsync();
+            var generation1 = supervisor.Status().Workers.ToDictionary(w => w.Slot, w => w.Pid);
+            using var watch = ChildProcessWatch.Start(supervisor.Pid);
+            await watch.WaitForAliveAsync(generation1.Values.ToHashSet(), Wait);
+            await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), 8, keepAlive: false);
+            await load.WaitForMoreSuccessesAsync(100, Wait);
+
+            // Slot 2 is the third slot: only generation 2's worker there plays the fault.
+            File.WriteAllText(faultFile, $"{fault} generation=2 slot=2");
+            var upgrade = await supervisor.UpgradeAsync();
+            await load.WaitForMoreSuccessesAsync(100, Wait);
+            var result = await load.StopAsync();
+            var status = supervisor.Status();
+            await watch.WaitForAliveAsync(status.Workers.Select(w => w.Pid).ToHashSet(), Wait);
+
+            Assert.Equal(1, upgrade.ExitCode);
+            string line = Assert.Single(upgrade.Stderr.Trim().Split('\n'));
+            foreach (string part in new[] { "failed, generation 1 still serving: rolling upgrade stopped at slot 2 (3 of 4)", reason, "slots 0-1 rolled back, generation 1 serves with 4 workers" })
+                Assert.True(line.Contains(part), $"'{part}' not in: {line}\n{supervisor.Log}");
+            Assert.Single(supervisor.Log.All(@"Upgrade to generation 2 failed, rolling: stopped at slot 2 \(3 of 4\)"));
+            Assert.True(result.Failed == 0, $"{result}\n{supervisor.Log}");
+            // The service ends on the old plan: 4 workers of generation 1, the slots never reached untouched,
+            // slots 0 and 1 with new workers of generation 1, and no worker of generation 2 left.
+            Assert.Equal(1, status.Generation);
+            Assert.Equal(Enumerable.Range(0, Workers), status.Workers.Select(w => w.Slot).Order());
+            Assert.All(status.Workers, w => Assert.Equal(1, w.Generation));
+            Assert.All(status.Workers, w => Assert.Equal("ready", w.State));
+            Assert.Equal(generation1[2], status.Workers.Single(w => w.Slot == 2).Pid);
+            Assert.Equal(generation1[3], status.Workers.Single(w => w.Slot == 3).Pid);
+            Assert.DoesNotContain(status.Workers.Single(w => w.Slot == 0).Pid, generation1.Values);
+            Assert.DoesNotContain(status.Workers.Single(w => w.Slot == 1).Pid, generation1.Values);
+            Assert.Contains("failed", status.LastUpgrade);
+            Assert.Null(watch.Failure);
+            Assert.True(watch.Peak <= Workers + 1, $"peak {watch.Peak} worker processes ({string.Join(", ", watch.PeakPids)})\n{supervisor.Log}");
+            AssertSlotBySlot(supervisor, from: 1, to: 2, slots: [0, 1]);
+            foreach (int slot in new[] { 0, 1 })
+                Assert.Single(supervisor.Log.All($@"Slot {slot} rolled back to generation 1: worker \d+ ready, 1 worker\(s\) of generation 2 drained"));
+
+            // Once the fault is gone the next rolling upgrade goes through from the restored generation.
+            File.Delete(faultFile);
+            var retry = await supervisor.UpgradeAsync();
+            Assert.True(retry.ExitCode == 0, retry.Stderr);
+            Assert.Contains("generation 1 -> 3", retry.Stdout);
+            var after = supervisor.Status();
+            Assert.Equal(Enumerable.Range(0, Workers), after.Workers.Select(w => w.Slot).Order());
+            Assert.All(after.Workers, w => Assert.Equal(3, w.Generation));
+        }
+        finally
+        {
+            File.Delete(faultFile);
+        }
+    }
+
+    [Fact]
+    public async Task Counter_connections_keep_their_count_through_a_rolling_upgrade_and_through_a_roll_back()
+    {
+        const int connections = 40;
+        string faultFile = Path.Combine(Path.GetTempPath(), $"fdh-fault-{Guid.NewGuid():N}");
+        int counter = FreePort.Next();
+        var options = new SupervisorOptions
+        {
+            Listeners = new() { ["http"] = $"tcp://127.0.0.1:{FreePort.Next()}", ["counter"] = $"tcp://127.0.0.1:{counter}" },
+            Workers = Workers,
+            WorkerCommand = Binaries.FaultWorker,
+            WorkerEnvironment = new() { ["FDHANDOFF_WORKER_FAULT_FILE"] = faultFile },
+        };
+        await using var supervisor = StartRolling(options);
+        try
+        {
+            await supervisor.WaitServingAsync();
+            await using var load = LineCounterLoad.Start(new IPEndPoint(IPAddress.Loopback, counter), connections,
+                new LineCounterLoadOptions { Interval = TimeSpan.FromMilliseconds(20), Reconnect = false, Seed = 12 });
+            await load.WaitForMoreLinesAsync(connections * 2, Wait);
+
+            var rolled = await supervisor.UpgradeAsync();
+            await supervisor.Log.WaitForAsync(@"Generation 1 retired in \d+ ms", Wait);
+            await load.WaitForMoreLinesAsync(connections * 2, Wait);
+            File.WriteAllText(faultFile, "exit-at-start generation=3 slot=2");
+            var failed = await supervisor.UpgradeAsync();
+            await supervisor.Log.WaitForAsync(@"Generation 3 retired in \d+ ms", Wait);
+            await load.WaitForMoreLinesAsync(connections * 2, Wait);
+            var result = await load.StopAsync();
+            var status = supervisor.Status();
+
+            Assert.True(rolled.ExitCode == 0, rolled.Stderr);
+            Assert.Equal(1, failed.ExitCode);
+            Assert.True(result.Clean, $"{result}\n{supervisor.Log}");
+            Assert.Equal(connections, result.ConnectionsOpened);
+            // Slot by slot, every connection of generation 1 moved on; the two slots of generation 3 that were
+            // rolled back handed theirs back to generation 2. None was closed on the way.
+            var retired = supervisor.Log.All(@"Generation (\d+) retired in \d+ ms: (\d+) connections moved to generation (\d+), (\d+) kept and closed by their worker, (\d+) closed by the supervisor").ToList();
+            Assert.Equal(["1", "3"], retired.Select(m => m.Groups[1].Value));
+            Assert.Equal(($"{connections}", "2", "0", "0"), (retired[0].Groups[2].Value, retired[0].Groups[3].Value, retired[0].Groups[4].Value, retired[0].Groups[5].Value));
+            Assert.Equal(("2", "0", "0"), (retired[1].Groups[3].Value, retired[1].Groups[4].Value, retired[1].Groups[5].Value));
+            Assert.True(int.Parse(retired[1].Groups[2].Value) > 0, supervisor.Log.ToString());
+            Assert.Equal(2, status.Generation);
+            Assert.All(status.Workers, w => Assert.Equal(2, w.Generation));
+        }
+        finally
+        {
+            File.Delete(faultFile);
+        }
+    }
+
+    [Fact]
+    public async Task A_worker_of_a_slot_not_reached_yet_that_crashes_mid_roll_is_restarted_then_replaced()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out _) with { Workers = Workers };
+        await using var supervisor = StartRolling(options);
+        await supervisor.WaitServingAsync();
+        int victim = supervisor.Status().Workers.Single(w => w.Slot == 3).Pid;
+
+        var upgrade = supervisor.UpgradeAsync();
+        // The roll is at slot 0: slot 3 still belongs to generation 1, whose crashed worker must come back.
+        await supervisor.Log.WaitForAsync(@"Spawned worker \d+ for generation 2 \(slot 0\)", Wait);
+        int mark = supervisor.Log.Count;
+        Native.Kill(victim, Native.SIGKILL);
+        var restarted = await supervisor.Log.WaitForAsync(@"Spawned worker (\d+) for generation 1 \(slot 3\)", Wait, from: mark);
+        var result = await upgrade;
+        var status = supervisor.Status();
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Single(supervisor.Log.All($@"Worker {victim} of generation 1 crashed"));
+        Assert.Single(supervisor.Log.All(@"Restarting slot 3 of generation 1"));
+        // The restarted worker served slot 3 until the roll reached it, then drained like the others.
+        await supervisor.Log.WaitForAsync($@"Worker {restarted.Groups[1].Value} of generation 1 draining", Wait);
+        Assert.Equal(2, status.Generation);
+        Assert.Equal(Enumerable.Range(0, Workers), status.Workers.Select(w => w.Slot).Order());
+        Assert.All(status.Workers, w => Assert.Equal(2, w.Generation));
+        Assert.Contains("generation 2", (await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http))).Body);
+    }
+
+    [Fact]
+    public async Task An_unknown_strategy_gives_one_line_naming_the_key_and_both_values_and_exit_2()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out _, out _);
+
+        await using var supervisor = SupervisorProcess.Start(options, launcher: [], environment: new Dictionary<string, string> { ["FDHANDOFF_Workers__Strategy"] = "blue-green" });
+        int code = await supervisor.WaitExitAsync(TimeSpan.FromSeconds(30));
+
+        var line = Assert.Single(supervisor.Log.Lines);
+        Assert.Equal(2, code);
+        Assert.Contains("Workers:Strategy is 'blue-green'", line);
+        Assert.Contains("\"all-at-once\"", line);
+        Assert.Contains("\"rolling\"", line);
+        Assert.Empty(supervisor.SpawnedWorkers());
+    }
+
+    private static SupervisorProcess StartRolling(SupervisorOptions options) =>
+        SupervisorProcess.Start(options, launcher: [], environment: new Dictionary<string, string> { ["FDHANDOFF_Workers__Strategy"] = "rolling" });
+
+    /// <summary>
+    /// For each slot in order: its new worker ready before its old worker is told to drain, and the old worker
+    /// exited before the next slot's new worker is spawned.
+    /// </summary>
+    private static void AssertSlotBySlot(SupervisorProcess supervisor, int from, int to, IEnumerable<int> slots)
+    {
+        var lines = supervisor.Log.Lines;
+        int Index(string pattern) => lines.Select((l, i) => (l, i)).First(x => Regex.IsMatch(x.l, pattern)).i;
+        int previousExit = -1;
+        foreach (int slot in slots)
+        {
+            int oldPid = int.Parse(Regex.Match(lines[Index($@"Spawned worker \d+ for generation {from} \(slot {slot}\)")], @"worker (\d+)").Groups[1].Value);
+            int spawn = Index($@"Spawned worker \d+ for generation {to} \(slot {slot}\)");
+            int newPid = int.Parse(Regex.Match(lines[spawn], @"worker (\d+)").Groups[1].Value);
+            int ready = Index($@"Worker {newPid} of generation {to} ready");
+            int drain = Index($@"Worker {oldPid} of generation {from} draining");
+            int exit = Index($@"Worker {oldPid} of generation {from} exited");
+            string log = string.Join("\n", lines);
+            Assert.True(previousExit < spawn, $"slot {slot}: spawned before the previous slot's old worker exited\n{log}");
+            Assert.True(ready < drain, $"slot {slot}: old worker {oldPid} drained before new worker {newPid} was ready\n{log}");
+            Assert.True(drain < exit, log);
+            previousExit = exit;
+        }
+    }
+}
