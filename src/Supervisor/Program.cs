@@ -14,8 +14,11 @@ using Serilog;
 
 // fdhandoff: owns the listening sockets, hands them to workers, replaces workers without downtime.
 
-// The client verbs (upgrade, status) talk to a running supervisor and never start one.
-if (AdminCommand.IsVerb(args)) return AdminCommand.Run(args, Console.Out, Console.Error);
+// The command line first (Cli/Verbs): help, --version, a usage error and the client verbs (upgrade, status)
+// end here, before anything is bound; `run` and the bare form go on to the supervisor below.
+var verb = Verbs.Dispatch(args, Console.Out, Console.Error);
+if (verb.ExitCode is { } exit) return exit;
+args = verb.SupervisorArgs;
 
 try
 {
