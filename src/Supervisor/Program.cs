@@ -4,6 +4,7 @@ using FdHandoff.Supervisor.Cli;
 using FdHandoff.Supervisor.Configuration;
 using FdHandoff.Supervisor.Control;
 using FdHandoff.Supervisor.Listeners;
+using FdHandoff.Supervisor.Metrics;
 using FdHandoff.Supervisor.Systemd;
 using FdHandoff.Supervisor.Upgrades;
 using FdHandoff.Supervisor.Workers;
@@ -46,6 +47,10 @@ try
     //   drain/exit Workers/WorkerPool       (Drain, kill at the deadline, watch the exit);
     //              established connections move on through Control/ConnectionRouter
     // See docs/architecture.md.
+
+    // 0. Metrics and health (Metrics:Listen, off by default): up before generation 1, so probes see 503 until it serves.
+    builder.Services.AddSingleton<SupervisorMetrics>();
+    builder.Services.AddHostedService<MetricsService>();
 
     // 1. Listeners first, closed last: the supervisor holds every listening socket until it exits.
     builder.Services.AddSingleton<ListenerSet>();

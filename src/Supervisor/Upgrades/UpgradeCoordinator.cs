@@ -18,6 +18,7 @@ internal sealed class UpgradeCoordinator(
     SupervisorSettings settings,
     WorkerPool pool,
     ConnectionRouter router,
+    Metrics.SupervisorMetrics metrics,
     ILogger<UpgradeCoordinator> logger) : IHostedService
 {
     /// <summary>Generation 1: the supervisor does not start serving without it.</summary>
@@ -40,6 +41,7 @@ internal sealed class UpgradeCoordinator(
         {
             pool.RecordFailedUpgrade($"to generation {outcome.Generation} failed: {outcome.Reason}");
             SupervisorLog.UpgradeFailed(logger, outcome.Generation, previous, outcome.Reason);
+            metrics.UpgradeFinished(ok: false, outcome.Elapsed);
             return new UpgradeResult(false, previous, previous, outcome.Reason, outcome.Elapsed.TotalMilliseconds);
         }
 
@@ -47,6 +49,7 @@ internal sealed class UpgradeCoordinator(
         // Invariant 2: the old generation hears "drain" only now that its successor is ready.
         foreach (var w in retiring) pool.Drain(w, $"upgrade to generation {outcome.Generation}");
         SupervisorLog.UpgradeDone(logger, outcome.Generation, previous, outcome.Elapsed.TotalMilliseconds);
+        metrics.UpgradeFinished(ok: true, outcome.Elapsed);
         foreach (var old in retiring.GroupBy(w => w.Generation))
             _ = ReportRetirementAsync(old.Key, outcome.Generation, old.ToList());
         return new UpgradeResult(true, outcome.Generation, previous, "", outcome.Elapsed.TotalMilliseconds);
@@ -62,6 +65,7 @@ internal sealed class UpgradeCoordinator(
         await Task.WhenAll(workers.Select(w => w.Exited)).ConfigureAwait(false);
         var tally = router.TallyOf(generation);
         pool.RecordRetirement(generation, tally.Moved, tally.Refused + tally.Closed, tally.LastReason);
+        metrics.GenerationDrained(clock.Elapsed);
         SupervisorLog.GenerationRetired(logger, generation, successor, clock.Elapsed.TotalMilliseconds, tally.Moved, tally.Refused, tally.Closed);
     }
 

@@ -14,6 +14,7 @@ namespace FdHandoff.Supervisor.Workers;
 internal sealed class WorkerPool(
     SupervisorSettings settings,
     WorkerSpawner spawner,
+    Metrics.SupervisorMetrics metrics,
     ILogger<WorkerPool> logger) : IHostedService
 {
     private readonly Lock _lock = new();
@@ -150,7 +151,10 @@ internal sealed class WorkerPool(
         worker.Channel?.Dispose();
         worker.Process.Dispose();
         if (!worker.Retired)
+        {
             SupervisorLog.WorkerCrashed(logger, worker.Pid, worker.Generation, worker.ExitCode.Value, stateAtExit.ToString(), uptime.TotalSeconds);
+            metrics.WorkerCrashed();
+        }
         else
             SupervisorLog.WorkerExited(logger, worker.Pid, worker.Generation, worker.ExitCode.Value);
         worker.MarkExited();
@@ -162,6 +166,7 @@ internal sealed class WorkerPool(
         (int crashes, TimeSpan delay) next;
         lock (_lock) next = _backoff.Next(slot, uptime);
         SupervisorLog.WorkerRestartScheduled(logger, generation, slot, next.delay.TotalMilliseconds, next.crashes);
+        metrics.WorkerRestartScheduled();
         _ = RestartLaterAsync(generation, slot, next.crashes, next.delay);
     }
 
@@ -233,7 +238,10 @@ internal sealed class WorkerPool(
     private async Task KillAtDeadlineAsync(WorkerProcess worker, TimeSpan timeout)
     {
         if (await Task.WhenAny(worker.Exited, Task.Delay(timeout)).ConfigureAwait(false) != worker.Exited)
+        {
             Kill(worker, $"did not drain within {timeout.TotalSeconds:0.#} s");
+            metrics.WorkerKilledAtDeadline();
+        }
     }
 
     private void Kill(WorkerProcess worker, string why)
