@@ -9,6 +9,10 @@ public sealed record SupervisorOptions
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public Dictionary<string, string> WorkerEnvironment { get; init; } = [];
     public string? WorkerCommand { get; init; }
+    /// <summary>A verb before the options (<c>run</c>); none by default: the bare form the units use.</summary>
+    public string? Verb { get; init; }
+    /// <summary><c>Metrics:Listen</c>; none by default (metrics off).</summary>
+    public string? MetricsListen { get; init; }
 
     /// <summary>Default test listeners on fresh ports: http (v4), http6, echo.</summary>
     public static SupervisorOptions WithDefaultListeners(out int httpPort, out int echoPort)
