@@ -57,6 +57,7 @@ internal sealed class MetricsService(
                 o.ScrapeResponseCacheDurationMilliseconds = 0;
             })
             .Build();
+        metrics.StartAtZero();
         SupervisorLog.MetricsListening(logger, address.ToString());
         return Task.CompletedTask;
     }

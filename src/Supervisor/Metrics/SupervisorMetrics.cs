@@ -46,12 +46,27 @@ internal sealed class SupervisorMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         _killedAtDeadline = _meter.CreateCounter<long>("fdhandoff.workers.killed", "{worker}", "Workers killed because they did not drain by the deadline");
         _meter.CreateObservableGauge("fdhandoff.workers", ObserveWorkers, "{worker}", "Workers by role (serving, starting, retiring) and state");
+        _meter.CreateObservableGauge("fdhandoff.worker.slots", () => _census?.Invoke().Slots ?? 0, "{worker}", "Workers a generation has (Workers:Count): compare with the serving ones");
         _meter.CreateObservableGauge("fdhandoff.serving_generation", () => _census?.Invoke().ServingGeneration ?? 0, "{generation}", "The generation that serves (0 before the first is ready)");
         _meter.CreateObservableGauge("fdhandoff.open_fds", ProcessFigures.OpenDescriptors, "{fd}", "Open file descriptors of the supervisor");
         _meter.CreateObservableGauge("fdhandoff.resident_memory", ProcessFigures.ResidentBytes, "By", "Resident set size of the supervisor");
     }
 
-    /// <summary>Where the workers gauge reads the pool from (set once the pool exists: the pool itself records events here).</summary>
+    /// <summary>
+    /// Counters start at 0, so that Prometheus' increase() sees the first upgrade failure, crash or kill
+    /// (a series that first appears at 1 shows no increase). Called once the exporter listens: before, nothing records.
+    /// </summary>
+    public void StartAtZero()
+    {
+        _upgrades.Add(0, new KeyValuePair<string, object?>("outcome", "ok"));
+        _upgrades.Add(0, new KeyValuePair<string, object?>("outcome", "failed"));
+        _crashes.Add(0);
+        _restarts.Add(0);
+        _listenersHandedOff.Add(0);
+        _killedAtDeadline.Add(0);
+    }
+
+    /// <summary>Where the workers gauges read the pool from, set once the pool exists (the pool itself records here).</summary>
     public void ObserveWorkers(Func<WorkerCensus> census) => _census = census;
 
     public void UpgradeFinished(bool ok, TimeSpan elapsed)

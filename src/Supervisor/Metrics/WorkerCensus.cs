@@ -13,6 +13,9 @@ internal sealed class WorkerCensus(int servingGeneration, int slots, IReadOnlyLi
 
     public int ServingGeneration { get; } = servingGeneration;
 
+    /// <summary>Workers per generation (Workers:Count).</summary>
+    public int Slots => slots;
+
     public int Count(string role, WorkerState state) => workers.Count(w => w.State == state && RoleOf(w) == role);
 
     /// <summary>
