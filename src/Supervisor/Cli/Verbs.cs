@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 
 namespace FdHandoff.Supervisor.Cli;
 
@@ -35,8 +36,11 @@ internal static class Verbs
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         string verbName = parsed.CommandResult.Command == root ? "" : " " + parsed.CommandResult.Command.Name;
-        bool helpOrVersion = parsed.Action is HelpAction or ExtendedHelp or PrintVersion;
-        string? mistake = helpOrVersion ? null
+        // Help, the version and a directive ([suggest] for shell completion) answer whatever else is on the line.
+        var directives = parsed.Tokens.Where(t => t.Type == TokenType.Directive).Select(t => t.Value).ToList();
+        bool answersAnyway = parsed.Action is HelpAction or ExtendedHelp or PrintVersion || directives.Count > 0 && directives.All(d => d.StartsWith("[suggest", StringComparison.Ordinal));
+        string? mistake = answersAnyway ? null
+            : directives.FirstOrDefault(d => !d.StartsWith("[suggest", StringComparison.Ordinal)) is { } unknown ? $"unknown directive '{unknown}'"
             : parsed.Errors.Count > 0 ? parsed.Errors[0].Message
             : SupervisorOptions.FirstMistake(parsed.UnmatchedTokens, parsed.CommandResult.Command == root ? args.FirstOrDefault() : null, root.Subcommands.Select(c => c.Name));
         if (mistake is not null)

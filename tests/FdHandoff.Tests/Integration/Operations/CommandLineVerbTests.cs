@@ -24,6 +24,8 @@ public sealed class CommandLineVerbTests
         { ["upgrade", "--timeout", "soon"], 2, "fdhandoff upgrade: Cannot parse argument 'soon' for option '--timeout'" },
         { ["help", "upgade"], 2, "fdhandoff help: unknown verb 'upgade'" },
         { ["--workers"], 2, "fdhandoff: Required argument missing for option: '--workers'" },
+        { ["[suggest]", "up"], 0, "upgrade" },
+        { ["[bogus]"], 2, "fdhandoff: unknown directive '[bogus]'" },
     };
 
     [Theory]
