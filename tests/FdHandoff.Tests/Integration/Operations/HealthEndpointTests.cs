@@ -20,9 +20,11 @@ public sealed class HealthEndpointTests
             WorkerCommand = gate.Script,
             WorkerEnvironment = gate.Environment,
             MetricsListen = metrics,
+            DrainTimeout = TimeSpan.FromSeconds(30),
         };
-        // A long restart backoff keeps a crashed slot visibly empty; a long idle close keeps the stop visible.
-        await using var supervisor = SupervisorProcess.Start(options, "--Workers:RestartBackoff=00:00:01", "--Workers:StopCloseIdleAfter=00:00:05");
+        // A long restart backoff keeps a crashed slot visibly empty (3 s, then 6 s); a long idle close keeps the
+        // stop visible until the test lets go of its connection. Both are wide enough for a starved machine.
+        await using var supervisor = SupervisorProcess.Start(options, "--Workers:RestartBackoff=00:00:03", "--Workers:StopCloseIdleAfter=00:00:30");
         try
         {
             // Start: generation 1's workers wait at the gate.
@@ -53,8 +55,8 @@ public sealed class HealthEndpointTests
             await supervisor.Log.WaitForAsync(@"Worker \d+ of generation 2 ready", Wait, from: mark);
             await AssertBothAsync(metrics, 200, "ok");
 
-            // Stop: an idle keep-alive connection keeps one worker draining for a while; the probes say 503 meanwhile.
-            using var keepAlive = new HttpClient();
+            // Stop: an idle keep-alive connection keeps one worker draining until the test closes it; the probes say 503 meanwhile.
+            var keepAlive = new HttpClient();
             Assert.Equal(HttpStatusCode.OK, (await keepAlive.GetAsync($"http://127.0.0.1:{http}/")).StatusCode);
             mark = supervisor.Log.Count;
             supervisor.Signal(Native.SIGTERM);
@@ -65,6 +67,7 @@ public sealed class HealthEndpointTests
             Assert.StartsWith("stopping", healthz.Body);
             Assert.Equal(503, readyz.Status);
             Assert.StartsWith("stopping", readyz.Body);
+            keepAlive.Dispose();
             Assert.Equal(0, await supervisor.WaitExitAsync(Wait));
         }
         finally
