@@ -5,8 +5,15 @@ namespace FdHandoff.Supervisor.Metrics;
 /// <summary><c>Metrics:Listen</c>: an IP address and a port, <c>127.0.0.1:9464</c> or <c>[::1]:9464</c>.</summary>
 internal sealed record MetricsAddress(IPAddress Address, int Port)
 {
-    /// <summary>The host part of an HttpListener prefix (IPv6 in brackets).</summary>
-    public string Host => Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address.ToString();
+    /// <summary>
+    /// The host part of an HttpListener prefix. HttpListener answers only requests whose Host header names the
+    /// prefix's host, and takes 0.0.0.0 for no address at all: the any-address becomes its wildcard "+" (every
+    /// interface, any Host header); an IP stays itself (IPv6 in brackets), so probes and scrapes use that IP.
+    /// </summary>
+    public string Host =>
+        Address.Equals(IPAddress.Any) || Address.Equals(IPAddress.IPv6Any) ? "+"
+        : Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]"
+        : Address.ToString();
 
     public override string ToString() => $"{Host}:{Port}";
 

@@ -50,9 +50,14 @@ internal sealed class MetricsService(
             .AddMeter(SupervisorMetrics.MeterName)
             .AddPrometheusHttpListener(o =>
             {
-                o.Host = address.Host;
                 o.Port = address.Port;
                 o.ScrapeEndpointPath = "/metrics";
+                // The exporter makes a Uri of Host, which the wildcard "+" is not: it gets our prefix here instead.
+                o.ConfigureHttpListener = (_, l) =>
+                {
+                    l.Prefixes.Clear();
+                    l.Prefixes.Add($"http://{address.Host}:{address.Port}/");
+                };
                 // Each scrape sees the moment it asks: Prometheus' own interval is the sampling.
                 o.ScrapeResponseCacheDurationMilliseconds = 0;
             })
