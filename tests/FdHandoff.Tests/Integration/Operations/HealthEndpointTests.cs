@@ -87,6 +87,24 @@ public sealed class HealthEndpointTests
         }
     }
 
+    [Fact]
+    public async Task Metrics_on_every_interface_answer_whatever_host_the_request_names()
+    {
+        int port = FreePort.Next();
+        var options = SupervisorOptions.WithDefaultListeners(out _, out _) with { Workers = 1, MetricsListen = $"0.0.0.0:{port}" };
+
+        await using var supervisor = SupervisorProcess.Start(options);
+        await supervisor.WaitServingAsync();
+        using var client = new HttpClient();
+        using var health = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/healthz") { Headers = { Host = $"monitoring.example:{port}" } };
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/metrics") { Headers = { Host = $"monitoring.example:{port}" } };
+        using var healthAnswer = await client.SendAsync(health);
+        using var scrapeAnswer = await client.SendAsync(scrape);
+
+        Assert.Equal(HttpStatusCode.OK, healthAnswer.StatusCode);
+        Assert.Contains("fdhandoff_upgrades_total", await scrapeAnswer.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("localhost:9464")]
     [InlineData("127.0.0.1")]
