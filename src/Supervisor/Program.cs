@@ -4,6 +4,7 @@ using FdHandoff.Supervisor.Cli;
 using FdHandoff.Supervisor.Configuration;
 using FdHandoff.Supervisor.Control;
 using FdHandoff.Supervisor.Listeners;
+using FdHandoff.Supervisor.Metrics;
 using FdHandoff.Supervisor.Systemd;
 using FdHandoff.Supervisor.Upgrades;
 using FdHandoff.Supervisor.Workers;
@@ -17,8 +18,11 @@ using Serilog;
 // A systemd-protocol worker starts as this executable in launch mode: it execs the program, never returns here otherwise.
 if (WorkerLauncher.IsLaunch(args)) return WorkerLauncher.Run(args);
 
-// The client verbs (upgrade, status) talk to a running supervisor and never start one.
-if (AdminCommand.IsVerb(args)) return AdminCommand.Run(args, Console.Out, Console.Error);
+// The command line first (Cli/Verbs): help, --version, a usage error and the client verbs (upgrade, status)
+// end here, before anything is bound; `run` and the bare form go on to the supervisor below.
+var verb = Verbs.Dispatch(args, Console.Out, Console.Error);
+if (verb.ExitCode is { } exit) return exit;
+args = verb.SupervisorArgs;
 
 try
 {
@@ -46,6 +50,10 @@ try
     //   drain/exit Workers/WorkerPool       (Drain, kill at the deadline, watch the exit);
     //              established connections move on through Control/ConnectionRouter
     // See docs/architecture.md.
+
+    // 0. Metrics and health (Metrics:Listen, off by default): up before generation 1, so probes see 503 until it serves.
+    builder.Services.AddSingleton<SupervisorMetrics>();
+    builder.Services.AddHostedService<MetricsService>();
 
     // 1. Listeners first, closed last: the supervisor holds every listening socket until it exits.
     builder.Services.AddSingleton<ListenerSet>();

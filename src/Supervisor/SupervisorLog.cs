@@ -122,6 +122,9 @@ internal static partial class SupervisorLog
     [LoggerMessage(53, LogLevel.Information, "Generation {PreviousGeneration} retired in {DrainMs:0} ms: {ConnectionsMoved} connections moved to generation {Generation}, {ConnectionsKept} kept and closed by their worker, {ConnectionsClosed} closed by the supervisor")]
     public static partial void GenerationRetired(ILogger logger, int previousGeneration, int generation, double drainMs, int connectionsMoved, int connectionsKept, int connectionsClosed);
 
+    [LoggerMessage(340, LogLevel.Information, "Metrics on http://{MetricsAddress}/metrics, health on /healthz and /readyz")]
+    public static partial void MetricsListening(ILogger logger, string metricsAddress);
+
     [LoggerMessage(54, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation} is gone with {ConnectionCount} connections sent to it and not taken: giving them to another worker")]
     public static partial void ConnectionsOrphaned(ILogger logger, int workerPid, int generation, int connectionCount);
 

@@ -5,65 +5,54 @@ using FdHandoff.Supervisor.Configuration;
 namespace FdHandoff.Supervisor.Cli;
 
 /// <summary>
-/// The client verbs, thin clients of the control socket:
-/// <c>fdhandoff upgrade [--control-socket PATH] [--timeout SECONDS]</c> and <c>fdhandoff status [--json]</c>.
-/// Exit codes: 0 done, 1 the upgrade failed (the old generation still serves), 2 usage, 3 unreachable.
+/// The client verbs, thin clients of the control socket: <c>fdhandoff upgrade</c> and <c>fdhandoff status</c>
+/// (parsed by <see cref="UpgradeVerb"/> and <see cref="StatusVerb"/>). Exit codes: <see cref="ExitCodes"/>.
 /// </summary>
 internal static class AdminCommand
 {
-    public const int Failed = 1, Usage = 2, Unreachable = 3;
+    public static int Upgrade(string? socket, TimeSpan timeout, bool json, TextWriter stdout, TextWriter stderr) =>
+        Connect("upgrade", socket, stderr, channel => Upgrade(channel, timeout, json, stdout, stderr));
 
-    public static bool IsVerb(string[] args) => args.Length > 0 && args[0] is "upgrade" or "status";
+    public static int Status(string? socket, bool json, TextWriter stdout, TextWriter stderr) =>
+        Connect("status", socket, stderr, channel => Status(channel, json, stdout));
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    private static int Connect(string verb, string? socket, TextWriter stderr, Func<ControlChannel, int> talk)
     {
-        string? socket = null;
-        bool json = false;
-        double timeout = 120;
-        for (int i = 1; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--control-socket" when i + 1 < args.Length: socket = args[++i]; break;
-                case "--json": json = true; break;
-                case "--timeout" when i + 1 < args.Length && double.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out timeout): i++; break;
-                default:
-                    stderr.WriteLine($"fdhandoff {args[0]}: unknown argument '{args[i]}'; usage: fdhandoff {args[0]} [--control-socket PATH]{(args[0] == "status" ? " [--json]" : " [--timeout SECONDS]")}");
-                    return Usage;
-            }
-        }
         string path = ControlSocketLocation.Resolve(socket ?? Environment.GetEnvironmentVariable("FDHANDOFF_CONTROL_SOCKET"));
         try
         {
             using var channel = ControlChannel.Connect(path);
-            return args[0] == "upgrade"
-                ? Upgrade(channel, TimeSpan.FromSeconds(timeout), stdout, stderr)
-                : Status(channel, json, stdout);
+            return talk(channel);
         }
         catch (ControlSocketUnreachableException e)
         {
-            stderr.WriteLine($"fdhandoff {args[0]}: {e.Message}");
-            return Unreachable;
+            stderr.WriteLine($"fdhandoff {verb}: {e.Message}");
+            return ExitCodes.Unreachable;
         }
         catch (Exception e) when (e is IOException or TimeoutException)
         {
-            stderr.WriteLine($"fdhandoff {args[0]}: {e.Message}");
-            return Failed;
+            stderr.WriteLine($"fdhandoff {verb}: {e.Message}");
+            return ExitCodes.Failed;
         }
     }
 
-    private static int Upgrade(ControlChannel channel, TimeSpan timeout, TextWriter stdout, TextWriter stderr)
+    private static int Upgrade(ControlChannel channel, TimeSpan timeout, bool json, TextWriter stdout, TextWriter stderr)
     {
         channel.Send(new UpgradeRequest("fdhandoff upgrade"));
         using var reply = Expect(channel, timeout);
         var result = reply.Read<UpgradeResult>();
+        if (json)
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(result, ProtocolJson.Default.UpgradeResult));
+            return result.Ok ? ExitCodes.Ok : ExitCodes.Failed;
+        }
         if (result.Ok)
         {
             stdout.WriteLine($"upgraded: generation {result.PreviousGeneration} -> {result.Generation}, new workers ready in {result.ReadyMs:0} ms; generation {result.PreviousGeneration} draining");
             return 0;
         }
         stderr.WriteLine($"fdhandoff upgrade: failed, generation {result.Generation} still serving: {result.Reason}");
-        return Failed;
+        return ExitCodes.Failed;
     }
 
     private static int Status(ControlChannel channel, bool json, TextWriter stdout)

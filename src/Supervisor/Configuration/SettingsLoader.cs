@@ -47,6 +47,7 @@ internal static class SettingsLoader
             FirstMessageTimeout = firstMessage,
             ControlSocketGroup = string.IsNullOrWhiteSpace(configuration["ControlSocketGroup"]) ? null : ControlSocketGroup.Resolve(configuration["ControlSocketGroup"]!.Trim()),
             SkipUnavailableSctp = configuration.GetValue("SkipUnavailableSctp", false),
+            MetricsListen = Metrics.MetricsAddress.Parse(configuration["Metrics:Listen"]),
         };
     }
 }

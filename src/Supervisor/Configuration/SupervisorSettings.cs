@@ -29,4 +29,8 @@ internal sealed record SupervisorSettings(
     /// listeners, with an error line for each. Configuration key <c>SkipUnavailableSctp</c>.
     /// </summary>
     public bool SkipUnavailableSctp { get; init; }
+
+    /// <summary>Where to serve /metrics, /healthz and /readyz (<c>Metrics:Listen</c>, e.g. 127.0.0.1:9464).</summary>
+    /// <remarks>Defaults to none: no metrics endpoint.</remarks>
+    public Metrics.MetricsAddress? MetricsListen { get; init; }
 }

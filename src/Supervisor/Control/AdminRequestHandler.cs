@@ -19,6 +19,7 @@ internal sealed class AdminRequestHandler(
     WorkerPool pool,
     ListenerSet listeners,
     ConnectionRouter router,
+    Metrics.SupervisorMetrics metrics,
     ILogger<AdminRequestHandler> logger)
 {
     public async Task HandleAsync(ControlChannel channel, PeerCredentials peer, ControlFrame request)
@@ -28,6 +29,7 @@ internal sealed class AdminRequestHandler(
         {
             string who = settings.ControlSocketGroup is { } g ? $"uid {owner}, root or group {g}" : $"uid {owner} or root";
             SupervisorLog.ConnectionRefused(logger, peer.Pid, peer.Uid, $"{request.Kind} needs {who}");
+            metrics.ControlRefused("needs the owner's uid, root or the group");
             channel.Send(new ErrorMessage($"permission denied: {request.Kind} needs {who}"));
             return;
         }

@@ -17,6 +17,7 @@ internal sealed class ControlServer(
     ControlSocketFile socketFile,
     ListenerHandoff handoff,
     AdminRequestHandler admin,
+    Metrics.SupervisorMetrics metrics,
     ILogger<ControlServer> logger) : BackgroundService
 {
     private Socket? _listener;
@@ -68,6 +69,7 @@ internal sealed class ControlServer(
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
                 SupervisorLog.ConnectionRefused(logger, peer.Pid, peer.Uid, $"sent nothing for {settings.FirstMessageTimeout.TotalSeconds:0} s");
+                metrics.ControlRefused("sent nothing");
                 return;
             }
             if (first is null) return;
@@ -107,6 +109,7 @@ internal sealed class ControlServer(
     private void Refuse(ControlChannel channel, PeerCredentials peer, string why)
     {
         SupervisorLog.ConnectionRefused(logger, peer.Pid, peer.Uid, why);
+        metrics.ControlRefused(why);
         try { channel.Send(new ErrorMessage(why)); } catch (Exception e) when (e is IOException or ObjectDisposedException) { }
     }
 

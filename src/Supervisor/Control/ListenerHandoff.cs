@@ -18,6 +18,7 @@ internal sealed class ListenerHandoff(
     WorkerPool pool,
     ListenerSet listeners,
     WorkerMessageLoop messages,
+    Metrics.SupervisorMetrics metrics,
     ILogger<ListenerHandoff> logger)
 {
     /// <summary>Takes ownership of <paramref name="channel"/>. Returns when the connection ends.</summary>
@@ -27,6 +28,7 @@ internal sealed class ListenerHandoff(
         if (worker is null)
         {
             SupervisorLog.ConnectionRefused(logger, peer.Pid, peer.Uid, refusal);
+            metrics.ControlRefused(refusal);
             try { channel.Send(new ErrorMessage("refused: " + refusal)); } catch (IOException) { }
             channel.Dispose();
             return;
@@ -59,5 +61,6 @@ internal sealed class ListenerHandoff(
         }
         pool.Advance(worker, WorkerState.Connected, WorkerState.HandedOff);
         SupervisorLog.HandedOff(logger, worker.Pid, worker.Generation, all.Count, clock.Elapsed.TotalMilliseconds);
+        metrics.ListenersHandedOff(all.Count, clock.Elapsed);
     }
 }

@@ -21,6 +21,7 @@ internal sealed class UpgradeCoordinator(
     WorkerPool pool,
     ConnectionRouter router,
     RollingUpgrade rolling,
+    Metrics.SupervisorMetrics metrics,
     ILogger<UpgradeCoordinator> logger) : IHostedService
 {
     /// <summary>Generation 1: the supervisor does not start serving without it.</summary>
@@ -39,12 +40,18 @@ internal sealed class UpgradeCoordinator(
         int previous = pool.ServingGeneration;
         SupervisorLog.UpgradeStarting(logger, previous, reason);
         if (settings.Workers.Strategy == UpgradeStrategy.Rolling)
-            return await rolling.RunAsync(new GenerationPlan(pool.NextGeneration(), settings), previous).ConfigureAwait(false);
+        {
+            var clock = Stopwatch.StartNew();
+            var rolled = await rolling.RunAsync(new GenerationPlan(pool.NextGeneration(), settings), previous).ConfigureAwait(false);
+            metrics.UpgradeFinished(rolled.Ok, clock.Elapsed);
+            return rolled;
+        }
         var outcome = await StartGenerationAsync(settings).ConfigureAwait(false);
         if (!outcome.Ok)
         {
             pool.RecordFailedUpgrade($"to generation {outcome.Generation} failed: {outcome.Reason}");
             SupervisorLog.UpgradeFailed(logger, outcome.Generation, previous, outcome.Reason);
+            metrics.UpgradeFinished(ok: false, outcome.Elapsed);
             return new UpgradeResult(false, previous, previous, outcome.Reason, outcome.Elapsed.TotalMilliseconds);
         }
 
@@ -52,6 +59,7 @@ internal sealed class UpgradeCoordinator(
         // Invariant 2: the old generation hears "drain" only now that its successor is ready.
         foreach (var w in retiring) pool.Drain(w, $"upgrade to generation {outcome.Generation}");
         SupervisorLog.UpgradeDone(logger, outcome.Generation, previous, outcome.Elapsed.TotalMilliseconds);
+        metrics.UpgradeFinished(ok: true, outcome.Elapsed);
         foreach (var old in retiring.GroupBy(w => w.Generation))
             _ = ReportRetirementAsync(old.Key, outcome.Generation, old.ToList());
         return new UpgradeResult(true, outcome.Generation, previous, "", outcome.Elapsed.TotalMilliseconds);
@@ -67,6 +75,7 @@ internal sealed class UpgradeCoordinator(
         await Task.WhenAll(workers.Select(w => w.Exited)).ConfigureAwait(false);
         var tally = router.TallyOf(generation);
         pool.RecordRetirement(generation, tally.Moved, tally.Refused + tally.Closed, tally.LastReason);
+        metrics.GenerationDrained(clock.Elapsed);
         SupervisorLog.GenerationRetired(logger, generation, successor, clock.Elapsed.TotalMilliseconds, tally.Moved, tally.Refused, tally.Closed);
     }
 

@@ -18,6 +18,7 @@ namespace FdHandoff.Supervisor.Workers;
 internal sealed class WorkerPool(
     SupervisorSettings settings,
     WorkerSpawner spawner,
+    Metrics.SupervisorMetrics metrics,
     ILogger<WorkerPool> logger) : IHostedService
 {
     private readonly Lock _lock = new();
@@ -238,7 +239,10 @@ internal sealed class WorkerPool(
         worker.Channel?.Dispose();
         worker.Process.Dispose();
         if (!worker.Retired)
+        {
             SupervisorLog.WorkerCrashed(logger, worker.Pid, worker.Generation, worker.ExitCode.Value, stateAtExit.ToString(), uptime.TotalSeconds);
+            metrics.WorkerCrashed();
+        }
         else
             SupervisorLog.WorkerExited(logger, worker.Pid, worker.Generation, worker.ExitCode.Value);
         worker.MarkExited();
@@ -250,6 +254,7 @@ internal sealed class WorkerPool(
         (int crashes, TimeSpan delay) next;
         lock (_lock) next = _backoff.Next(slot, uptime);
         SupervisorLog.WorkerRestartScheduled(logger, plan.Generation, slot, next.delay.TotalMilliseconds, next.crashes);
+        metrics.WorkerRestartScheduled();
         _ = RestartLaterAsync(plan, slot, next.crashes, next.delay);
     }
 
@@ -338,6 +343,7 @@ internal sealed class WorkerPool(
             deadline = extended;
         }
         Kill(worker, $"did not drain within {(DateTimeOffset.UtcNow - deadline + timeout).TotalSeconds:0.#} s");
+        metrics.WorkerKilledAtDeadline();
     }
 
     /// <summary>Kills a worker now (SIGKILL; its whole process group for a systemd-protocol worker).</summary>

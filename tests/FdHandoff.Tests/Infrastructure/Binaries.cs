@@ -14,6 +14,9 @@ public static class Binaries
     private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
     private static string Tfm => new DirectoryInfo(AppContext.BaseDirectory).Name;
 
+    /// <summary>The repository's root directory (where FdHandoff.sln is).</summary>
+    public static string Repository => Root.Value;
+
     public static string Supervisor => Find("src/Supervisor", "fdhandoff");
     public static string Worker => Find("src/Worker", "fdhandoff-worker");
 

@@ -14,6 +14,11 @@ public sealed record SupervisorOptions
     /// <summary>More keys of the <c>Workers</c> section (<c>Protocol</c>, <c>Listeners</c>, <c>Ready</c>...), as written in JSON.</summary>
     public Dictionary<string, object> WorkerSettings { get; init; } = [];
 
+    /// <summary>A verb before the options (<c>run</c>); none by default: the bare form the units use.</summary>
+    public string? Verb { get; init; }
+    /// <summary><c>Metrics:Listen</c>; none by default (metrics off).</summary>
+    public string? MetricsListen { get; init; }
+
     /// <summary>Default test listeners on fresh ports: http (v4), http6, echo.</summary>
     public static SupervisorOptions WithDefaultListeners(out int httpPort, out int echoPort)
     {

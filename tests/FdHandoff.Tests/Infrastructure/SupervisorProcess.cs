@@ -57,6 +57,7 @@ internal sealed class SupervisorProcess : IAsyncDisposable
             ["ControlSocket"] = controlSocket,
             ["Workers"] = workers,
         };
+        if (options.MetricsListen is not null) config["Metrics"] = new Dictionary<string, object> { ["Listen"] = options.MetricsListen };
         string configPath = Path.Combine(dir, "fdhandoff.json");
         File.WriteAllText(configPath, JsonSerializer.Serialize(config));
 
@@ -72,6 +73,7 @@ internal sealed class SupervisorProcess : IAsyncDisposable
             start.ArgumentList.Add(Binaries.Supervisor);
         }
         if (environment is not null) foreach (var (k, v) in environment) start.Environment[k] = v;
+        if (options.Verb is not null) start.ArgumentList.Add(options.Verb);
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(configPath);
         foreach (var a in extraArgs) start.ArgumentList.Add(a);
