@@ -16,17 +16,17 @@ using Serilog;
 
 // The client verbs (upgrade, status) talk to a running supervisor and never start one.
 if (AdminCommand.IsVerb(args)) return AdminCommand.Run(args, Console.Out, Console.Error);
+if (args is ["check-config", ..]) return CheckConfigCommand.Run(args[1..], Console.Out, Console.Error);
 
 try
 {
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
 
-    // Configuration: defaults beside the binary (or --config FILE), FDHANDOFF_* variables, command line.
-    var (configArgs, configFile) = CommandLine.Normalize(args);
-    builder.Configuration.AddJsonFile(configFile is null ? Path.Combine(AppContext.BaseDirectory, "appsettings.json") : Path.GetFullPath(configFile), optional: configFile is null);
-    builder.Configuration.AddEnvironmentVariables("FDHANDOFF_");
-    builder.Configuration.AddCommandLine(configArgs);
-    var settings = SettingsLoader.Load(builder.Configuration);
+    // Configuration: defaults beside the binary (or --config FILE), FDHANDOFF_* variables, command line;
+    // every key checked. A reload reads the same file again (Upgrades/UpgradeCoordinator).
+    var source = ConfigurationSource.FromArgs(args);
+    var settings = source.Read();
+    builder.Services.AddSingleton(source);
     builder.Services.AddSingleton(settings);
 
     // Logging (Serilog) and systemd integration (Type=notify, STOPPING on SIGTERM) when run by systemd.
