@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using FdHandoff.Protocol;
 using FdHandoff.Sockets;
-using FdHandoff.Supervisor.Listeners;
 using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +13,6 @@ namespace FdHandoff.Supervisor.Control;
 /// </summary>
 internal sealed class ListenerHandoff(
     WorkerPool pool,
-    ListenerSet listeners,
     WorkerMessageLoop messages,
     ILogger<ListenerHandoff> logger)
 {
@@ -45,7 +43,8 @@ internal sealed class ListenerHandoff(
 
     private void HandOff(WorkerProcess worker, ControlChannel channel)
     {
-        var all = listeners.All;
+        // Only what its generation's plan holds: a reload may have added or dropped listeners since.
+        var all = worker.Plan.Listeners;
         var clock = Stopwatch.StartNew();
         int batches = Math.Max(1, (all.Count + FdPassing.MaxDescriptorsPerMessage - 1) / FdPassing.MaxDescriptorsPerMessage);
         for (int b = 0; b < batches; b++)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FdHandoff.Protocol;
 using FdHandoff.Supervisor.Configuration;
 using FdHandoff.Supervisor.Control;
+using FdHandoff.Supervisor.Listeners;
 using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,20 +13,27 @@ namespace FdHandoff.Supervisor.Upgrades;
 /// The life of a generation from spawn to serving: starts generation 1 at start-up; for an upgrade, spawns
 /// generation g+1, holds it at the <see cref="ReadinessGate"/>, then either promotes it and drains the rest
 /// (invariant 2: only now) or rolls it back and leaves the serving generation untouched (invariant 5).
-/// One upgrade at a time: callers go through the <see cref="UpgradeQueue"/>.
+/// One upgrade at a time: callers go through the <see cref="UpgradeQueue"/>. An upgrade is a reload: it reads
+/// the configuration again and builds the new generation's plan from it, or refuses it before touching anything.
 /// </summary>
 internal sealed class UpgradeCoordinator(
     SupervisorSettings settings,
+    ConfigurationSource configuration,
+    ListenerSet listeners,
     WorkerPool pool,
     ConnectionRouter router,
     ILogger<UpgradeCoordinator> logger) : IHostedService
 {
+    private volatile GenerationPlan? _serving;
+
     /// <summary>Generation 1: the supervisor does not start serving without it.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var outcome = await StartGenerationAsync(settings).ConfigureAwait(false);
+        var plan = new GenerationPlan(pool.NextGeneration(), settings, listeners.All);
+        var outcome = await StartGenerationAsync(plan).ConfigureAwait(false);
         if (!outcome.Ok)
             throw new SupervisorException($"generation {outcome.Generation} did not become ready: {outcome.Reason}");
+        _serving = plan;
         pool.Promote(outcome.Generation, "none");
         SupervisorLog.GenerationServing(logger, outcome.Generation, settings.Workers.Count, outcome.Elapsed.TotalMilliseconds);
     }
@@ -35,20 +43,44 @@ internal sealed class UpgradeCoordinator(
     {
         int previous = pool.ServingGeneration;
         SupervisorLog.UpgradeStarting(logger, previous, reason);
-        var outcome = await StartGenerationAsync(settings).ConfigureAwait(false);
+        var serving = _serving!;
+        // Read and check everything, bind what is new, before a worker is spawned; a refusal touches nothing.
+        GenerationPlan plan;
+        ListenerChange change;
+        try
+        {
+            var next = configuration.Read();
+            StartOnlySettings.Check(settings, next);
+            int generation = pool.NextGeneration();
+            change = listeners.Prepare(next, serving.Listeners, generation);
+            plan = new GenerationPlan(generation, next, change.Planned);
+            SupervisorLog.ReloadConfigurationRead(logger, next.Version.ToString(), generation, string.Join(", ", plan.Listeners.Select(l => l.Spec.Name)));
+        }
+        catch (Exception e) when (FatalError.Describe(e) is { } refusal)
+        {
+            SupervisorLog.ReloadRefused(logger, previous, refusal.Message);
+            pool.RecordFailedUpgrade($"reload refused: {refusal.Message}");
+            return new UpgradeResult(false, previous, previous, $"configuration refused: {refusal.Message}", 0);
+        }
+
+        var outcome = await StartGenerationAsync(plan).ConfigureAwait(false);
         if (!outcome.Ok)
         {
+            listeners.RollBack(change);
             pool.RecordFailedUpgrade($"to generation {outcome.Generation} failed: {outcome.Reason}");
             SupervisorLog.UpgradeFailed(logger, outcome.Generation, previous, outcome.Reason);
             return new UpgradeResult(false, previous, previous, outcome.Reason, outcome.Elapsed.TotalMilliseconds);
         }
 
+        listeners.Commit(change);
+        _serving = plan;
         var retiring = pool.Promote(outcome.Generation, $"to generation {outcome.Generation} ok ({outcome.Elapsed.TotalMilliseconds:0} ms)");
         // Invariant 2: the old generation hears "drain" only now that its successor is ready.
         foreach (var w in retiring) pool.Drain(w, $"upgrade to generation {outcome.Generation}");
         SupervisorLog.UpgradeDone(logger, outcome.Generation, previous, outcome.Elapsed.TotalMilliseconds);
         foreach (var old in retiring.GroupBy(w => w.Generation))
             _ = ReportRetirementAsync(old.Key, outcome.Generation, old.ToList());
+        _ = CloseDroppedListenersAsync(retiring);
         return new UpgradeResult(true, outcome.Generation, previous, "", outcome.Elapsed.TotalMilliseconds);
     }
 
@@ -66,13 +98,24 @@ internal sealed class UpgradeCoordinator(
     }
 
     /// <summary>
-    /// Spawns every slot of a new generation built from <paramref name="from"/> and waits at the gate; a
-    /// generation that fails is drained.
+    /// A listener the new generation was not handed is closed once every worker that holds it has exited
+    /// (the retiring generations'): until then they still accept on it while they drain.
     /// </summary>
-    private async Task<GenerationOutcome> StartGenerationAsync(SupervisorSettings from)
+    private async Task CloseDroppedListenersAsync(IReadOnlyList<WorkerProcess> retiring)
+    {
+        await Task.WhenAll(retiring.Select(w => w.Exited)).ConfigureAwait(false);
+        var inUse = pool.Workers.SelectMany(w => w.Plan.Listeners).Concat(_serving?.Listeners ?? []).ToHashSet();
+        listeners.CloseUnused(inUse);
+    }
+
+    /// <summary>
+    /// Spawns every slot of a new generation of <paramref name="plan"/> and waits at the gate; a generation
+    /// that fails is drained.
+    /// </summary>
+    private async Task<GenerationOutcome> StartGenerationAsync(GenerationPlan plan)
     {
         var clock = Stopwatch.StartNew();
-        var plan = new GenerationPlan(pool.NextGeneration(), from);
+        var from = plan.Settings;
         int generation = plan.Generation;
         var started = new List<WorkerProcess>();
         string? failure;
