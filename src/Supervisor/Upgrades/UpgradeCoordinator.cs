@@ -129,9 +129,25 @@ internal sealed class UpgradeCoordinator(
         {
             failure = e.Message;
         }
-        if (failure is null) return new GenerationOutcome(generation, true, "", clock.Elapsed);
+        if (failure is null)
+        {
+            WarnUnserved(plan, started);
+            return new GenerationOutcome(generation, true, "", clock.Elapsed);
+        }
         foreach (var w in started) pool.Drain(w, $"generation {generation} rolled back");
         return new GenerationOutcome(generation, false, failure, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// A listener handed to a generation none of whose workers serves it: its connections would wait in the
+    /// backlog unseen. Only when every worker said what it serves (Ready's listener names).
+    /// </summary>
+    private void WarnUnserved(GenerationPlan plan, IReadOnlyList<WorkerProcess> workers)
+    {
+        if (workers.Any(w => w.Serving is null)) return;
+        var served = workers.SelectMany(w => w.Serving!).ToHashSet();
+        foreach (var l in plan.Listeners.Where(l => !served.Contains(l.Spec.Name)))
+            SupervisorLog.ListenerUnserved(logger, l.Spec.Name, l.Spec.Address, plan.Generation, $"the workers serve {string.Join(", ", served.Order())}: rename Listeners:{l.Spec.Name} to a name the worker serves, or remove it");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
