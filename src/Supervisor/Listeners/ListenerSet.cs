@@ -125,7 +125,14 @@ internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerS
                     if (same.Spec.Backlog != spec.Backlog)
                     {
                         var before = same.Spec;
-                        same.Relisten(spec);
+                        try
+                        {
+                            same.Relisten(spec);
+                        }
+                        catch (System.Net.Sockets.SocketException e)
+                        {
+                            throw new SupervisorException($"cannot change the backlog of listener {spec.Name} to {spec.Backlog}: {e.Message}; keep ?backlog={before.Backlog}", SupervisorException.ConfigurationError, e);
+                        }
                         relistened.Add((same, before));
                         SupervisorLog.ListenerBacklogChanged(logger, spec.Name, before.Backlog, spec.Backlog);
                     }
