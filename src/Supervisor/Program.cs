@@ -28,12 +28,11 @@ try
 {
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
 
-    // Configuration: defaults beside the binary (or --config FILE), FDHANDOFF_* variables, command line.
-    var (configArgs, configFile) = CommandLine.Normalize(args);
-    builder.Configuration.AddJsonFile(configFile is null ? Path.Combine(AppContext.BaseDirectory, "appsettings.json") : Path.GetFullPath(configFile), optional: configFile is null);
-    builder.Configuration.AddEnvironmentVariables("FDHANDOFF_");
-    builder.Configuration.AddCommandLine(configArgs);
-    var settings = SettingsLoader.Load(builder.Configuration);
+    // Configuration: defaults beside the binary (or --config FILE), FDHANDOFF_* variables, command line;
+    // every key checked. A reload reads the same file again (Upgrades/UpgradeCoordinator).
+    var source = ConfigurationSource.FromArgs(args);
+    var settings = source.Read();
+    builder.Services.AddSingleton(source);
     builder.Services.AddSingleton(settings);
 
     // Logging (Serilog) and systemd integration (Type=notify, STOPPING on SIGTERM) when run by systemd.

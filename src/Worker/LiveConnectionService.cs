@@ -37,6 +37,7 @@ public sealed class LiveConnectionService(HandoffClient handoff, ILogger<LiveCon
         // Before the worker reports ready (ExecuteAsync may run later, on its own task): a worker that has not
         // said it takes connections by then is sent none.
         handoff.TakeHandedOverConnections();
+        foreach (var listener in handoff.Listeners.Values.Where(l => ProtocolFor(l.Spec) is not null)) listener.MarkServed();
         return base.StartAsync(cancellationToken);
     }
 

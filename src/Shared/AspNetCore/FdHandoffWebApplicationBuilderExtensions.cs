@@ -23,6 +23,7 @@ public static class FdHandoffWebApplicationBuilderExtensions
         configure?.Invoke(options);
         var client = HandoffClient.Connect();
         var http = client.Listeners.Values.Where(options.ServeWithKestrel).ToList();
+        foreach (var listener in http) listener.MarkServed();
 
         builder.Services.AddSingleton(client);
         builder.Services.Configure<FdHandoffOptions>(o =>

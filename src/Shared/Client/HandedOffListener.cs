@@ -35,5 +35,14 @@ public sealed class HandedOffListener
     /// <summary>SO_PROTOCOL of the descriptor, read back from the kernel: 6 for TCP, 262 for MPTCP, 132 for SCTP, 17 for UDP, 0 for a unix socket.</summary>
     public int Protocol => SocketProbe.Protocol(Socket.SafeHandle);
 
+    /// <summary>
+    /// Set by <see cref="MarkServed"/>: the application accepts on this listener. The Ready message names the
+    /// served listeners, so the supervisor can warn about one no worker serves (its connections would wait).
+    /// </summary>
+    public bool Served { get; private set; }
+
+    /// <summary>Says the application serves this listener; call it before <see cref="HandoffClient.ReportReady"/>.</summary>
+    public void MarkServed() => Served = true;
+
     public override string ToString() => Spec.ToString();
 }

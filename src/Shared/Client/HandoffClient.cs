@@ -159,11 +159,18 @@ public sealed class HandoffClient : IDisposable
         }
     }
 
+    // Null when the application marked none: an application that does not say is not warned about.
+    private List<string>? ServedListeners()
+    {
+        var served = Listeners.Values.Where(l => l.Served).Select(l => l.Name).ToList();
+        return served.Count == 0 ? null : served;
+    }
+
     /// <summary>Tells the supervisor this worker serves on every listener. Idempotent.</summary>
     public void ReportReady()
     {
         if (Interlocked.Exchange(ref _reportedReady, 1) == 0)
-            _channel.Send(new ReadyMessage(Environment.ProcessId, _connections.Accepting));
+            _channel.Send(new ReadyMessage(Environment.ProcessId, _connections.Accepting, ServedListeners()));
     }
 
     /// <summary>Tells the supervisor this worker has drained and exits now. Best effort.</summary>

@@ -71,6 +71,17 @@ internal static class AdminCommand
             stdout.WriteLine(h.RetiredGeneration == 0
                 ? $"connections no generation retired yet; {h.InTransit} in transit"
                 : $"connections generation {h.RetiredGeneration} retired: {h.Moved} moved, {h.Closed} closed{(h.Closed > 0 ? $" ({h.Reason})" : "")}; {h.InTransit} in transit");
+        if (status.Generations is { } generations)
+        {
+            stdout.WriteLine("generations");
+            foreach (var g in generations)
+            {
+                string role = g.Generation == status.Generation ? "serving" : g.Generation > status.Generation ? "starting" : "retiring";
+                stdout.WriteLine(g.ConfigurationHash == "none"
+                    ? $"  {g.Generation,-4} {role,-9} config none (defaults and switches only)  listeners {string.Join(", ", g.Listeners)}"
+                    : $"  {g.Generation,-4} {role,-9} config {g.ConfigurationHash} modified {g.ConfigurationModified:yyyy-MM-dd HH:mm:ss}Z ({g.ConfigurationFile})  listeners {string.Join(", ", g.Listeners)}");
+            }
+        }
         stdout.WriteLine("workers");
         foreach (var w in status.Workers)
             stdout.WriteLine($"  pid {w.Pid,-8} generation {w.Generation,-4} slot {w.Slot,-3} {w.State,-10} up {w.UptimeSeconds,8:0.0} s  restarts {w.Restarts}  connections {(w.Connections < 0 ? "-" : w.Connections.ToString()),-6} received {w.ConnectionsReceived}{(w.Status is null ? "" : $"  status \"{w.Status}\"")}");

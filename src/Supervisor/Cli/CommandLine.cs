@@ -11,6 +11,7 @@ internal static class CommandLine
     {
         var output = new List<string>();
         string? configFile = null;
+        var listened = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
@@ -23,6 +24,10 @@ internal static class CommandLine
                     int eq = spec.IndexOf('=');
                     if (eq <= 0)
                         throw new SupervisorException($"--listen {spec}: write it as name=tcp://127.0.0.1:8080", SupervisorException.ConfigurationError);
+                    // Configuration keys ignore case: a second --listen of a name would silently replace the first.
+                    if (listened.TryGetValue(spec[..eq], out string? first))
+                        throw new SupervisorException($"--listen {spec[..eq]} is given twice ({first} and {spec[(eq + 1)..]}): give each listener its own name, e.g. --listen {spec[..eq]}2={spec[(eq + 1)..]}", SupervisorException.ConfigurationError);
+                    listened[spec[..eq]] = spec[(eq + 1)..];
                     output.Add($"--Listeners:{spec[..eq]}={spec[(eq + 1)..]}");
                     break;
                 case "--workers":

@@ -18,6 +18,7 @@ internal static class Verbs
         RunVerb.Create,
         UpgradeVerb.Create,
         StatusVerb.Create,
+        CheckConfigVerb.Create,
         HelpVerb.Create,
     ];
 

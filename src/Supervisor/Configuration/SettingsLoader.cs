@@ -1,4 +1,5 @@
 using FdHandoff.Listeners;
+using FdHandoff.Supervisor.Listeners;
 using Microsoft.Extensions.Configuration;
 
 namespace FdHandoff.Supervisor.Configuration;
@@ -24,6 +25,8 @@ internal static class SettingsLoader
                 throw new SupervisorException(e.Message, SupervisorException.ConfigurationError, e);
             }
         }
+        foreach (var twice in listeners.GroupBy(l => ListenerIdentity.Of(l)).Where(g => g.Count() > 1))
+            throw new SupervisorException($"listeners {string.Join(" and ", twice.Select(l => l.Name))} both have the address {twice.First().Address}: give each listener its own address", SupervisorException.ConfigurationError);
         if (listeners.Count == 0)
             throw new SupervisorException("no listeners configured: add one, e.g. --listen http=tcp://127.0.0.1:8080", SupervisorException.ConfigurationError);
 

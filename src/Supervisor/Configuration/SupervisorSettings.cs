@@ -9,6 +9,24 @@ internal sealed record SupervisorSettings(
     string WorkerCommandPath,
     string ControlSocketPath)
 {
+    /// <summary>
+    /// Every key the supervisor reads, the one place that says so: a key missing here is refused as unknown
+    /// (<see cref="ConfigurationSchema"/>). A new setting adds its key here (or to <see cref="WorkerSettings.Keys"/>).
+    /// </summary>
+    public static readonly IReadOnlyList<ConfigurationKey> Keys =
+    [
+        new("Listeners", ValueKind.Map, "tcp://127.0.0.1:8080"),
+        ConfigurationKey.Section("Workers", WorkerSettings.Keys),
+        ConfigurationKey.Section("Control", [new("FirstMessageTimeout", ValueKind.Duration, "00:00:05")]),
+        new("ControlSocket", ValueKind.Text, "\"/run/fdhandoff/control.sock\""),
+        new("ControlSocketGroup", ValueKind.Text, "\"fdhandoff\""),
+        new("SkipUnavailableSctp", ValueKind.Flag, "true"),
+        ConfigurationKey.Section("Metrics", [new("Listen", ValueKind.Text, "\"127.0.0.1:9464\"")]),
+    ];
+
+    /// <summary>The file this was read from (hash, mtime): <c>fdhandoff status</c> shows it per generation.</summary>
+    public ConfigurationVersion Version { get; init; } = ConfigurationVersion.None;
+
     /// <summary>A control connection that sends nothing this long is dropped (<c>Control:FirstMessageTimeout</c>).</summary>
     /// <remarks>Defaults to 5 s. A .NET client needs its first JSON serialization between connect and send;
     /// on a slow or starved CPU (emulated, overloaded) that alone can take longer.</remarks>

@@ -3,6 +3,31 @@ namespace FdHandoff.Supervisor.Configuration;
 /// <summary>The <c>Workers</c> section: what to run for each generation.</summary>
 internal sealed class WorkerSettings
 {
+    /// <summary>
+    /// The keys of this section, with what each holds: a setting added here must be added there too, or the
+    /// supervisor refuses it as an unknown key (<see cref="ConfigurationSchema"/>).
+    /// </summary>
+    public static readonly IReadOnlyList<ConfigurationKey> Keys =
+    [
+        new(nameof(Command), ValueKind.Text, "\"/opt/app/current/worker\""),
+        new(nameof(Args), ValueKind.List, "\"--flag\", \"value\""),
+        new(nameof(Environment), ValueKind.Map, "value"),
+        new(nameof(Count), ValueKind.WholeNumber, "2"),
+        new(nameof(ReadyTimeout), ValueKind.Duration, "00:00:30"),
+        new(nameof(DrainTimeout), ValueKind.Duration, "00:00:10"),
+        new(nameof(StopCloseIdleAfter), ValueKind.Duration, "00:00:01"),
+        new(nameof(RestartBackoff), ValueKind.Duration, "00:00:00.100"),
+        new(nameof(MaxRestartBackoff), ValueKind.Duration, "00:00:30"),
+        new(nameof(Strategy), ValueKind.Text, "\"rolling\""),
+        new(nameof(Protocol), ValueKind.Text, "\"systemd\""),
+        new(nameof(Listeners), ValueKind.List, "\"http\", \"http6\""),
+        new(nameof(NotifyAccess), ValueKind.Text, "\"all\""),
+        new(nameof(Ready), ValueKind.Text, "\"started\""),
+        new(nameof(ReadyDelay), ValueKind.Duration, "00:00:01"),
+        new(nameof(WatchdogSec), ValueKind.Number, "10"),
+        new(nameof(DrainSignal), ValueKind.Text, "\"SIGTERM\""),
+    ];
+
     /// <summary>The worker executable.</summary>
     /// <remarks>Defaults to <c>fdhandoff-worker</c>: next to the supervisor, in <c>../worker/</c> beside it, or on PATH.</remarks>
     public string Command { get; set; } = "fdhandoff-worker";

@@ -60,10 +60,14 @@ internal sealed class AdminRequestHandler(
             .OrderBy(w => w.Generation).ThenBy(w => w.Slot)
             .Select(w => new WorkerStatus(w.Slot, w.Pid, w.Generation, w.State.ToString().ToLowerInvariant(), Math.Round((now - w.StartedAt).TotalSeconds, 1), w.Restarts, w.Connections, w.ConnectionsReceived, w.Program?.Status))
             .ToList();
-        var bound = listeners.All.Select(l => new ListenerStatus(l.Spec.Name, l.Spec.Address, l.OriginName)).ToList();
+        var plans = pool.Workers.Select(w => w.Plan).DistinctBy(p => p.Generation).OrderBy(p => p.Generation).ToList();
+        var generations = plans.Select(p => new GenerationStatus(p.Generation, p.Settings.Version.File, p.Settings.Version.Hash, p.Settings.Version.Modified, p.Listeners.Select(l => l.Spec.Name).ToList())).ToList();
+        var serving = plans.FirstOrDefault(p => p.Generation == pool.ServingGeneration)?.Listeners ?? [];
+        // A listener the serving generation was not handed is a dropped one, held until its last worker exits.
+        var bound = listeners.All.Select(l => new ListenerStatus(l.Spec.Name, l.Spec.Address, serving.Contains(l) ? l.OriginName : $"{l.OriginName}, dropped")).ToList();
         var retired = pool.LastRetirement;
         var handOver = new HandOverStatus(retired.Generation, retired.Moved, retired.Closed, router.InTransit, retired.Reason);
-        return new StatusReply(Environment.ProcessId, pool.ServingGeneration, pool.LastUpgrade, OpenDescriptorCount(), workers, bound, handOver);
+        return new StatusReply(Environment.ProcessId, pool.ServingGeneration, pool.LastUpgrade, OpenDescriptorCount(), workers, bound, handOver, generations);
     }
 
     private static int OpenDescriptorCount()

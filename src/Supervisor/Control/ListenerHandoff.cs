@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using FdHandoff.Protocol;
 using FdHandoff.Sockets;
-using FdHandoff.Supervisor.Configuration;
-using FdHandoff.Supervisor.Listeners;
 using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Logging;
 
@@ -14,9 +12,7 @@ namespace FdHandoff.Supervisor.Control;
 /// in batches of at most SCM_MAX_FD descriptors. Then the connection is the worker's message loop.
 /// </summary>
 internal sealed class ListenerHandoff(
-    SupervisorSettings settings,
     WorkerPool pool,
-    ListenerSet listeners,
     WorkerMessageLoop messages,
     Metrics.SupervisorMetrics metrics,
     ILogger<ListenerHandoff> logger)
@@ -49,7 +45,9 @@ internal sealed class ListenerHandoff(
 
     private void HandOff(WorkerProcess worker, ControlChannel channel)
     {
-        var all = ListenerSelection.Of(listeners.All, settings.Workers.Listeners);
+        // Only what its generation's plan holds (a reload may have added or dropped listeners since), in the
+        // order and selection of that plan's Workers:Listeners.
+        var all = ListenerSelection.Of(worker.Plan.Listeners, worker.Plan.Settings.Workers.Listeners);
         var clock = Stopwatch.StartNew();
         int batches = Math.Max(1, (all.Count + FdPassing.MaxDescriptorsPerMessage - 1) / FdPassing.MaxDescriptorsPerMessage);
         for (int b = 0; b < batches; b++)

@@ -28,7 +28,9 @@ internal sealed class WorkerMessageLoop(SupervisorSettings settings, WorkerPool 
                 switch (frame.Kind)
                 {
                     case MessageKind.Ready:
-                        worker.TakesConnections = frame.Read<ReadyMessage>().TakesConnections;
+                        var ready = frame.Read<ReadyMessage>();
+                        worker.TakesConnections = ready.TakesConnections;
+                        worker.Serving = ready.Serving;
                         pool.Advance(worker, WorkerState.HandedOff, WorkerState.Ready);
                         SupervisorLog.WorkerReady(logger, worker.Pid, worker.Generation, (DateTimeOffset.UtcNow - worker.StartedAt).TotalMilliseconds);
                         worker.MarkReady();

@@ -11,7 +11,8 @@ namespace FdHandoff.Supervisor.Listeners;
 /// </summary>
 internal sealed class BoundListener(ListenerSpec spec, Socket socket, ListenerOrigin origin) : IDisposable
 {
-    public ListenerSpec Spec { get; } = spec;
+    /// <summary>What the listener is; a reload changes only its backlog (<see cref="Relisten"/>).</summary>
+    public ListenerSpec Spec { get; private set; } = spec;
 
     /// <summary>The listening socket; owned by this object.</summary>
     public Socket Socket { get; } = socket;
@@ -23,6 +24,14 @@ internal sealed class BoundListener(ListenerSpec spec, Socket socket, ListenerOr
 
     /// <summary>The descriptor to pass with SCM_RIGHTS; still owned here (the kernel gives the receiver its own).</summary>
     public int Fd => (int)Socket.SafeHandle.DangerousGetHandle();
+
+    /// <summary>listen() again with <paramref name="spec"/>'s backlog: same socket, same address, same queue.</summary>
+    public void Relisten(ListenerSpec spec)
+    {
+        Socket.Listen(spec.Backlog);
+        Spec = spec;
+    }
+
 
     /// <summary>
     /// A unix listener we bound: the socket file as made, removed at <see cref="Dispose"/> if still that file.

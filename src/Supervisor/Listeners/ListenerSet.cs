@@ -1,3 +1,4 @@
+using FdHandoff.Listeners;
 using FdHandoff.Supervisor.Configuration;
 using FdHandoff.Systemd;
 using Microsoft.Extensions.Logging;
@@ -7,14 +8,25 @@ namespace FdHandoff.Supervisor.Listeners;
 /// <summary>
 /// Every listening socket of the supervisor, in configuration order: adopted from systemd when it passed
 /// one of that name (socket activation, or our own fd store after a restart), bound here otherwise.
-/// Owns them from then until the supervisor exits (invariant 1); <see cref="Dispose"/> closes them.
+/// Owns them from then until the supervisor exits (invariant 1), or, for a listener a reload dropped, until
+/// no worker holds it any more; <see cref="Dispose"/> closes them. A reload adds listeners through
+/// <see cref="Prepare"/>; the lock guards the list against the control server's threads reading it.
 /// </summary>
 internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerSet> logger) : IDisposable
 {
+    private readonly Lock _lock = new();
     private readonly List<BoundListener> _listeners = [];
     private readonly List<string> _unclaimed = [];
+    private readonly HashSet<BoundListener> _reserved = [];
 
-    public IReadOnlyList<BoundListener> All => _listeners;
+    /// <summary>Every listener held now: the serving generation's, a generation's being started, and dropped ones still held.</summary>
+    public IReadOnlyList<BoundListener> All { get { lock (_lock) return _listeners.ToList(); } }
+
+    /// <summary>A reload's new listeners are in use by the generation that got them (for systemd's fd store).</summary>
+    public event Action<IReadOnlyList<BoundListener>>? Committed;
+
+    /// <summary>A listener was closed: no worker held it any more.</summary>
+    public event Action<BoundListener>? Closed;
 
     /// <summary>Names systemd passed descriptors under that no configured listener wanted (closed).</summary>
     public IReadOnlyList<string> Unclaimed => _unclaimed;
@@ -33,11 +45,14 @@ internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerS
                 var mine = passed.FirstOrDefault(p => p.Name == spec.Name && !p.Fd.IsClosed && !p.Fd.IsInvalid);
                 if (mine is not null) adopted[spec.Name] = ListenerAdopter.Adopt(spec, mine);
             }
+            // Passed under a name no listener has: if one of them holds a configured address, binding that
+            // address fails with "in use"; the line must name the mismatch instead (FileDescriptorName=).
+            var strangers = passed.Where(p => !p.Fd.IsInvalid && !p.Fd.IsClosed && !adopted.ContainsKey(p.Name)).Select(p => p.Name).Distinct().ToList();
             foreach (var spec in settings.Listeners)
             {
                 if (adopted.TryGetValue(spec.Name, out var mine))
                 {
-                    _listeners.Add(mine);
+                    lock (_lock) _listeners.Add(mine);
                     SupervisorLog.ListenerAdopted(logger, spec.Name, spec.Address, mine.Fd);
                     continue;
                 }
@@ -51,7 +66,14 @@ internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerS
                     SupervisorLog.ListenerSkipped(logger, spec.Name, e.Message);
                     continue;
                 }
-                _listeners.Add(listener);
+                catch (SupervisorException e) when (e.InnerException is AddressInUseException && strangers.Count > 0)
+                {
+                    string names = string.Join(", ", strangers.Select(n => $"'{n}'"));
+                    throw new SupervisorException(
+                        $"cannot bind listener {spec}: its port is in use, and systemd passed sockets named {names} that no listener is named after: if one is this listener's, set FileDescriptorName={spec.Name} in the .socket unit, or rename Listeners:{spec.Name} to {strangers[0]}",
+                        SupervisorException.ConfigurationError, e);
+                }
+                lock (_lock) _listeners.Add(listener);
                 SupervisorLog.ListenerBound(logger, spec.Name, spec.Address, listener.Fd);
             }
             foreach (var extra in passed.Where(p => !p.Fd.IsInvalid && !p.Fd.IsClosed))
@@ -79,9 +101,143 @@ internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerS
         }
     }
 
+    /// <summary>
+    /// The listeners for generation <paramref name="generation"/>, built from <paramref name="next"/> against
+    /// <paramref name="serving"/> (the serving generation's): kept, re-listened with a new backlog, or bound
+    /// now. Any failure (a bind error, a changed systemd socket) closes what it bound, restores what it changed
+    /// and throws: nothing serving is touched. The result is reserved until <see cref="Commit"/> or
+    /// <see cref="RollBack"/>, so <see cref="CloseUnused"/> leaves it alone meanwhile.
+    /// </summary>
+    public ListenerChange Prepare(SupervisorSettings next, IReadOnlyList<BoundListener> serving, int generation)
+    {
+        var held = All;
+        var planned = new List<BoundListener>();
+        var added = new List<BoundListener>();
+        var relistened = new List<(BoundListener, ListenerSpec)>();
+        try
+        {
+            foreach (var spec in next.Listeners)
+            {
+                // Held already (serving, or dropped earlier and not closed yet): the same socket goes on.
+                var same = held.FirstOrDefault(l => l.Spec.Name == spec.Name && ListenerIdentity.SameSocket(l.Spec, spec));
+                if (same is not null)
+                {
+                    if (same.Spec.Backlog != spec.Backlog)
+                    {
+                        var before = same.Spec;
+                        try
+                        {
+                            same.Relisten(spec);
+                        }
+                        catch (System.Net.Sockets.SocketException e)
+                        {
+                            throw new SupervisorException($"cannot change the backlog of listener {spec.Name} to {spec.Backlog}: {e.Message}; keep ?backlog={before.Backlog}", SupervisorException.ConfigurationError, e);
+                        }
+                        relistened.Add((same, before));
+                        SupervisorLog.ListenerBacklogChanged(logger, spec.Name, before.Backlog, spec.Backlog);
+                    }
+                    planned.Add(same);
+                    continue;
+                }
+                if (serving.FirstOrDefault(l => l.Spec.Name == spec.Name && l.Origin == ListenerOrigin.Adopted) is { } theirs)
+                    throw new SupervisorException($"Listeners:{spec.Name} is {spec.Address}, but it is systemd's socket on {theirs.Spec.Address} (its .socket unit decides the address): change ListenStream= in the unit, or keep Listeners:{spec.Name} = {theirs.Spec.Address}", SupervisorException.ConfigurationError);
+                if (held.FirstOrDefault(l => l.Spec.Name != spec.Name && ListenerIdentity.SameSocket(l.Spec, spec)) is { } other)
+                    throw new SupervisorException($"Listeners:{spec.Name} has the address of listener '{other.Spec.Name}' ({other.Spec.Address}), which is still held: a reload cannot rename a listener; keep the name '{other.Spec.Name}', or give '{spec.Name}' another address", SupervisorException.ConfigurationError);
+                BoundListener listener;
+                try
+                {
+                    listener = ListenerBinder.Bind(spec);
+                }
+                catch (SctpUnavailableException e) when (next.SkipUnavailableSctp)
+                {
+                    SupervisorLog.ListenerSkipped(logger, spec.Name, e.Message);
+                    continue;
+                }
+                catch (SctpUnavailableException e)
+                {
+                    throw new SupervisorException(e.Message, SupervisorException.ConfigurationError, e);
+                }
+                added.Add(listener);
+                planned.Add(listener);
+                SupervisorLog.ListenerAdded(logger, spec.Name, spec.Address, listener.Fd, generation);
+            }
+            // A socket unit's listener is systemd's to drop: the new generation gets it still.
+            foreach (var theirs in serving.Where(l => l.Origin == ListenerOrigin.Adopted && !planned.Contains(l)))
+            {
+                SupervisorLog.AdoptedListenerKept(logger, theirs.Spec.Name, theirs.Spec.Address, generation);
+                planned.Add(theirs);
+            }
+        }
+        catch
+        {
+            Undo(added, relistened);
+            throw;
+        }
+        var dropped = serving.Where(l => !planned.Contains(l)).ToList();
+        foreach (var l in dropped) SupervisorLog.ListenerRemoved(logger, l.Spec.Name, l.Spec.Address, generation);
+        lock (_lock)
+        {
+            _listeners.AddRange(added);
+            _reserved.UnionWith(planned);
+        }
+        return new ListenerChange(planned, added, relistened, dropped);
+    }
+
+    /// <summary>The new generation serves: its listeners are its plan's; the fd store learns the new ones.</summary>
+    public void Commit(ListenerChange change)
+    {
+        lock (_lock) _reserved.Clear();
+        if (change.Added.Count > 0) Committed?.Invoke(change.Added);
+    }
+
+    /// <summary>The new generation never served: close what was bound for it, put the backlogs back.</summary>
+    /// <remarks>Our copies only: its workers, killed or draining, close theirs as they exit.</remarks>
+    public void RollBack(ListenerChange change)
+    {
+        lock (_lock)
+        {
+            _reserved.Clear();
+            foreach (var l in change.Added) _listeners.Remove(l);
+        }
+        Undo(change.Added, change.Relistened);
+    }
+
+    private void Undo(IEnumerable<BoundListener> added, IEnumerable<(BoundListener Listener, ListenerSpec Before)> relistened)
+    {
+        foreach (var l in added) l.Dispose();
+        foreach (var (l, before) in relistened)
+        {
+            try { l.Relisten(before); }
+            catch (System.Net.Sockets.SocketException) { } // still listening with the newer backlog: harmless
+        }
+    }
+
+    /// <summary>
+    /// Closes every listener not in <paramref name="inUse"/> (the listeners of every live worker's plan and of
+    /// the serving plan) nor reserved by a reload in progress: a dropped listener, once its last worker is gone.
+    /// </summary>
+    public void CloseUnused(IReadOnlySet<BoundListener> inUse)
+    {
+        List<BoundListener> closing;
+        lock (_lock)
+        {
+            closing = _listeners.Where(l => !inUse.Contains(l) && !_reserved.Contains(l)).ToList();
+            foreach (var l in closing) _listeners.Remove(l);
+        }
+        foreach (var l in closing)
+        {
+            SupervisorLog.ListenerClosed(logger, l.Spec.Name, l.Spec.Address);
+            l.Dispose();
+            Closed?.Invoke(l);
+        }
+    }
+
     public void Dispose()
     {
-        foreach (var l in _listeners) l.Close(logger);
-        _listeners.Clear();
+        lock (_lock)
+        {
+            foreach (var l in _listeners) l.Close(logger);
+            _listeners.Clear();
+        }
     }
 }

@@ -30,6 +30,8 @@ internal sealed class SystemdService(
         if (!_notify.IsEnabled) return Task.CompletedTask;
 
         StoreListeners();
+        listeners.Committed += StoreAdded;
+        listeners.Closed += ForgetClosed;
         upgrades.UpgradeStarting += () => Send(NotifyState.Reloading + NotifyState.Status($"upgrading from generation {pool.ServingGeneration}"));
         upgrades.UpgradeFinished += _ => Send(NotifyState.Ready + NotifyState.Status(StatusText()));
         lifetime.ApplicationStarted.Register(() => Send(NotifyState.Status(StatusText())));
@@ -59,6 +61,25 @@ internal sealed class SystemdService(
         // Stored under a name no listener has any more: drop it, or it would come back on every restart.
         foreach (string name in listeners.Unclaimed.Distinct().Where(NotifyState.IsValidFdName))
             Send(NotifyState.FdStoreRemove(name));
+    }
+
+    // A reload's new listeners: stored as at start. A changed address keeps its name, so what the store
+    // held under that name (the old socket) goes first: a restart must find the new one only.
+    private void StoreAdded(IReadOnlyList<BoundListener> added)
+    {
+        foreach (var listener in added.Where(l => l.Origin == ListenerOrigin.Bound))
+        {
+            Send(NotifyState.FdStoreRemove(listener.Spec.Name));
+            if (Send(NotifyState.FdStore(listener.Spec.Name), [listener.Socket.SafeHandle]))
+                SupervisorLog.ListenerStored(logger, listener.Spec.Name);
+        }
+    }
+
+    // A dropped listener, closed: out of the store too, unless a newer socket of that name is held (stored already).
+    private void ForgetClosed(BoundListener closed)
+    {
+        if (closed.Origin == ListenerOrigin.Bound && !listeners.All.Any(l => l.Spec.Name == closed.Spec.Name))
+            Send(NotifyState.FdStoreRemove(closed.Spec.Name));
     }
 
     private void PingWatchdog()

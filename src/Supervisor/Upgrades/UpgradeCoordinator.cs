@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FdHandoff.Protocol;
 using FdHandoff.Supervisor.Configuration;
 using FdHandoff.Supervisor.Control;
+using FdHandoff.Supervisor.Listeners;
 using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,22 +15,29 @@ namespace FdHandoff.Supervisor.Upgrades;
 /// (invariant 2: only now) or rolls it back and leaves the serving generation untouched (invariant 5).
 /// With <c>Workers:Strategy = "rolling"</c> an upgrade goes slot by slot instead (<see cref="RollingUpgrade"/>);
 /// generation 1 always starts all at once, there is nothing to roll from.
-/// One upgrade at a time: callers go through the <see cref="UpgradeQueue"/>.
+/// One upgrade at a time: callers go through the <see cref="UpgradeQueue"/>. An upgrade is a reload: it reads
+/// the configuration again and builds the new generation's plan from it, or refuses it before touching anything.
 /// </summary>
 internal sealed class UpgradeCoordinator(
     SupervisorSettings settings,
+    ConfigurationSource configuration,
+    ListenerSet listeners,
     WorkerPool pool,
     ConnectionRouter router,
     RollingUpgrade rolling,
     Metrics.SupervisorMetrics metrics,
     ILogger<UpgradeCoordinator> logger) : IHostedService
 {
+    private volatile GenerationPlan? _serving;
+
     /// <summary>Generation 1: the supervisor does not start serving without it.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var outcome = await StartGenerationAsync(settings).ConfigureAwait(false);
+        var plan = new GenerationPlan(pool.NextGeneration(), settings, listeners.All);
+        var outcome = await StartGenerationAsync(plan).ConfigureAwait(false);
         if (!outcome.Ok)
             throw new SupervisorException($"generation {outcome.Generation} did not become ready: {outcome.Reason}");
+        _serving = plan;
         pool.Promote(outcome.Generation, "none");
         SupervisorLog.GenerationServing(logger, outcome.Generation, settings.Workers.Count, outcome.Elapsed.TotalMilliseconds);
     }
@@ -39,22 +47,39 @@ internal sealed class UpgradeCoordinator(
     {
         int previous = pool.ServingGeneration;
         SupervisorLog.UpgradeStarting(logger, previous, reason);
-        if (settings.Workers.Strategy == UpgradeStrategy.Rolling)
+        var serving = _serving!;
+        // Read and check everything, bind what is new, before a worker is spawned; a refusal touches nothing.
+        GenerationPlan plan;
+        ListenerChange change;
+        try
         {
-            var clock = Stopwatch.StartNew();
-            var rolled = await rolling.RunAsync(new GenerationPlan(pool.NextGeneration(), settings), previous).ConfigureAwait(false);
-            metrics.UpgradeFinished(rolled.Ok, clock.Elapsed);
-            return rolled;
+            var next = configuration.Read();
+            StartOnlySettings.Check(settings, next);
+            int generation = pool.NextGeneration();
+            change = listeners.Prepare(next, serving.Listeners, generation);
+            plan = new GenerationPlan(generation, next, change.Planned);
+            SupervisorLog.ReloadConfigurationRead(logger, next.Version.ToString(), generation, string.Join(", ", plan.Listeners.Select(l => l.Spec.Name)));
         }
-        var outcome = await StartGenerationAsync(settings).ConfigureAwait(false);
+        catch (Exception e) when (FatalError.Describe(e) is { } refusal)
+        {
+            SupervisorLog.ReloadRefused(logger, previous, refusal.Message);
+            pool.RecordFailedUpgrade($"reload refused: {refusal.Message}");
+            return new UpgradeResult(false, previous, previous, $"configuration refused: {refusal.Message}", 0);
+        }
+
+        if (plan.Settings.Workers.Strategy == UpgradeStrategy.Rolling) return await RollAsync(plan, change, previous).ConfigureAwait(false);
+        var outcome = await StartGenerationAsync(plan).ConfigureAwait(false);
         if (!outcome.Ok)
         {
+            listeners.RollBack(change);
             pool.RecordFailedUpgrade($"to generation {outcome.Generation} failed: {outcome.Reason}");
             SupervisorLog.UpgradeFailed(logger, outcome.Generation, previous, outcome.Reason);
             metrics.UpgradeFinished(ok: false, outcome.Elapsed);
             return new UpgradeResult(false, previous, previous, outcome.Reason, outcome.Elapsed.TotalMilliseconds);
         }
 
+        listeners.Commit(change);
+        _serving = plan;
         var retiring = pool.Promote(outcome.Generation, $"to generation {outcome.Generation} ok ({outcome.Elapsed.TotalMilliseconds:0} ms)");
         // Invariant 2: the old generation hears "drain" only now that its successor is ready.
         foreach (var w in retiring) pool.Drain(w, $"upgrade to generation {outcome.Generation}");
@@ -62,7 +87,29 @@ internal sealed class UpgradeCoordinator(
         metrics.UpgradeFinished(ok: true, outcome.Elapsed);
         foreach (var old in retiring.GroupBy(w => w.Generation))
             _ = ReportRetirementAsync(old.Key, outcome.Generation, old.ToList());
+        _ = CloseDroppedListenersAsync(retiring);
         return new UpgradeResult(true, outcome.Generation, previous, "", outcome.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// The rolling strategy (read from the configuration being upgraded to): <see cref="RollingUpgrade"/> replaces
+    /// the slots one at a time, or rolls the replaced ones back; the listener change is committed or rolled back
+    /// with it. Every old worker has exited when it returns, so a dropped listener closes at once.
+    /// </summary>
+    private async Task<UpgradeResult> RollAsync(GenerationPlan plan, ListenerChange change, int previous)
+    {
+        var clock = Stopwatch.StartNew();
+        var rolled = await rolling.RunAsync(plan, previous).ConfigureAwait(false);
+        metrics.UpgradeFinished(rolled.Ok, clock.Elapsed);
+        if (!rolled.Ok)
+        {
+            listeners.RollBack(change);
+            return rolled;
+        }
+        listeners.Commit(change);
+        _serving = plan;
+        _ = CloseDroppedListenersAsync([]);
+        return rolled;
     }
 
     /// <summary>
@@ -80,13 +127,24 @@ internal sealed class UpgradeCoordinator(
     }
 
     /// <summary>
-    /// Spawns every slot of a new generation built from <paramref name="from"/> and waits at the gate; a
-    /// generation that fails is drained.
+    /// A listener the new generation was not handed is closed once every worker that holds it has exited
+    /// (the retiring generations'): until then they still accept on it while they drain.
     /// </summary>
-    private async Task<GenerationOutcome> StartGenerationAsync(SupervisorSettings from)
+    private async Task CloseDroppedListenersAsync(IReadOnlyList<WorkerProcess> retiring)
+    {
+        await Task.WhenAll(retiring.Select(w => w.Exited)).ConfigureAwait(false);
+        var inUse = pool.Workers.SelectMany(w => w.Plan.Listeners).Concat(_serving?.Listeners ?? []).ToHashSet();
+        listeners.CloseUnused(inUse);
+    }
+
+    /// <summary>
+    /// Spawns every slot of a new generation of <paramref name="plan"/> and waits at the gate; a generation
+    /// that fails is drained.
+    /// </summary>
+    private async Task<GenerationOutcome> StartGenerationAsync(GenerationPlan plan)
     {
         var clock = Stopwatch.StartNew();
-        var plan = new GenerationPlan(pool.NextGeneration(), from);
+        var from = plan.Settings;
         int generation = plan.Generation;
         var started = new List<WorkerProcess>();
         string? failure;
@@ -100,9 +158,25 @@ internal sealed class UpgradeCoordinator(
         {
             failure = e.Message;
         }
-        if (failure is null) return new GenerationOutcome(generation, true, "", clock.Elapsed);
+        if (failure is null)
+        {
+            WarnUnserved(plan, started);
+            return new GenerationOutcome(generation, true, "", clock.Elapsed);
+        }
         foreach (var w in started) pool.Drain(w, $"generation {generation} rolled back");
         return new GenerationOutcome(generation, false, failure, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// A listener handed to a generation none of whose workers serves it: its connections would wait in the
+    /// backlog unseen. Only when every worker said what it serves (Ready's listener names).
+    /// </summary>
+    private void WarnUnserved(GenerationPlan plan, IReadOnlyList<WorkerProcess> workers)
+    {
+        if (workers.Any(w => w.Serving is null)) return;
+        var served = workers.SelectMany(w => w.Serving!).ToHashSet();
+        foreach (var l in plan.Listeners.Where(l => !served.Contains(l.Spec.Name)))
+            SupervisorLog.ListenerUnserved(logger, l.Spec.Name, l.Spec.Address, plan.Generation, $"the workers serve {string.Join(", ", served.Order())}: rename Listeners:{l.Spec.Name} to a name the worker serves, or remove it");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -61,6 +61,9 @@ internal sealed class WorkerProcess
     /// <summary>Said in its Ready that it accepts established connections handed over.</summary>
     public bool TakesConnections { get; internal set; }
 
+    /// <summary>The listeners its Ready said it serves; null if it did not say.</summary>
+    public IReadOnlyList<string>? Serving { get; internal set; }
+
     /// <summary>Open connections as the worker last reported them; -1 until it reports.</summary>
     public int Connections { get; internal set; } = -1;
 

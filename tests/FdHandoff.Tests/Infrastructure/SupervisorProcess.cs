@@ -23,6 +23,44 @@ internal sealed class SupervisorProcess : IAsyncDisposable
     }
 
     public int Pid => _process.Id;
+
+    /// <summary>The configuration file the supervisor was started with (and reads again at each reload).</summary>
+    public string ConfigFile => Path.Combine(_dir, "fdhandoff.json");
+
+    /// <summary>Rewrites the configuration file (same control socket), as an operator would before a reload.</summary>
+    public void WriteConfig(SupervisorOptions options) => WriteConfig(ConfigJson(options, ControlSocket));
+
+    /// <summary>Replaces the configuration file atomically (rename), so a reload never reads half a file.</summary>
+    public void WriteConfig(string json)
+    {
+        string temporary = ConfigFile + ".new";
+        File.WriteAllText(temporary, json);
+        File.Move(temporary, ConfigFile, overwrite: true);
+    }
+
+    /// <summary>The configuration file for <paramref name="options"/>.</summary>
+    public static string ConfigJson(SupervisorOptions options, string controlSocket)
+    {
+        var workers = new Dictionary<string, object>
+        {
+            ["Command"] = options.WorkerCommand ?? Binaries.Worker,
+            ["Args"] = options.WorkerArgs,
+            ["Count"] = options.Workers,
+            ["ReadyTimeout"] = options.ReadyTimeout.ToString("c"),
+            ["DrainTimeout"] = options.DrainTimeout.ToString("c"),
+            ["Environment"] = options.WorkerEnvironment,
+        };
+        foreach (var (key, value) in options.WorkerSettings) workers[key] = value;
+        var config = new Dictionary<string, object>
+        {
+            ["Listeners"] = options.Listeners,
+            ["ControlSocket"] = controlSocket,
+            ["Workers"] = workers,
+        };
+        if (options.MetricsListen is not null) config["Metrics"] = new Dictionary<string, object> { ["Listen"] = options.MetricsListen };
+        return JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true });
+    }
+
     public string ControlSocket { get; }
     public string Directory => _dir;
     public OutputLog Log { get; }
@@ -41,25 +79,8 @@ internal sealed class SupervisorProcess : IAsyncDisposable
         string dir = Path.Combine(Path.GetTempPath(), "fdh-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(dir);
         string controlSocket = Path.Combine(dir, "run", "control.sock");
-        var workers = new Dictionary<string, object>
-        {
-            ["Command"] = options.WorkerCommand ?? Binaries.Worker,
-            ["Args"] = options.WorkerArgs,
-            ["Count"] = options.Workers,
-            ["ReadyTimeout"] = options.ReadyTimeout.ToString("c"),
-            ["DrainTimeout"] = options.DrainTimeout.ToString("c"),
-            ["Environment"] = options.WorkerEnvironment,
-        };
-        foreach (var (key, value) in options.WorkerSettings) workers[key] = value;
-        var config = new Dictionary<string, object>
-        {
-            ["Listeners"] = options.Listeners,
-            ["ControlSocket"] = controlSocket,
-            ["Workers"] = workers,
-        };
-        if (options.MetricsListen is not null) config["Metrics"] = new Dictionary<string, object> { ["Listen"] = options.MetricsListen };
         string configPath = Path.Combine(dir, "fdhandoff.json");
-        File.WriteAllText(configPath, JsonSerializer.Serialize(config));
+        File.WriteAllText(configPath, ConfigJson(options, controlSocket));
 
         var start = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : Binaries.Supervisor)
         {

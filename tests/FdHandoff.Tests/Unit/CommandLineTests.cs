@@ -27,4 +27,12 @@ public sealed class CommandLineTests
     {
         Assert.Equal("--workers needs a value", Assert.Throws<SupervisorException>(() => CommandLine.Normalize(["--workers"])).Message);
     }
+
+    [Fact]
+    public void The_same_listen_name_twice_is_an_error_not_a_silent_override()
+    {
+        var e = Assert.Throws<SupervisorException>(() => CommandLine.Normalize(["--listen", "http=tcp://127.0.0.1:1", "--listen", "HTTP=tcp://127.0.0.1:2"]));
+        Assert.Equal("--listen HTTP is given twice (tcp://127.0.0.1:1 and tcp://127.0.0.1:2): give each listener its own name, e.g. --listen HTTP2=tcp://127.0.0.1:2", e.Message);
+        Assert.Equal(2, e.ExitCode);
+    }
 }

@@ -10,7 +10,8 @@ internal sealed record StatusReply(
     int OpenDescriptors,
     IReadOnlyList<WorkerStatus> Workers,
     IReadOnlyList<ListenerStatus> Listeners,
-    HandOverStatus? LastHandOver = null) : IControlMessage<StatusReply>
+    HandOverStatus? LastHandOver = null,
+    IReadOnlyList<GenerationStatus>? Generations = null) : IControlMessage<StatusReply>
 {
     public static MessageKind Kind => MessageKind.StatusReply;
     public static JsonTypeInfo<StatusReply> JsonInfo => ProtocolJson.Default.StatusReply;

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using FdHandoff.Protocol;
+using FdHandoff.Tests.Infrastructure;
+
+namespace FdHandoff.Tests.Integration.Reload;
+
+/// <summary>
+/// A reload with a bad configuration is refused before anything is touched: the serving generation, its pids and
+/// its listeners stay as they were, <c>fdhandoff upgrade</c> exits 1 with the one line, and the next good reload works.
+/// </summary>
+public sealed class BadConfigurationAtReloadTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    public static TheoryData<string> FileCases() => [.. BadConfiguration.FileCases];
+
+    [Theory]
+    [MemberData(nameof(FileCases))]
+    public async Task A_bad_configuration_file_at_reload_is_refused_and_nothing_serving_changes(string name)
+    {
+        await using var serving = await ServingAsync();
+        var (json, line) = BadConfiguration.File(name, serving.Http, serving.Supervisor.ControlSocket);
+        serving.Supervisor.WriteConfig(json);
+
+        await serving.AssertRefusedAsync(line);
+    }
+
+    [Fact]
+    public async Task A_removed_configuration_file_at_reload_is_refused()
+    {
+        await using var serving = await ServingAsync();
+        File.Delete(serving.Supervisor.ConfigFile);
+
+        await serving.AssertRefusedAsync($"configuration file {serving.Supervisor.ConfigFile} does not exist");
+    }
+
+    [Fact]
+    public async Task A_changed_control_socket_at_reload_is_refused_as_read_only_at_start()
+    {
+        await using var serving = await ServingAsync();
+        serving.Supervisor.WriteConfig(SupervisorProcess.ConfigJson(serving.Options, "/tmp/elsewhere.sock"));
+
+        await serving.AssertRefusedAsync($"ControlSocket changed ({serving.Supervisor.ControlSocket} -> /tmp/elsewhere.sock) but is read only at start: put back {serving.Supervisor.ControlSocket}, or restart the supervisor to apply it");
+    }
+
+    [Fact]
+    public async Task A_listener_that_cannot_be_bound_refuses_the_reload_and_closes_what_the_reload_bound()
+    {
+        await using var serving = await ServingAsync();
+        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        squatter.Listen();
+        int busy = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        int free = FreePort.Next();
+        // "http-a" binds first (listeners in file order), then "http-b" fails: "http-a" must be closed again.
+        serving.Supervisor.WriteConfig(SupervisorProcess.ConfigJson(serving.Options with
+        {
+            Listeners = new() { ["http"] = $"tcp://127.0.0.1:{serving.Http}", ["http-a"] = $"tcp://127.0.0.1:{free}", ["http-b"] = $"tcp://127.0.0.1:{busy}" },
+        }, serving.Supervisor.ControlSocket));
+
+        await serving.AssertRefusedAsync($"cannot bind listener http-b=tcp://127.0.0.1:{busy}: port {busy} is already in use");
+        Assert.Empty(ProcNet.ListeningInodes(free));
+    }
+
+    private static async Task<Serving> ServingAsync()
+    {
+        int http = FreePort.Next();
+        var options = new SupervisorOptions { Listeners = new() { ["http"] = $"tcp://127.0.0.1:{http}" }, Workers = 1 };
+        var supervisor = SupervisorProcess.Start(options);
+        await supervisor.WaitServingAsync();
+        return new Serving(supervisor, options, http);
+    }
+
+    private sealed record Serving(SupervisorProcess Supervisor, SupervisorOptions Options, int Http) : IAsyncDisposable
+    {
+        public async Task AssertRefusedAsync(string line)
+        {
+            var before = Supervisor.Status();
+            var upgrade = await Supervisor.UpgradeAsync();
+            var after = Supervisor.Status();
+            var answer = await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, Http));
+
+            Assert.Equal(1, upgrade.ExitCode);
+            string said = Assert.Single(upgrade.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith($"fdhandoff upgrade: failed, generation 1 still serving: configuration refused: ", said);
+            Assert.Contains(line, said);
+            Assert.Contains(line, Assert.Single(Supervisor.Log.Lines, l => l.Contains("Reload refused, generation 1 keeps serving unchanged")));
+            Assert.Equal(1, after.Generation);
+            Assert.Equal(Pids(before), Pids(after));
+            Assert.Equal(before.Listeners, after.Listeners);
+            Assert.Equal(before.Generations!.Single().ConfigurationHash, after.Generations!.Single().ConfigurationHash);
+            Assert.Contains("generation 1", answer.Body);
+            Assert.Single(Supervisor.SpawnedWorkers()); // no worker was spawned for the refused configuration
+        }
+
+        private static IEnumerable<int> Pids(StatusReply status) => status.Workers.Select(w => w.Pid).Order();
+
+        public ValueTask DisposeAsync() => Supervisor.DisposeAsync();
+    }
+}

@@ -1,0 +1,20 @@
+using FdHandoff.Tests.Infrastructure;
+
+namespace FdHandoff.Tests.Integration.Reload;
+
+/// <summary>A listener handed to a generation that no worker serves is bound silently no more: a warning names it.</summary>
+public sealed class UnservedListenerTests
+{
+    [Fact]
+    public async Task A_listener_no_worker_serves_is_named_in_a_warning_with_what_the_workers_serve()
+    {
+        int http = FreePort.Next(), web = FreePort.Next();
+        var options = new SupervisorOptions { Listeners = new() { ["http"] = $"tcp://127.0.0.1:{http}", ["web"] = $"tcp://127.0.0.1:{web}" }, Workers = 1 };
+        await using var supervisor = SupervisorProcess.Start(options);
+        await supervisor.WaitServingAsync();
+
+        var warning = Assert.Single(supervisor.Log.Lines, l => l.Contains("served by no worker"));
+        Assert.Contains($"Listener web (tcp://127.0.0.1:{web}) is served by no worker of generation 1: connections to it wait in its backlog; the workers serve http: rename Listeners:web to a name the worker serves, or remove it", warning);
+        Assert.DoesNotContain(supervisor.Log.Lines, l => l.Contains("Listener http (") && l.Contains("served by no worker"));
+    }
+}
