@@ -184,6 +184,12 @@ internal sealed partial class ChildProcessWatch : IDisposable
 
     private void Count()
     {
+        // A child whose /proc entry is gone has been reaped: certainly not alive, whatever thread ids are still
+        // on its list. (Seen once under load: a worker counted alive after the supervisor had reaped it, one of
+        // its seeded thread ids never reporting an exit.) A live or zombie child keeps its /proc entry, so this
+        // cannot hide an overlap that exists when the event is read.
+        foreach (int reaped in _threads.Keys.Where(pid => !Directory.Exists($"/proc/{pid}")).ToList())
+            _threads.Remove(reaped);
         var alive = AliveLocked();
         if (alive.Count > _peak)
         {

@@ -19,6 +19,9 @@ public sealed record SupervisorOptions
     /// <summary><c>Metrics:Listen</c>; none by default (metrics off).</summary>
     public string? MetricsListen { get; init; }
 
+    /// <summary>A configuration file of the test's own, given as <c>--config</c> instead of the one written from these options.</summary>
+    public string? ConfigFile { get; init; }
+
     /// <summary>Default test listeners on fresh ports: http (v4), http6, echo.</summary>
     public static SupervisorOptions WithDefaultListeners(out int httpPort, out int echoPort)
     {

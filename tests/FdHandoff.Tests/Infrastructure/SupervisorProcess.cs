@@ -96,7 +96,7 @@ internal sealed class SupervisorProcess : IAsyncDisposable
         if (environment is not null) foreach (var (k, v) in environment) start.Environment[k] = v;
         if (options.Verb is not null) start.ArgumentList.Add(options.Verb);
         start.ArgumentList.Add("--config");
-        start.ArgumentList.Add(configPath);
+        start.ArgumentList.Add(options.ConfigFile ?? configPath);
         foreach (var a in extraArgs) start.ArgumentList.Add(a);
         var log = new OutputLog();
         var process = new Process { StartInfo = start };

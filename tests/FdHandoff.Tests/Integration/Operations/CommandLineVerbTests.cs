@@ -17,7 +17,7 @@ public sealed class CommandLineVerbTests
         { ["help", "upgrade"], 0, "Description:" },
         { ["status", "--help"], 0, "Description:" },
         { ["--version"], 0, "fdhandoff " },
-        { ["upgade"], 2, "fdhandoff: unknown verb 'upgade' (the verbs: run, upgrade, status, help)" },
+        { ["upgade"], 2, "fdhandoff: unknown verb 'upgade' (the verbs: run, upgrade, status, check-config, help)" },
         { ["--bogus"], 2, "fdhandoff: unknown option '--bogus'" },
         { ["run", "--bogus"], 2, "fdhandoff run: unknown option '--bogus'" },
         { ["status", "--bogus"], 2, "fdhandoff status: unknown option '--bogus'" },
@@ -78,7 +78,7 @@ public sealed class CommandLineVerbTests
     {
         var result = await ProcessRunner.RunAsync(Binaries.Supervisor, ["--help"], TimeSpan.FromSeconds(30));
 
-        foreach (string verb in new[] { "run", "upgrade", "status", "help" })
+        foreach (string verb in new[] { "run", "upgrade", "status", "check-config", "help" })
             Assert.Matches($@"(?m)^  {verb}\b", result.Stdout);
         Assert.Contains("--config <FILE>", result.Stdout);
         Assert.Contains("FDHANDOFF_* environment variables", result.Stdout);

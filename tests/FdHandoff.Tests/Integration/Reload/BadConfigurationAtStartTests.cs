@@ -19,8 +19,7 @@ public sealed class BadConfigurationAtStartTests
         File.WriteAllText(file, json);
         try
         {
-            // The last --config wins: the test's own file is replaced by the bad one.
-            await using var supervisor = SupervisorProcess.Start(new SupervisorOptions(), "--config", file);
+            await using var supervisor = SupervisorProcess.Start(new SupervisorOptions { ConfigFile = file });
             int code = await supervisor.WaitExitAsync(Exit);
 
             Assert.Equal(2, code);
@@ -39,7 +38,7 @@ public sealed class BadConfigurationAtStartTests
     [Fact]
     public async Task A_config_file_that_does_not_exist_is_one_line_and_exit_2()
     {
-        await using var supervisor = SupervisorProcess.Start(new SupervisorOptions(), "--config", "/nonexistent/fdhandoff.json");
+        await using var supervisor = SupervisorProcess.Start(new SupervisorOptions { ConfigFile = "/nonexistent/fdhandoff.json" });
         Assert.Equal(2, await supervisor.WaitExitAsync(Exit));
         Assert.Equal("fdhandoff: configuration file /nonexistent/fdhandoff.json does not exist: give the path of an existing file to --config", Assert.Single(supervisor.Log.Lines));
     }
