@@ -10,7 +10,7 @@ namespace FdHandoff.Supervisor.Control;
 /// closes at the exec: from there the worker's life is its pid (the pool watches its exit) and the notify
 /// socket, not the connection, whose end here means "the program runs". A failed exec is an Error first.
 /// </summary>
-internal sealed class ProgramLaunches(SupervisorSettings settings, WorkerPool pool, ILogger logger)
+internal sealed class ProgramLaunches(WorkerPool pool, ILogger logger)
 {
     public void Exec(WorkerProcess worker, ExecMessage exec)
     {
@@ -30,15 +30,18 @@ internal sealed class ProgramLaunches(SupervisorSettings settings, WorkerPool po
         var program = worker.Program!;
         if (!program.ExecAnnounced || worker.Exited.IsCompleted) return; // the launcher died before its exec: the pool sees the exit
         program.Running = true;
-        SupervisorLog.ProgramRunning(logger, worker.Pid, worker.Generation, program.Path, settings.Workers.Ready.ToString().ToLowerInvariant());
-        if (settings.Workers.Ready == ReadyMode.Started) _ = ReadyWhenStartedAsync(worker);
+        // Its own generation's plan: a reload may have changed Ready for the generations after it.
+        var settings = worker.Plan.Settings.Workers;
+        SupervisorLog.ProgramRunning(logger, worker.Pid, worker.Generation, program.Path, settings.Ready.ToString().ToLowerInvariant());
+        if (settings.Ready == ReadyMode.Started) _ = ReadyWhenStartedAsync(worker);
     }
 
     // Workers:Ready = started: a program that sends nothing is ready once it runs, after ReadyDelay, if still alive.
     private async Task ReadyWhenStartedAsync(WorkerProcess worker)
     {
-        if (settings.Workers.ReadyDelay > TimeSpan.Zero)
-            await Task.WhenAny(worker.Exited, Task.Delay(settings.Workers.ReadyDelay)).ConfigureAwait(false);
+        var delay = worker.Plan.Settings.Workers.ReadyDelay;
+        if (delay > TimeSpan.Zero)
+            await Task.WhenAny(worker.Exited, Task.Delay(delay)).ConfigureAwait(false);
         if (worker.Exited.IsCompleted) return;
         if (pool.Advance(worker, WorkerState.HandedOff, WorkerState.Ready))
         {

@@ -11,9 +11,9 @@ namespace FdHandoff.Supervisor.Control;
 /// and its descriptors closed. Ends when the worker closes the connection or dies; its exit is the pool's
 /// to handle, what was in transit to it the router's.
 /// </summary>
-internal sealed class WorkerMessageLoop(SupervisorSettings settings, WorkerPool pool, ConnectionRouter router, ILogger<WorkerMessageLoop> logger)
+internal sealed class WorkerMessageLoop(WorkerPool pool, ConnectionRouter router, ILogger<WorkerMessageLoop> logger)
 {
-    private readonly ProgramLaunches _launches = new(settings, pool, logger);
+    private readonly ProgramLaunches _launches = new(pool, logger);
 
     public async Task RunAsync(WorkerProcess worker, ControlChannel channel)
     {

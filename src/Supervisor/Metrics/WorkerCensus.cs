@@ -6,15 +6,18 @@ namespace FdHandoff.Supervisor.Metrics;
 /// The worker table at one moment, as the workers gauge and the health endpoints see it: each worker by role
 /// (its generation serving, newer and starting, older and retiring) and state.
 /// </summary>
-internal sealed class WorkerCensus(int servingGeneration, int slots, IReadOnlyList<WorkerProcess> workers)
+/// <param name="slotOwners">Each slot and the generation that owns it: the serving one, or mid-roll the old or the
+/// new one (<see cref="WorkerPool.SlotOwners"/>); its count follows the serving plan, so a reload's new
+/// Workers:Count counts from the moment that generation serves.</param>
+internal sealed class WorkerCensus(int servingGeneration, IReadOnlyDictionary<int, int> slotOwners, IReadOnlyList<WorkerProcess> workers)
 {
     public static readonly string[] Roles = ["serving", "starting", "retiring"];
     public static readonly WorkerState[] States = [WorkerState.Spawned, WorkerState.Connected, WorkerState.HandedOff, WorkerState.Ready, WorkerState.Draining];
 
     public int ServingGeneration { get; } = servingGeneration;
 
-    /// <summary>Workers per generation (Workers:Count).</summary>
-    public int Slots => slots;
+    /// <summary>Workers the serving plan runs (its Workers:Count).</summary>
+    public int Slots => slotOwners.Count;
 
     public int Count(string role, WorkerState state) => workers.Count(w => w.State == state && RoleOf(w) == role);
 
@@ -23,7 +26,7 @@ internal sealed class WorkerCensus(int servingGeneration, int slots, IReadOnlyLi
     /// restart, and stays empty while the restart backoff grows in a crash loop.
     /// </summary>
     public bool EverySlotFilled =>
-        Enumerable.Range(0, slots).All(slot => workers.Any(w => w.Generation == ServingGeneration && w.Slot == slot && w.State is not (WorkerState.Exited or WorkerState.Draining)));
+        slotOwners.All(slot => workers.Any(w => w.Generation == slot.Value && w.Slot == slot.Key && w.State is not (WorkerState.Exited or WorkerState.Draining)));
 
     private string RoleOf(WorkerProcess w) => w.Generation == ServingGeneration ? "serving" : w.Generation > ServingGeneration ? "starting" : "retiring";
 }

@@ -312,7 +312,7 @@ internal sealed class WorkerPool(
         {
             // No control connection after the exec: the drain is a signal to the whole process group
             // (a launcher not yet exec'd stops on it as well; one without a group yet is killed below).
-            told = ProgramSignals.Drain(worker, settings.Workers.DrainSignal);
+            told = ProgramSignals.Drain(worker, worker.Plan.Settings.Workers.DrainSignal);
         }
         else if (channel is not null)
         {

@@ -78,6 +78,37 @@ public sealed class HealthEndpointTests
         }
     }
 
+    [Fact]
+    public async Task Health_stays_200_through_a_rolling_upgrade_and_counts_the_slots_of_the_plan_that_serves()
+    {
+        string metrics = $"127.0.0.1:{FreePort.Next()}";
+        var options = SupervisorOptions.WithDefaultListeners(out _, out _) with
+        {
+            MetricsListen = metrics,
+            WorkerSettings = new() { ["Strategy"] = "rolling" },
+        };
+        await using var supervisor = SupervisorProcess.Start(options);
+        await supervisor.WaitServingAsync();
+        await AssertBothAsync(metrics, 200, "ok");
+
+        // Mid-roll the slots belong to two generations: each is filled, so every probe of the roll says 200.
+        var upgrade = supervisor.UpgradeAsync();
+        var answers = new List<string>();
+        while (!upgrade.IsCompleted)
+        {
+            var answer = await HealthProbe.GetAsync(metrics, "/healthz");
+            answers.Add($"{answer.Status} {answer.Body}");
+        }
+        Assert.Equal(0, (await upgrade).ExitCode);
+        Assert.NotEmpty(answers);
+        Assert.All(answers, a => Assert.StartsWith("200 ok", a));
+
+        // A reload to one worker: the plan that serves has one slot, filled; the start-time count of 2 is gone.
+        supervisor.WriteConfig(options with { Workers = 1 });
+        Assert.Equal(0, (await supervisor.UpgradeAsync()).ExitCode);
+        await AssertBothAsync(metrics, 200, "ok");
+    }
+
     private static async Task AssertBothAsync(string metrics, int status, string body)
     {
         foreach (string path in new[] { "/healthz", "/readyz" })
