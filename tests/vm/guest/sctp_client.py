@@ -276,6 +276,7 @@ def cmd_load(out, stopfile, *targets):
     per_target = {f"{h}:{p}": 0 for h, p in targets}
     lat = []
     events = []  # (wall time, kind): to count what happened while the upgrade ran
+    flags = {"running": False, "after": 0}
 
     def worker(i):
         n = 0
@@ -301,6 +302,16 @@ def cmd_load(out, stopfile, *targets):
                 if kind == "ok":
                     per_target[f"{host}:{port}"] += 1
                     lat.append(time.monotonic() - t0)
+                    # STOPFILE.running: every endpoint has answered; the script starts the upgrade only then (under TCG,
+                    # at nice 19 beside the live associations, this process once got no CPU until the upgrade was over).
+                    # STOPFILE.after: answers completed since STOPFILE.end appeared (the upgrade returned).
+                    if not flags["running"] and all(per_target.values()):
+                        flags["running"] = True
+                        open(stopfile + ".running", "w").write(f"{time.time()}\n")
+                    if os.path.exists(stopfile + ".end"):
+                        flags["after"] += 1
+                        if flags["after"] in (1, 4, 8, 16, 32, 64):
+                            open(stopfile + ".after", "w").write(f"{flags['after']}\n")
                 elif len(errors) < 20:
                     errors.append(f"{time.strftime('%H:%M:%S')} {host}:{port} {kind}: {err!r}" if kind != "mismatch" else f"{host}:{port} mismatch")
 

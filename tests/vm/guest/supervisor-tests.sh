@@ -78,19 +78,22 @@ if [ $STARTED = 1 ]; then
   # The load runs at nice 19: it soaks up idle CPU but must not starve the supervisor, the new
   # workers and the CLI (2 emulated CPUs; see Control:FirstMessageTimeout above).
   GEN0=$GEN; PIDS0=$PIDS
-  STOP=$O/load.stop; rm -f $STOP $STOP.start $STOP.end
+  STOP=$O/load.stop; rm -f $STOP $STOP.start $STOP.end $STOP.running $STOP.after
   log "load starts"
   FDH_LOAD_THREADS=${FDH_LOAD_THREADS:-4} nice -n 19 $PY load $O/load.json $STOP 127.0.0.1:$P4 "[::1]:$P6" 127.0.0.1:$PM 127.0.0.2:$PM > $O/load.out 2>&1 &
   LOAD=$!
-  sleep 5
+  # the upgrade starts once every endpoint has answered the load (STOP.running), not after a fixed time
+  i=0; while [ ! -e $STOP.running ] && alive $LOAD && [ $i -lt 480 ]; do sleep 0.5; i=$((i+1)); done
+  log "load: $( [ -e $STOP.running ] && echo 'every endpoint answered' || echo 'not answering') after $((i / 2)) s"
   date +%s.%N > $STOP.start; t0=$(up); log "fdhandoff upgrade"
   $FDH upgrade --control-socket $CTL --timeout 400 > $O/upgrade.out 2>&1; URC=$?
   date +%s.%N > $STOP.end; UT=$(since $t0); log "fdhandoff upgrade returned $URC"
   if [ $URC = 0 ]; then res "PASS upgrade-command fdhandoff upgrade exit 0 in $UT s: $(head -1 $O/upgrade.out)"
   else res "FAIL upgrade-command fdhandoff upgrade exit $URC after $UT s: $(tr '\n' ' ' < $O/upgrade.out)"; fi
-  # keep the load on while the old generation drains and the new one serves alone
-  sleep 8
-  touch $STOP; wait $LOAD; log "load stopped"
+  # keep the load on while the old generation drains and the new one serves alone: until 8 more answers came
+  # after the upgrade returned (STOP.after), bounded
+  i=0; while [ "$(cat $STOP.after 2>/dev/null || echo 0)" -lt 8 ] && alive $LOAD && [ $i -lt 240 ]; do sleep 0.5; i=$((i+1)); done
+  touch $STOP; wait $LOAD; log "load stopped ($(cat $STOP.after 2>/dev/null || echo 0)+ answers after the upgrade returned)"
   wait_ready $WORKERS 120
   OLD_LEFT=""; for p in $PIDS0; do case " $PIDS " in *" $p "*) OLD_LEFT="$OLD_LEFT $p";; esac; done
   if [ "$GEN" -gt "$GEN0" ] 2>/dev/null && [ -z "$OLD_LEFT" ]; then
