@@ -8,5 +8,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source tools/lib.sh
 fdh_publish supervisor out/supervisor
-fdh_publish worker out/worker
+fdh_publish --r2r worker out/worker   # ReadyToRun: precompiled, a shorter start (docs/benchmarks.md)
 exec out/supervisor/fdhandoff "$@"

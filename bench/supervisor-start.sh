@@ -2,18 +2,20 @@
 # Supervisor start-up, before and after a change, in one run: time from exec to "Generation 1 serving",
 # to the first HTTP 200 through a worker, and the supervisor's VmRSS, over rounds that alternate between
 # the two builds. Both run the same worker (this tree's), so only the supervisor differs.
-# usage: bench/supervisor-start.sh [BEFORE_COMMIT] [--rounds 20] [--out FILE]
+# usage: bench/supervisor-start.sh [BEFORE_COMMIT] [--rounds 20] [--out FILE] [--publish]
+#   table: bench/results/latest/supervisor-start.md (ignored by git); --publish also copies it to bench/results/
 #   BEFORE_COMMIT defaults to 547ed9e (main before the ASP.NET Core integration left FdHandoff.Shared);
 #   "after" is this working tree.
 set -uo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 source "$BENCH_DIR/lib/common.sh"
-BEFORE=547ed9e ROUNDS=20 OUT=$BENCH_DIR/results/supervisor-start.md
+BEFORE=547ed9e ROUNDS=20 OUT=$(results_file supervisor-start) PUBLISH=0
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) ROUNDS=$2; shift ;;
     --out) OUT=$2; shift ;;
+    --publish) PUBLISH=1 ;;
     -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
     *) BEFORE=$1 ;;
@@ -43,3 +45,4 @@ mkdir -p "$(dirname "$OUT")"
   --note "Supervisor runtimeconfig frameworks: before $(grep -o '"Microsoft\.[A-Za-z.]*"' "$WORK/before/supervisor/fdhandoff.runtimeconfig.json" | tr -d '"' | paste -sd+ -), after $(grep -o '"Microsoft\.[A-Za-z.]*"' "$WORK/after/supervisor/fdhandoff.runtimeconfig.json" | tr -d '"' | paste -sd+ -)." \
   || { KEEP=1; die "measurement failed (logs kept in $WORK/rounds)"; }
 log "table: $OUT"
+[ "$PUBLISH" = 1 ] && publish_results "$OUT" supervisor-start

@@ -8,15 +8,22 @@
 #   --connections C     wrk connections                                  (ZDT_CONNECTIONS, 64)
 #   --threads T         wrk threads                                      (ZDT_THREADS, 2)
 #   --systems LIST      comma-separated, from: fdhandoff,nginx-reload,haproxy-reload,kestrel-restart
-#                       (ZDT_SYSTEMS, those four); also fdhandoff-aot, kestrel-restart-aot: the same with
-#                       a NativeAOT publish of the worker (clang and zlib1g-dev installed if missing)
+#                       (ZDT_SYSTEMS, those four); fdhandoff and kestrel-restart run the ReadyToRun publish
+#                       of the worker; fdhandoff-aot, kestrel-restart-aot: its NativeAOT publish (clang and
+#                       zlib1g-dev installed if missing); fdhandoff-jit, kestrel-restart-jit: its plain publish
+#                       (no ReadyToRun). A system may carry @N: fdhandoff@0 runs with Workers:StartNice N.
 #   --modes LIST        close (new connection per request, `Connection: close`) and/or keepalive
 #                                                                        (ZDT_MODES, close,keepalive)
 #   --workers N         fdhandoff workers per generation                 (FDH_WORKERS, 2)
-#   --fdhandoff-upgrade cli|sighup   how fdhandoff is upgraded            (FDH_UPGRADE, cli)
+#   --fdhandoff-upgrade sighup|cli   how fdhandoff is upgraded: kill -HUP, then wait for the supervisor's
+#                       "Upgrade to generation N done" line; or `fdhandoff upgrade` (FDH_UPGRADE, sighup)
+#   --start-nice N      Workers:StartNice of fdhandoff (FDH_START_NICE; unset: the supervisor's default)
+#   --baseline          run each system first without upgrades (same load): its own p99 to compare with
 #   --no-probe          do not run the probe (fresh connection every ~1 ms, longest gap, new-process time)
 #   --timeline          also record requests/answers per 100 ms (wrk Lua script; costs some req/s) for bench/plot.py
-#   --out FILE          Markdown table                                   (bench/results/zero-downtime.md)
+#   --out FILE          Markdown table                  (bench/results/latest/zero-downtime.md, ignored by git)
+#   --publish           also copy the table to bench/results/zero-downtime.md (and, with --timeline, the
+#                       timeline data to bench/results/timeline and the picture to docs/img): a deliberate step
 #   --no-install        do not apt-get install missing wrk/nginx/haproxy
 #   --smoke             3 s, 2 upgrades, fdhandoff only, both modes, with --check (for CI)
 #   --check             exit 1 if fdhandoff did not start, did no upgrade, had a failed upgrade, a socket
@@ -39,7 +46,7 @@ CONNS=${ZDT_CONNECTIONS:-64}
 THREADS=${ZDT_THREADS:-2}
 SYSTEMS=${ZDT_SYSTEMS:-fdhandoff,nginx-reload,haproxy-reload,kestrel-restart}
 MODES=${ZDT_MODES:-close,keepalive}
-PROBE=1 TIMELINE=0 INSTALL=1 CHECK=0 SMOKE=0
+PROBE=1 TIMELINE=0 INSTALL=1 CHECK=0 SMOKE=0 PUBLISH=0 BASELINE=0
 OUT=
 while [ $# -gt 0 ]; do
   case $1 in
@@ -51,6 +58,9 @@ while [ $# -gt 0 ]; do
     --modes) MODES=$2; shift ;;
     --workers) FDH_WORKERS=$2; shift ;;
     --fdhandoff-upgrade) FDH_UPGRADE=$2; shift ;;
+    --start-nice) FDH_START_NICE=$2; shift ;;
+    --publish) PUBLISH=1 ;;
+    --baseline) BASELINE=1 ;;
     --no-probe) PROBE=0 ;;
     --timeline) TIMELINE=1 ;;
     --out) OUT=$2; shift ;;
@@ -65,7 +75,7 @@ done
 [ "$THREADS" -le "$CONNS" ] || THREADS=$CONNS
 RESULTS_DIR=$BENCH_DIR/results
 if [ -z "$OUT" ]; then
-  if [ "$SMOKE" = 1 ]; then OUT=$RESULTS_DIR/zero-downtime-smoke.md; else OUT=$RESULTS_DIR/zero-downtime.md; fi
+  if [ "$SMOKE" = 1 ]; then OUT=$(results_file zero-downtime-smoke); else OUT=$(results_file zero-downtime); fi
 fi
 bench_dirs zero-downtime
 
@@ -76,7 +86,8 @@ if [ "$INSTALL" = 1 ]; then ensure_tools "${need[@]}"; fi
 export PATH="$PATH:/usr/sbin:/sbin"
 for spec in "${need[@]}"; do command -v "${spec%%:*}" >/dev/null || die "${spec%%:*} is missing"; done
 if [[ ,$SYSTEMS, == *,fdhandoff* || ,$SYSTEMS, == *,kestrel-restart* ]]; then publish_fdhandoff; fi
-if [[ ,$SYSTEMS, == *-aot,* ]]; then publish_worker_aot; fi
+if [[ ,$SYSTEMS, == *-aot[,@]* ]]; then publish_worker_aot; fi
+if [[ ,$SYSTEMS, == *-jit[,@]* ]]; then publish_worker_jit; fi
 
 # wrk -c1000 and its servers need more than the usual 1,024 descriptors.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -93,16 +104,17 @@ trap 'exit 130' INT TERM
 gap_us=$(( DURATION * 1000000 / (UPGRADES + 1) ))
 log "run $RUN_ID: systems=$SYSTEMS modes=$MODES wrk -t$THREADS -c$CONNS -d${DURATION}s, $UPGRADES upgrades every $((gap_us / 1000)) ms, probe=$PROBE timeline=$TIMELINE"
 
-run_one() {
-  local system=$1 mode=$2 work=$RAW/$1-$2 port i t0 t1 rc ok=0 t_start deadline
+# run_one_named SYSTEM MODE NAME: results under NAME (a system run with other settings)
+run_one_named() {
+  local system=$1 mode=$2 name=$3 work=$RAW/$3-$2 port i t0 t1 rc ok=0 t_start deadline
   mkdir -p "$work"
   port=$(free_port)
   log "$system/$mode on 127.0.0.1:$port"
   if ! sys_start "$system" "$work" "$port" || ! wait_http "$port" 60; then
     log "$system did not come up on port $port (logs in $work)"
     sys_stop
-    echo "RESULT system=$system mode=$mode upgrades=0 requests=0 rps=0 connect=0 read=0 write=0 timeout=0 non2xx=0 p99_ms=nan" | tee "$work/result.txt"
-    echo '{"system":"'"$system"'","mode":"'"$mode"'","failed_to_start":true}' > "$work/result.json"
+    echo "RESULT system=$name mode=$mode upgrades=0 requests=0 rps=0 connect=0 read=0 write=0 timeout=0 non2xx=0 p99_ms=nan" | tee "$work/result.txt"
+    echo '{"system":"'"$name"'","mode":"'"$mode"'","failed_to_start":true}' > "$work/result.json"
     return 1
   fi
   sleep 0.5   # let every worker/process come up, not just the first one to answer
@@ -137,10 +149,10 @@ run_one() {
   if [ -n "$probe_pid" ]; then sleep 0.2; kill -TERM "$probe_pid"; wait "$probe_pid" 2>/dev/null; probe_pid=; fi
   sys_stop
   echo "$(now)" > "$work/end.txt"
-  "$PY" "$BENCH_DIR/lib/wrk_result.py" "$work/wrk.txt" "$system" "$mode" "$ok" "$work/result.json" | tee "$work/result.txt"
+  "$PY" "$BENCH_DIR/lib/wrk_result.py" "$work/wrk.txt" "$name" "$mode" "$ok" "$work/result.json" | tee "$work/result.txt"
   if [ "$PROBE" = 1 ] && [ -s "$work/probe.txt" ]; then
     if [ -s "$work/upgrades.txt" ]; then
-      "$PY" "$BENCH_DIR/lib/probe_report.py" "$work/probe.txt" "$work/upgrades.txt" "$system" "$mode" "$work/probe.json" | tee "$work/probe-line.txt"
+      "$PY" "$BENCH_DIR/lib/probe_report.py" "$work/probe.txt" "$work/upgrades.txt" "$name" "$mode" "$work/probe.json" | tee "$work/probe-line.txt"
     fi
   fi
   local failed; failed=$(grep -c ' fail$' "$work/upgrades.txt")
@@ -151,21 +163,33 @@ run_one() {
 status=0
 IFS=, read -ra sys_list <<<"$SYSTEMS"
 IFS=, read -ra mode_list <<<"$MODES"
+TABLE_SYSTEMS=()   # the result directories' names, in run order
 for system in "${sys_list[@]}"; do
+  base=${system%@*} name=$system nice=
+  # fdhandoff@N: this run with Workers:StartNice N (results named fdhandoff-niceN)
+  [[ $system == *@* ]] && nice=${system#*@} name=$base-nice${system#*@}
   for mode in "${mode_list[@]}"; do
     case $mode in close|keepalive) ;; *) die "unknown mode $mode" ;; esac
-    run_one "$system" "$mode" || status=1
+    if [ "$BASELINE" = 1 ]; then
+      # the same system under the same load without upgrades: its own p99 to compare with
+      UPGRADES=0 FDH_START_NICE=${nice:-${FDH_START_NICE:-}} run_one_named "$base" "$mode" "$name-baseline" || status=1
+    fi
+    FDH_START_NICE=${nice:-${FDH_START_NICE:-}} run_one_named "$base" "$mode" "$name" || status=1
   done
+  [ "$BASELINE" = 1 ] && TABLE_SYSTEMS+=("$name-baseline")
+  TABLE_SYSTEMS+=("$name")
 done
+TABLE_LIST=$(IFS=,; echo "${TABLE_SYSTEMS[*]}")
 
 "$PY" "$BENCH_DIR/lib/table.py" "$RAW" "$OUT" \
   "wrk -t$THREADS -c$CONNS -d${DURATION}s, $UPGRADES upgrades spread over the run, fdhandoff with $FDH_WORKERS workers upgraded by $FDH_UPGRADE" \
-  "$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$SYSTEMS" "$MODES"
+  "$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$TABLE_LIST" "$MODES"
+[ "$PUBLISH" = 1 ] && publish_results "$OUT" "$(basename "$OUT" .md)"
 log "table: $OUT; raw logs: $RAW"
 
 if [ "$TIMELINE" = 1 ]; then
   # Keep the plot's data beside the results (small CSVs), then draw it.
-  TL=$RESULTS_DIR/timeline
+  TL=$RAW/timeline; [ "$PUBLISH" = 1 ] && TL=$RESULTS_DIR/timeline
   rm -rf "$TL"; mkdir -p "$TL"
   for d in "$RAW"/*/; do
     [ -s "$d/timeline.csv" ] || continue
@@ -174,7 +198,8 @@ if [ "$TIMELINE" = 1 ]; then
   done
   [ "$INSTALL" = 1 ] && ensure_tools py:python3-matplotlib
   if pp=$(plot_python); then
-    "$pp" "$BENCH_DIR/plot.py" "$TL" "${PLOT_OUT:-$REPO_DIR/docs/img/zero-downtime-timeline.png}"
+    plot_out=$RAW/zero-downtime-timeline.png; [ "$PUBLISH" = 1 ] && plot_out=$REPO_DIR/docs/img/zero-downtime-timeline.png
+    "$pp" "$BENCH_DIR/plot.py" "$TL" "${PLOT_OUT:-$plot_out}"
   else
     log "no matplotlib: plot later with bench/plot.py $TL"
   fi
@@ -188,6 +213,8 @@ if [ "$CHECK" = 1 ]; then
 import glob, json, os, sys
 raw = sys.argv[1]; passed = failed = 0
 for d in sorted(glob.glob(os.path.join(raw, "fdhandoff-*"))):  # fdhandoff-aot-* too
+    if "-baseline-" in os.path.basename(d) or not os.path.isdir(d):
+        continue  # the runs without upgrades (--baseline) have nothing to check
     name, bad, warn = os.path.basename(d), [], []
     r = json.load(open(os.path.join(d, "result.json")))
     if r.get("failed_to_start"):

@@ -70,14 +70,24 @@ wait_http() {
 }
 
 # Publishes the supervisor and the worker (Release, framework-dependent) into $BUILD_DIR once per run;
-# SKIP_PUBLISH=1 reuses what is there.
+# SKIP_PUBLISH=1 reuses what is there. The worker is ReadyToRun (precompiled), as run.sh and the package
+# publish it: what an operator runs. publish_worker_jit gives the plain (JIT-only) build for comparisons.
 publish_fdhandoff() {
-  local p
-  [ -n "${SKIP_PUBLISH:-}" ] || log "publishing supervisor and worker (Release) to $BUILD_DIR"
-  for p in supervisor worker; do
-    fdh_publish --src "$REPO_DIR" ${SKIP_PUBLISH:+--reuse} --log "$BUILD_DIR/publish-$p.log" $p "$BUILD_DIR/$p" || die "publish of the $p failed"
-  done
+  [ -n "${SKIP_PUBLISH:-}" ] || log "publishing supervisor and worker (Release, worker ReadyToRun) to $BUILD_DIR"
+  fdh_publish --src "$REPO_DIR" ${SKIP_PUBLISH:+--reuse} --log "$BUILD_DIR/publish-supervisor.log" supervisor "$BUILD_DIR/supervisor" || die "publish of the supervisor failed"
+  fdh_publish --src "$REPO_DIR" ${SKIP_PUBLISH:+--reuse} --r2r --log "$BUILD_DIR/publish-worker.log" worker "$BUILD_DIR/worker" || die "publish of the worker failed"
 }
+
+# The worker without ReadyToRun (everything JIT-compiled at start) into $BUILD_DIR/worker-jit: the "before" of R2R.
+publish_worker_jit() {
+  fdh_publish --src "$REPO_DIR" ${SKIP_PUBLISH:+--reuse} --log "$BUILD_DIR/publish-worker-jit.log" worker "$BUILD_DIR/worker-jit" || die "publish of the JIT-only worker failed"
+}
+
+# Where a bench writes its Markdown table: bench/results/latest/NAME.md, which git ignores. The committed
+# bench/results/NAME.md changes only by a deliberate step: --publish (publish_results), after reading the figures.
+results_file() { mkdir -p "$BENCH_DIR/results/latest"; echo "$BENCH_DIR/results/latest/$1.md"; }
+# usage: publish_results FILE NAME: copies a run's table to the committed bench/results/NAME.md
+publish_results() { cp "$1" "$BENCH_DIR/results/$2.md" && log "published: bench/results/$2.md (commit it with the docs that quote it)"; }
 
 # Time in microseconds since the epoch, without forking (bash 5).
 now_us() { local t=$EPOCHREALTIME; echo $(( 10#${t/[.,]/} )); }

@@ -8,8 +8,9 @@
 # Every system answers GET / with 200 and a body naming the serving process, so the probe can tell
 # a new process from an old one.
 
-SYSTEMS_ALL="fdhandoff nginx-reload haproxy-reload kestrel-restart fdhandoff-aot kestrel-restart-aot"
-# fdhandoff-aot and kestrel-restart-aot: the same, with the NativeAOT publish of the worker.
+SYSTEMS_ALL="fdhandoff nginx-reload haproxy-reload kestrel-restart fdhandoff-aot kestrel-restart-aot fdhandoff-jit kestrel-restart-jit"
+# fdhandoff and kestrel-restart run the ReadyToRun publish of the worker; -aot: its NativeAOT publish;
+# -jit: the plain publish (everything JIT-compiled at start), the build before ReadyToRun.
 FDH_WORKERS=${FDH_WORKERS:-2}
 # sighup: kill -HUP the supervisor, then wait for its log to say the upgrade is done (or failed);
 # cli: `fdhandoff upgrade --control-socket` (returns when done; a .NET process of its own, whose start
@@ -24,7 +25,8 @@ sys_start() {
   _sys=$1 _work=$2 _port=$3 _pid=
   _worker=$BUILD_DIR/worker/fdhandoff-worker
   [[ $_sys == *-aot ]] && _worker=$BUILD_DIR/worker-aot/fdhandoff-worker
-  case ${_sys%-aot} in
+  [[ $_sys == *-jit ]] && _worker=$BUILD_DIR/worker-jit/fdhandoff-worker
+  case $(_base) in
     nginx-reload)
       mkdir -p "$_work/nginx-tmp"
       _fill "$BENCH_DIR/peers/nginx.conf" "$_work/nginx.conf"
@@ -40,8 +42,11 @@ sys_start() {
   esac
 }
 
+# The system without its worker build's suffix (-aot, -jit).
+_base() { local b=${_sys%-aot}; echo "${b%-jit}"; }
+
 sys_upgrade() {
-  case ${_sys%-aot} in
+  case $(_base) in
     nginx-reload) nginx -c "$_work/nginx.conf" -e "$_work/nginx-error.log" -s reload ;;
     haproxy-reload) kill -USR2 "$(head -1 "$_work/haproxy.pid")" ;;
     kestrel-restart)
@@ -54,7 +59,7 @@ sys_upgrade() {
 }
 
 sys_stop() {
-  case ${_sys%-aot} in
+  case $(_base) in
     nginx-reload)
       local p; p=$(cat "$_work/nginx.pid" 2>/dev/null)
       nginx -c "$_work/nginx.conf" -e "$_work/nginx-error.log" -s stop 2>/dev/null
@@ -89,12 +94,13 @@ _kestrel_start() {
 # --- our supervisor with the real worker ---
 # One listener (http on the bench port), FDH_WORKERS workers, control socket in the short SOCK_DIR.
 # --config replaces the appsettings.json beside the binary (its default listeners would clash).
+# FDH_START_NICE, when set, is Workers:StartNice (the nice value a new generation warms up at; 0: off).
 fdh_control_socket() { echo "$SOCK_DIR/fdhandoff-$_port.sock"; }
 _fdh_start() {
   cat > "$_work/fdhandoff.json" <<JSON
 {
   "Listeners": { "http": "tcp://127.0.0.1:$_port" },
-  "Workers": { "Command": "$_worker", "Count": $FDH_WORKERS }
+  "Workers": { "Command": "$_worker", "Count": $FDH_WORKERS${FDH_START_NICE:+, "StartNice": $FDH_START_NICE} }
 }
 JSON
   env -u FDHANDOFF_SOCKET -u FDHANDOFF_TOKEN -u FDHANDOFF_GENERATION -u FDHANDOFF_SLOT -u FDHANDOFF_CONTROL_SOCKET \

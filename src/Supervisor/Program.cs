@@ -72,6 +72,7 @@ try
 
     // 4. The worker table: spawn, watch, restart with backoff, drain; drains every worker at stop.
     builder.Services.AddSingleton<WorkerSpawner>();
+    builder.Services.AddSingleton<StartPriority>();  // a new generation warms up at Workers:StartNice
     builder.Services.AddSingleton<WorkerPool>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());
     builder.Services.AddHostedService<FdHandoff.Supervisor.Notify.NotifyServer>(); // systemd-protocol workers' NOTIFY_SOCKET

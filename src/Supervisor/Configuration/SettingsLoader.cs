@@ -36,6 +36,8 @@ internal static class SettingsLoader
             throw new SupervisorException($"Workers:Count is {workers.Count}: at least 1 worker is needed", SupervisorException.ConfigurationError);
         workers.Strategy = UpgradeStrategy.Normalize(workers.Strategy)
             ?? throw new SupervisorException($"Workers:Strategy is '{workers.Strategy}': write \"{UpgradeStrategy.AllAtOnce}\" (the default) or \"{UpgradeStrategy.Rolling}\" (slot by slot)", SupervisorException.ConfigurationError);
+        if (workers.StartNice is < 0 or > 19)
+            throw new SupervisorException($"Workers:StartNice is {workers.StartNice}: use a nice value from 0 (off) to 19 (lowest priority)", SupervisorException.ConfigurationError);
         if (workers.ReadyTimeout <= TimeSpan.Zero || workers.DrainTimeout <= TimeSpan.Zero)
             throw new SupervisorException("Workers:ReadyTimeout and Workers:DrainTimeout must be positive (e.g. 00:00:30)", SupervisorException.ConfigurationError);
 

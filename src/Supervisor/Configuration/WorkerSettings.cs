@@ -26,6 +26,7 @@ internal sealed class WorkerSettings
         new(nameof(ReadyDelay), ValueKind.Duration, "00:00:01"),
         new(nameof(WatchdogSec), ValueKind.Number, "10"),
         new(nameof(DrainSignal), ValueKind.Text, "\"SIGTERM\""),
+        new(nameof(StartNice), ValueKind.WholeNumber, "10"),
     ];
 
     /// <summary>The worker executable.</summary>
@@ -106,4 +107,11 @@ internal sealed class WorkerSettings
     /// the group is killed (SIGKILL) at the drain deadline.</summary>
     /// <remarks>Defaults to <c>SIGTERM</c>.</remarks>
     public string DrainSignal { get; set; } = "SIGTERM";
+
+    /// <summary>
+    /// The nice value a new generation's workers start at while another generation serves (0-19; 0: the same
+    /// priority as the serving one); each is raised to 0 when it reports ready. Why: <see cref="Workers.StartPriority"/>.
+    /// </summary>
+    /// <remarks>Defaults to 10.</remarks>
+    public int StartNice { get; set; } = 10;
 }

@@ -18,6 +18,7 @@ namespace FdHandoff.Supervisor.Workers;
 internal sealed class WorkerPool(
     SupervisorSettings settings,
     WorkerSpawner spawner,
+    StartPriority startPriority,
     Metrics.SupervisorMetrics metrics,
     ILogger<WorkerPool> logger) : IHostedService
 {
@@ -174,6 +175,7 @@ internal sealed class WorkerPool(
             worker = spawner.Spawn(plan, slot, restarts);
             _workers.Add(worker);
             _plans[plan.Generation] = plan;
+            startPriority.Lower(worker, _serving);
         }
         SupervisorLog.WorkerSpawned(logger, worker.Pid, plan.Generation, slot);
         _ = WatchAsync(worker);
@@ -210,6 +212,7 @@ internal sealed class WorkerPool(
         {
             if (worker.State != from) return false;
             worker.State = to;
+            if (to == WorkerState.Ready) startPriority.Raise(worker);
             return true;
         }
     }

@@ -47,6 +47,9 @@ internal sealed class WorkerProcess
     public WorkerState State { get; internal set; } = WorkerState.Spawned;
     public int? ExitCode { get; internal set; }
 
+    /// <summary>Started at Workers:StartNice while another generation served; raised when ready (<see cref="StartPriority"/>).</summary>
+    internal bool Lowered { get; set; }
+
     /// <summary>Set when the supervisor itself ended this worker (drain, rollback): its exit is no crash.</summary>
     internal bool Retired { get; set; }
 

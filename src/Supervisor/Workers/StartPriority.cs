@@ -1,0 +1,48 @@
+using FdHandoff.Unix;
+using Microsoft.Extensions.Logging;
+
+namespace FdHandoff.Supervisor.Workers;
+
+/// <summary>
+/// A new generation warms up at a lower CPU priority (<c>Workers:StartNice</c>) while another one serves, and is
+/// raised to normal the moment it reports ready. Why: a worker's start (the runtime, JIT, Kestrel) is seconds of
+/// CPU; on a host whose cores the serving generation already fills, two such starts took the CPU from the
+/// requests being served (p99 ×40 in docs/benchmarks.md). Nothing is lowered when no other generation serves
+/// (generation 1, a crashed slot of the serving generation): then the start itself is what clients wait for.
+/// Raising a priority back needs CAP_SYS_NICE or RLIMIT_NICE ≥ 20 (systemd: <c>LimitNICE=+0</c>); a
+/// supervisor without either lowers nothing (a worker stuck at a low priority would be worse) and says so once.
+/// </summary>
+internal sealed class StartPriority(ILogger<StartPriority> logger)
+{
+    // "Normal" is the supervisor's own nice value (what its workers inherit), 0 unless the operator set one.
+    private readonly int _normal = ProcessPriority.Own();
+
+    private readonly Lazy<bool> _canRestore = new(() =>
+    {
+        if (ProcessPriority.CanRestore(ProcessPriority.Own(), out string why)) return true;
+        SupervisorLog.StartPriorityUnavailable(logger, why);
+        return false;
+    });
+
+    /// <summary>
+    /// Lowers a worker just spawned into <paramref name="worker"/>'s generation while <paramref name="serving"/>
+    /// serves. A systemd-protocol worker is a session of its own (the launcher's setsid): its children inherit.
+    /// </summary>
+    public void Lower(WorkerProcess worker, int serving)
+    {
+        int nice = Math.Min(19, _normal + worker.Plan.Settings.Workers.StartNice);
+        if (nice <= _normal || serving == 0 || serving == worker.Generation || !_canRestore.Value) return;
+        int threads = ProcessPriority.SetProcess(worker.Pid, nice);
+        worker.Lowered = threads > 0;
+        SupervisorLog.WorkerLowered(logger, worker.Pid, worker.Generation, nice, serving, threads);
+    }
+
+    /// <summary>Back to the supervisor's own nice value once ready: every thread, and for a systemd-protocol worker every process of its session.</summary>
+    public void Raise(WorkerProcess worker)
+    {
+        if (!worker.Lowered) return;
+        worker.Lowered = false;
+        int threads = worker.Program is null ? ProcessPriority.SetProcess(worker.Pid, _normal) : ProcessPriority.SetSession(worker.Pid, _normal);
+        SupervisorLog.WorkerRaised(logger, worker.Pid, worker.Generation, _normal, threads);
+    }
+}

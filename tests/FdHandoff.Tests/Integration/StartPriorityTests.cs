@@ -1,0 +1,65 @@
+using System.Globalization;
+using FdHandoff.Tests.Infrastructure;
+
+namespace FdHandoff.Tests.Integration;
+
+/// <summary>
+/// A new generation warms up at Workers:StartNice while the old one serves, and is raised to the supervisor's own
+/// priority the moment it reports ready; generation 1 (nothing serves yet) starts at normal priority.
+/// </summary>
+public sealed class StartPriorityTests
+{
+    [Fact]
+    public async Task A_new_generation_starts_at_StartNice_while_the_old_serves_and_is_raised_when_ready()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out _, out _);
+        string faultFile = Path.Combine(Path.GetTempPath(), $"fdh-fault-{Guid.NewGuid():N}");
+        options = options with
+        {
+            Workers = 1,
+            ReadyTimeout = TimeSpan.FromSeconds(60),
+            WorkerCommand = Binaries.FaultWorker,
+            WorkerEnvironment = new() { ["FDHANDOFF_WORKER_FAULT_FILE"] = faultFile },
+            WorkerSettings = new() { ["StartNice"] = 7 },
+        };
+        await using var supervisor = SupervisorProcess.Start(options);
+        try
+        {
+            await supervisor.WaitServingAsync();
+            int first = supervisor.Status().Workers.Single().Pid;
+            Assert.All(ThreadNice(first), n => Assert.Equal(0, n));
+
+            // Generation 2 never reports ready: it stays in its warm-up, where its priority is seen.
+            File.WriteAllText(faultFile, "never-ready generation=2");
+            var failing = supervisor.UpgradeAsync();
+            var handed = await supervisor.Log.WaitForAsync(@"Handed \d+ listeners to worker (\d+) of generation 2", TimeSpan.FromSeconds(60));
+            int warming = int.Parse(handed.Groups[1].Value, CultureInfo.InvariantCulture);
+            var warmingNice = ThreadNice(warming);
+            Assert.True(warmingNice.Count > 1, $"worker {warming} has {warmingNice.Count} threads");
+            Assert.All(warmingNice, n => Assert.Equal(7, n));
+            Assert.All(ThreadNice(first), n => Assert.Equal(0, n)); // the serving one keeps its priority
+            Native.Kill(warming, 9);
+            Assert.Equal(1, (await failing).ExitCode);
+
+            // Generation 3 reports ready: by then every thread of it is back at nice 0.
+            File.WriteAllText(faultFile, "");
+            var upgrade = await supervisor.UpgradeAsync();
+            Assert.Equal(0, upgrade.ExitCode);
+            int ready = supervisor.Status().Workers.Single(w => w.Generation == 3).Pid;
+            var readyNice = ThreadNice(ready);
+            Assert.True(readyNice.Count > 1, $"worker {ready} has {readyNice.Count} threads");
+            Assert.All(readyNice, n => Assert.Equal(0, n));
+        }
+        finally
+        {
+            File.Delete(faultFile);
+        }
+    }
+
+    /// <summary>The nice value of every thread of <paramref name="pid"/> (/proc/PID/task/TID/stat, field 19).</summary>
+    private static List<int> ThreadNice(int pid) =>
+        Directory.GetDirectories($"/proc/{pid}/task")
+            .Select(t => File.ReadAllText(Path.Combine(t, "stat")))
+            .Select(stat => int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19 - 3], CultureInfo.InvariantCulture))
+            .ToList();
+}
