@@ -18,7 +18,7 @@
 #   --fdhandoff-upgrade sighup|cli   how fdhandoff is upgraded: kill -HUP, then wait for the supervisor's
 #                       "Upgrade to generation N done" line; or `fdhandoff upgrade` (FDH_UPGRADE, sighup)
 #   --start-nice N      Workers:StartNice of fdhandoff (FDH_START_NICE; unset: the supervisor's default)
-#   --baseline          run each system first without upgrades (same load): its own p99 to compare with
+#   --baseline          run each fdhandoff system first without upgrades (same load): its own p99 to compare with
 #   --no-probe          do not run the probe (fresh connection every ~1 ms, longest gap, new-process time)
 #   --timeline          also record requests/answers per 100 ms (wrk Lua script; costs some req/s) for bench/plot.py
 #   --out FILE          Markdown table                  (bench/results/latest/zero-downtime.md, ignored by git)
@@ -170,13 +170,13 @@ for system in "${sys_list[@]}"; do
   [[ $system == *@* ]] && nice=${system#*@} name=$base-nice${system#*@}
   for mode in "${mode_list[@]}"; do
     case $mode in close|keepalive) ;; *) die "unknown mode $mode" ;; esac
-    if [ "$BASELINE" = 1 ]; then
+    if [ "$BASELINE" = 1 ] && [[ $base == fdhandoff* ]]; then
       # the same system under the same load without upgrades: its own p99 to compare with
       UPGRADES=0 FDH_START_NICE=${nice:-${FDH_START_NICE:-}} run_one_named "$base" "$mode" "$name-baseline" || status=1
     fi
     FDH_START_NICE=${nice:-${FDH_START_NICE:-}} run_one_named "$base" "$mode" "$name" || status=1
   done
-  [ "$BASELINE" = 1 ] && TABLE_SYSTEMS+=("$name-baseline")
+  [ "$BASELINE" = 1 ] && [[ $base == fdhandoff* ]] && TABLE_SYSTEMS+=("$name-baseline")
   TABLE_SYSTEMS+=("$name")
 done
 TABLE_LIST=$(IFS=,; echo "${TABLE_SYSTEMS[*]}")

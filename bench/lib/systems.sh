@@ -97,10 +97,11 @@ _kestrel_start() {
 # FDH_START_NICE, when set, is Workers:StartNice (the nice value a new generation warms up at; 0: off).
 fdh_control_socket() { echo "$SOCK_DIR/fdhandoff-$_port.sock"; }
 _fdh_start() {
+  local nice=""; [ -n "${FDH_START_NICE:-}" ] && nice=", \"StartNice\": $FDH_START_NICE"
   cat > "$_work/fdhandoff.json" <<JSON
 {
   "Listeners": { "http": "tcp://127.0.0.1:$_port" },
-  "Workers": { "Command": "$_worker", "Count": $FDH_WORKERS${FDH_START_NICE:+, "StartNice": $FDH_START_NICE} }
+  "Workers": { "Command": "$_worker", "Count": $FDH_WORKERS$nice }
 }
 JSON
   env -u FDHANDOFF_SOCKET -u FDHANDOFF_TOKEN -u FDHANDOFF_GENERATION -u FDHANDOFF_SLOT -u FDHANDOFF_CONTROL_SOCKET \

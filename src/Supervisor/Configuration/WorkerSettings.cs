@@ -109,8 +109,9 @@ internal sealed class WorkerSettings
     public string DrainSignal { get; set; } = "SIGTERM";
 
     /// <summary>
-    /// The nice value a new generation's workers start at while another generation serves (0-19; 0: the same
-    /// priority as the serving one); each is raised to 0 when it reports ready. Why: <see cref="Workers.StartPriority"/>.
+    /// How much lower (in nice steps, 0-19, added to the supervisor's own nice value, at most 19) a new worker starts
+    /// while another generation serves its slot; it is raised back to the supervisor's own value when it reports
+    /// ready. 0: the same priority as the serving one. Why: <see cref="Workers.StartPriority"/>.
     /// </summary>
     /// <remarks>Defaults to 10.</remarks>
     public int StartNice { get; set; } = 10;

@@ -25,16 +25,16 @@ internal sealed class StartPriority(ILogger<StartPriority> logger)
     });
 
     /// <summary>
-    /// Lowers a worker just spawned into <paramref name="worker"/>'s generation while <paramref name="serving"/>
-    /// serves. A systemd-protocol worker is a session of its own (the launcher's setsid): its children inherit.
+    /// Lowers a worker just spawned while <paramref name="slotOwner"/>, another generation, serves its slot (0: nobody
+    /// serves it yet). A systemd-protocol worker is a session of its own (the launcher's setsid): its children inherit.
     /// </summary>
-    public void Lower(WorkerProcess worker, int serving)
+    public void Lower(WorkerProcess worker, int slotOwner)
     {
         int nice = Math.Min(19, _normal + worker.Plan.Settings.Workers.StartNice);
-        if (nice <= _normal || serving == 0 || serving == worker.Generation || !_canRestore.Value) return;
+        if (nice <= _normal || slotOwner == 0 || slotOwner == worker.Generation || !_canRestore.Value) return;
         int threads = ProcessPriority.SetProcess(worker.Pid, nice);
         worker.Lowered = threads > 0;
-        SupervisorLog.WorkerLowered(logger, worker.Pid, worker.Generation, nice, serving, threads);
+        SupervisorLog.WorkerLowered(logger, worker.Pid, worker.Generation, nice, slotOwner, threads);
     }
 
     /// <summary>Back to the supervisor's own nice value once ready: every thread, and for a systemd-protocol worker every process of its session.</summary>

@@ -175,7 +175,9 @@ internal sealed class WorkerPool(
             worker = spawner.Spawn(plan, slot, restarts);
             _workers.Add(worker);
             _plans[plan.Generation] = plan;
-            startPriority.Lower(worker, _serving);
+            // Lowered while another generation serves this slot (an upgrade's new worker, all at once or rolling);
+            // a crash restart in a slot its own generation owns, and generation 1, start at normal priority.
+            startPriority.Lower(worker, _slotOwners.TryGetValue(slot, out int owner) ? owner : _serving);
         }
         SupervisorLog.WorkerSpawned(logger, worker.Pid, plan.Generation, slot);
         _ = WatchAsync(worker);
