@@ -28,7 +28,7 @@ mkdir -p "$STATE"
 ALL=(a:units_verify b:socket_activation_first_request c:reload_under_load_no_failure
      g:journal_fields_after_upgrade d:restart_under_load_no_failure
      e:kill9_supervisor_restarts_on_same_sockets f:watchdog_stall_restarts
-     h:package_lintian_no_errors i:two_instances_side_by_side
+     h:package_lintian_no_errors i:two_instances_side_by_side l:package_upgrade_restarts_supervisors_under_load
      j:package_remove_leaves_no_process_or_socket k:package_purge_removes_configuration)
 PASSED=0 FAILED=0 PIDS=() INSTANCE_PORTS=()
 
@@ -313,6 +313,29 @@ check_two_instances_side_by_side() {
 e = [json.loads(l) for l in sys.stdin]
 print(" ".join(sorted({x.get("_SYSTEMD_UNIT", "?") for x in e if x.get("SYSLOG_IDENTIFIER", "").startswith("fdhandoff")})))')
   [ "$units" = fdhandoff@a.service ] || fail "journalctl -u fdhandoff@a: fdhandoff entries from units '$units' (want fdhandoff@a.service only)"
+}
+
+check_package_upgrade_restarts_supervisors_under_load() {
+  # An upgrade (here: the same package again) restarts every running supervisor on the new binary;
+  # the listeners stay open meanwhile (socket units, fd store), so no request fails.
+  active || fresh_start || fail "service not serving before the upgrade$(hints)" || return 1
+  local units=(fdhandoff.service) u before=() r i=0
+  X systemctl is-active -q fdhandoff@a.service && units+=(fdhandoff@a.service fdhandoff@b.service)
+  for u in "${units[@]}"; do before+=("$(X systemctl show -P MainPID "$u")"); done
+  load_start upg new 127.0.0.1:8080 '[::1]:8080'
+  sleep 0.5
+  X env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --reinstall "/tmp/$(basename "$DEB")" > "$STATE/apt-upgrade.log" 2>&1 ||
+    { load_stop upg >/dev/null; fail "apt-get install --reinstall failed: $(tail -3 "$STATE/apt-upgrade.log")"; return 1; }
+  wait_for 30 serving || { load_stop upg >/dev/null; fail "not serving after the upgrade$(hints)"; return 1; }
+  sleep 1
+  r=$(load_stop upg)
+  log "  upgrade under load: $r"
+  for u in "${units[@]}"; do
+    [ "$(X systemctl show -P MainPID "$u")" != "${before[$i]}" ] && [ "$(X systemctl show -P SubState "$u")" = running ] ||
+      fail "$u was not restarted by the upgrade (MainPID ${before[$i]} -> $(X systemctl show -P MainPID "$u"), $(X systemctl show -P SubState "$u"))" || return 1
+    i=$((i + 1))
+  done
+  [ "$(jget "$r" failed)" = 0 ] || fail "$(jget "$r" failed) of $(jget "$r" requests) requests failed during the upgrade: $(jget "$r" errors)"
 }
 
 fdh_ports_listening() {  # the LISTEN sockets of fdhandoff left in the shared network namespace, as "ADDR:PORT"
