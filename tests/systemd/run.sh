@@ -224,7 +224,10 @@ check_restart_under_load_no_failure() {
 }
 
 listen_inode() {  # inode of the LISTEN socket on 127.0.0.1:8080, from the shared network namespace
-  awk '$2 == "0100007F:1F90" && $4 == "0A" { print $10 }' /proc/net/tcp
+  port_inode 8080
+}
+port_inode() {  # inode of the LISTEN socket on 127.0.0.1:PORT
+  awk -v a="0100007F:$(printf '%04X' "$1")" '$2 == a && $4 == "0A" { print $10 }' /proc/net/tcp
 }
 check_kill9_supervisor_restarts_on_same_sockets() {
   fresh_start || fail "service not serving$(hints)" || return 1
@@ -307,6 +310,11 @@ check_two_instances_side_by_side() {
   log "  fdhandoff@a reload under load: $r"
   [ "$(jget "$r" failed)" = 0 ] || fail "fdhandoff@a reload: $(jget "$r" failed) of $(jget "$r" requests) requests failed: $(jget "$r" errors)" || return 1
   [ "$(workers_of b)" = "$wb" ] && [ "$(gen_of "127.0.0.1:$pb")" = "$gb" ] || fail "fdhandoff@b was touched by the reload of a: workers $wb-> $(workers_of b), generation $gb -> $(gen_of "127.0.0.1:$pb")" || return 1
+  # b's listeners are its own (no socket unit): a restart finds them in its fd store, same socket.
+  local ino; ino=$(port_inode "$pb")
+  X systemctl restart fdhandoff@b.service || fail "systemctl restart fdhandoff@b failed" || return 1
+  wait_for 30 serving "127.0.0.1:$pb" || fail "fdhandoff@b not serving after a restart" || return 1
+  [ -n "$ino" ] && [ "$(port_inode "$pb")" = "$ino" ] || fail "fdhandoff@b's listener on $pb changed across a restart (inode $ino -> $(port_inode "$pb")): not kept in the fd store" || return 1
   # The journal tells them apart by unit: what the supervisor and workers of a logged is a's alone.
   local units
   units=$(X journalctl -u fdhandoff@a.service --no-pager -o json | python3 -c 'import json, sys
