@@ -292,6 +292,7 @@ check_two_instances_side_by_side() {
   instance_json "$pb" "$eb" | X sh -c 'cat > /etc/fdhandoff/b.json'
   X systemctl start fdhandoff@a.service fdhandoff@b.service || fail "systemctl start fdhandoff@a fdhandoff@b failed: $(X journalctl -u fdhandoff@a -u fdhandoff@b -n 5 --no-pager -o cat 2>&1 | tr '\n' ' ')" || return 1
   wait_for 30 serving "127.0.0.1:$pa" && wait_for 30 serving "127.0.0.1:$pb" || fail "an instance does not serve (a on $pa: $(http_once "127.0.0.1:$pa"), b on $pb: $(http_once "127.0.0.1:$pb"))" || return 1
+  X systemctl start fdhandoff@missing.service >/dev/null 2>&1 && { fail "fdhandoff@missing started without /etc/fdhandoff/missing.json"; return 1; }
   # Each its own control socket, found by `fdhandoff status --control-socket`, and runtime directory.
   local i
   for i in a b; do
