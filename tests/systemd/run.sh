@@ -1,12 +1,14 @@
 #!/bin/bash
-# FdHandoff under a real systemd (PID 1 in systemd-nspawn): install as docs/systemd.md says, then
-# check socket activation, reload, restart, crash restart, watchdog and the journal.
+# FdHandoff under a real systemd (PID 1 in systemd-nspawn): build the Debian package
+# (deploy/debian/build.sh), `apt-get install` it into the container, then check socket activation,
+# reload, restart, crash restart, watchdog, the journal, template instances side by side, and that
+# `apt-get remove` / `purge` leave nothing behind.
 #   tests/systemd/run.sh [CHECK...]      CHECK: a name below or its letter (default: all)
 # Prints "PASS name" / "FAIL name: why" per check, then exactly one line "N passed, N failed";
 # exits 1 if any check failed. The container is powered off and our cgroups removed whatever
 # happens (trap). Needs root, the .NET SDK on the host; runs setup.sh first (idempotent).
 # Env: FDH_KEEP=1   leave the lab running at the end (tests/systemd/lab.sh down to stop it)
-#      FDH_NO_PUBLISH=1  reuse the last published binaries
+#      FDH_NO_PUBLISH=1  reuse the last published binaries (build the package from them)
 #      and those of common.sh (FDH_ROOTFS, FDH_LAB_STATE, ...)
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -16,15 +18,19 @@ REPO=$(cd "$HERE/../.." && pwd)
 LAB="$HERE/lab.sh"
 X() { "$LAB" x "$@"; }
 LOAD="python3 $HERE/load.py"
-PUB=$STATE/publish
+PUB=$STATE/publish-aot        # the NativeAOT programs the package is built from
+DEB=""                        # the package, set by build_package
 UNITS=(fdhandoff.service fdhandoff-http.socket fdhandoff-http6.socket fdhandoff-echo.socket)
 SOCKETS=(fdhandoff-http.socket fdhandoff-http6.socket fdhandoff-echo.socket)
 mkdir -p "$STATE"
 
+# h..k come last: j and k uninstall the package.
 ALL=(a:units_verify b:socket_activation_first_request c:reload_under_load_no_failure
      g:journal_fields_after_upgrade d:restart_under_load_no_failure
-     e:kill9_supervisor_restarts_on_same_sockets f:watchdog_stall_restarts)
-PASSED=0 FAILED=0 PIDS=()
+     e:kill9_supervisor_restarts_on_same_sockets f:watchdog_stall_restarts
+     h:package_lintian_no_errors i:two_instances_side_by_side l:package_upgrade_restarts_supervisors_under_load
+     j:package_remove_leaves_no_process_or_socket k:package_purge_removes_configuration)
+PASSED=0 FAILED=0 PIDS=() INSTANCE_PORTS=()
 
 log() { printf '[run] %s\n' "$*"; }
 cleanup() {
@@ -75,37 +81,36 @@ fresh_start() {  # the service running with empty state, its sockets up
 }
 
 # ---------- stages ----------
-publish() {  # both programs into $PUB; skipped when src/ is unchanged since the last publish there
-  local reuse=--if-changed
-  [ "${FDH_NO_PUBLISH:-0}" = 1 ] && reuse=--reuse
-  fdh_publish $reuse --log "$STATE/publish-supervisor.log" supervisor "$PUB/supervisor" &&
-  fdh_publish $reuse --log "$STATE/publish-worker.log" worker "$PUB/worker"
+build_package() {  # the .deb from deploy/debian/build.sh (it republishes only when src/ changed)
+  local reuse=()
+  [ "${FDH_NO_PUBLISH:-0}" = 1 ] && reuse=(--reuse)
+  DEB=$("$REPO/deploy/debian/build.sh" --out "$STATE/deb" --publish "$PUB" "${reuse[@]}" 2>"$STATE/build-package.log" | tail -1) ||
+    { tail -20 "$STATE/build-package.log"; return 1; }
+  log "  package: $DEB ($(du -h "$DEB" | cut -f1))"
 }
 
-install_into_lab() {  # the install procedure of docs/systemd.md, run inside the container
-  X install -D -m 0644 /dev/stdin /etc/sysusers.d/fdhandoff.conf < "$REPO/deploy/systemd/fdhandoff.sysusers.conf" &&
-  X systemd-sysusers >/dev/null 2>&1 || return 1
-  tar -C "$PUB" -cf - supervisor worker | X sh -c 'rm -rf /opt/fdhandoff && mkdir -p /opt/fdhandoff && tar -C /opt/fdhandoff -xf -' || return 1
-  X install -D -m 0644 /dev/stdin /opt/fdhandoff/docs/systemd.md < "$REPO/docs/systemd.md" || return 1
-  X install -D -m 0644 /dev/stdin /etc/fdhandoff/fdhandoff.json < "$REPO/deploy/systemd/fdhandoff.json" || return 1
-  local u
-  for u in "${UNITS[@]}"; do X install -m 0644 /dev/stdin "/etc/systemd/system/$u" < "$REPO/deploy/systemd/$u" || return 1; done
-  X chown -R root:root /opt/fdhandoff && X chmod -R go-w,a+rX /opt/fdhandoff &&
-  X systemctl daemon-reload && X systemctl enable "${SOCKETS[@]}" fdhandoff.service >/dev/null 2>&1
+install_into_lab() {  # as docs/systemd.md says: apt-get install the package, enable the sockets
+  X sh -c 'cat > /tmp/fdhandoff.deb' < "$DEB" &&
+  X mv /tmp/fdhandoff.deb "/tmp/$(basename "$DEB")" || return 1
+  # Every dependency (libc6, systemd) is in the rootfs already: apt downloads nothing.
+  X env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "/tmp/$(basename "$DEB")" > "$STATE/apt-install.log" 2>&1 ||
+    { tail -20 "$STATE/apt-install.log"; return 1; }
+  X systemctl enable --now "${SOCKETS[@]}" >/dev/null 2>&1
 }
 
 # ---------- checks ----------
 check_units_verify() {
-  # On the host (the CI runner has no systemd as PID 1): the published files at their installed
+  # On the host (the CI runner has no systemd as PID 1): the package's files at their installed
   # paths in a private mount namespace, so verify also checks that ExecStart= exists. Any output
-  # (warnings included: unknown keys) fails the check.
-  local out
-  out=$(cd "$REPO/deploy/systemd" && unshare --mount --propagation private sh -c '
-      { [ -d /opt ] || mkdir /opt; } && mount -t tmpfs tmpfs /opt && mkdir -p /opt/fdhandoff && mount --bind "$0" /opt/fdhandoff &&
-      systemd-analyze verify --man=no "$@" 2>&1' "$PUB" "${UNITS[@]/#/./}") || fail "host: $out" || return 1
+  # (warnings included: unknown keys) fails the check. fdhandoff@.service is verified as an instance.
+  local out tree=$STATE/deb-tree
+  rm -rf "$tree" && dpkg-deb -x "$DEB" "$tree" || fail "cannot unpack $DEB" || return 1
+  out=$(cd "$tree/lib/systemd/system" && unshare --mount --propagation private sh -c '
+      mount -t tmpfs tmpfs /usr/sbin && cp "$0/usr/sbin/fdhandoff" /usr/sbin/ &&
+      systemd-analyze verify --man=no "$@" 2>&1' "$tree" "${UNITS[@]/#/./}" ./fdhandoff@.service) || fail "host: $out" || return 1
   [ -z "$out" ] || fail "host: warnings: $out" || return 1
-  # ... and inside, where the units are installed for real.
-  out=$(X systemd-analyze verify --man=no "${UNITS[@]/#//etc/systemd/system/}" 2>&1) || fail "container: $out" || return 1
+  # ... and inside, where the package installed them.
+  out=$(X systemd-analyze verify --man=no "${UNITS[@]/#//lib/systemd/system/}" /lib/systemd/system/fdhandoff@.service 2>&1) || fail "container: $out" || return 1
   [ -z "$out" ] || fail "container: warnings: $out"
 }
 
@@ -219,7 +224,10 @@ check_restart_under_load_no_failure() {
 }
 
 listen_inode() {  # inode of the LISTEN socket on 127.0.0.1:8080, from the shared network namespace
-  awk '$2 == "0100007F:1F90" && $4 == "0A" { print $10 }' /proc/net/tcp
+  port_inode 8080
+}
+port_inode() {  # inode of the LISTEN socket on 127.0.0.1:PORT
+  awk -v a="0100007F:$(printf '%04X' "$1")" '$2 == a && $4 == "0A" { print $10 }' /proc/net/tcp
 }
 check_kill9_supervisor_restarts_on_same_sockets() {
   fresh_start || fail "service not serving$(hints)" || return 1
@@ -265,6 +273,110 @@ _watchdog_body() {
   wait_for 30 serving || fail "restarted after the watchdog, but not serving$(hints)"
 }
 
+check_package_lintian_no_errors() {
+  # On the host. The warnings accepted, and why: deploy/debian/README.md.
+  local out rc=0
+  out=$(lintian --fail-on error --tag-display-limit 0 "$DEB" 2>&1) || rc=$?
+  log "  lintian: $(grep -c '^E: ' <<<"$out") errors, $(grep -c '^W: ' <<<"$out") warnings$(grep '^W: ' <<<"$out" | sed 's/^W: [^ ]* / /' | cut -d' ' -f2 | sort -u | tr '\n' ' ' | sed 's/^/ (/; s/ $/)/')"
+  [ $rc = 0 ] || fail "lintian: $(grep '^E: ' <<<"$out" | head -5 | tr '\n' ';')"
+}
+
+instance_json() {  # instance_json HTTP_PORT ECHO_PORT: an instance's configuration (it binds both itself)
+  printf '{ "Listeners": { "http": "tcp://127.0.0.1:%s", "echo": "tcp://127.0.0.1:%s" },\n  "Workers": { "Command": "/usr/libexec/fdhandoff/fdhandoff-worker", "Count": 2 } }\n' "$1" "$2"
+}
+ishow() { X systemctl show -P "$2" "fdhandoff@$1.service" 2>/dev/null; }
+workers_of() { X pgrep -P "$(ishow "$1" MainPID)" | sort | tr '\n' ' '; }
+check_two_instances_side_by_side() {
+  local pa pb ea eb; pa=$(free_port); pb=$(free_port); ea=$(free_port); eb=$(free_port)
+  instance_json "$pa" "$ea" | X sh -c 'cat > /etc/fdhandoff/a.json'
+  instance_json "$pb" "$eb" | X sh -c 'cat > /etc/fdhandoff/b.json'
+  X systemctl start fdhandoff@a.service fdhandoff@b.service || fail "systemctl start fdhandoff@a fdhandoff@b failed: $(X journalctl -u fdhandoff@a -u fdhandoff@b -n 5 --no-pager -o cat 2>&1 | tr '\n' ' ')" || return 1
+  wait_for 30 serving "127.0.0.1:$pa" && wait_for 30 serving "127.0.0.1:$pb" || fail "an instance does not serve (a on $pa: $(http_once "127.0.0.1:$pa"), b on $pb: $(http_once "127.0.0.1:$pb"))" || return 1
+  X systemctl start fdhandoff@missing.service >/dev/null 2>&1 && { fail "fdhandoff@missing started without /etc/fdhandoff/missing.json"; return 1; }
+  # Each its own control socket, found by `fdhandoff status --control-socket`, and runtime directory.
+  local i
+  for i in a b; do
+    X test -S "/run/fdhandoff-$i/control.sock" || fail "no control socket /run/fdhandoff-$i/control.sock" || return 1
+    X fdhandoff status --control-socket "/run/fdhandoff-$i/control.sock" >/dev/null 2>&1 || fail "fdhandoff status --control-socket /run/fdhandoff-$i/control.sock: $(X fdhandoff status --control-socket "/run/fdhandoff-$i/control.sock" 2>&1 | head -2)" || return 1
+  done
+  local ga gb wb r; ga=$(gen_of "127.0.0.1:$pa"); gb=$(gen_of "127.0.0.1:$pb"); wb=$(workers_of b)
+  [ -n "$wb" ] || fail "no workers under fdhandoff@b" || return 1
+  load_start inst new "127.0.0.1:$pa"
+  sleep 0.5
+  X systemctl reload fdhandoff@a.service || { load_stop inst >/dev/null; fail "systemctl reload fdhandoff@a failed$(X journalctl -u fdhandoff@a -n 3 --no-pager -o cat | tr '\n' ' ')"; return 1; }
+  wait_for 30 sh -c "[ \"\$(python3 $HERE/load.py --once --target 127.0.0.1:$pa | python3 -c 'import json,sys; print(json.load(sys.stdin).get(\"generation\"))')\" -gt $ga ]" \
+    || { load_stop inst >/dev/null; fail "fdhandoff@a: no new generation after the reload (still $(gen_of "127.0.0.1:$pa"))"; return 1; }
+  sleep 1
+  r=$(load_stop inst)
+  log "  fdhandoff@a reload under load: $r"
+  [ "$(jget "$r" failed)" = 0 ] || fail "fdhandoff@a reload: $(jget "$r" failed) of $(jget "$r" requests) requests failed: $(jget "$r" errors)" || return 1
+  [ "$(workers_of b)" = "$wb" ] && [ "$(gen_of "127.0.0.1:$pb")" = "$gb" ] || fail "fdhandoff@b was touched by the reload of a: workers $wb-> $(workers_of b), generation $gb -> $(gen_of "127.0.0.1:$pb")" || return 1
+  # b's listeners are its own (no socket unit): a restart finds them in its fd store, same socket.
+  local ino; ino=$(port_inode "$pb")
+  X systemctl restart fdhandoff@b.service || fail "systemctl restart fdhandoff@b failed" || return 1
+  wait_for 30 serving "127.0.0.1:$pb" || fail "fdhandoff@b not serving after a restart" || return 1
+  [ -n "$ino" ] && [ "$(port_inode "$pb")" = "$ino" ] || fail "fdhandoff@b's listener on $pb changed across a restart (inode $ino -> $(port_inode "$pb")): not kept in the fd store" || return 1
+  # The journal tells them apart by unit: what the supervisor and workers of a logged is a's alone.
+  local units
+  units=$(X journalctl -u fdhandoff@a.service --no-pager -o json | python3 -c 'import json, sys
+e = [json.loads(l) for l in sys.stdin]
+print(" ".join(sorted({x.get("_SYSTEMD_UNIT", "?") for x in e if x.get("SYSLOG_IDENTIFIER", "").startswith("fdhandoff")})))')
+  [ "$units" = fdhandoff@a.service ] || fail "journalctl -u fdhandoff@a: fdhandoff entries from units '$units' (want fdhandoff@a.service only)"
+}
+
+check_package_upgrade_restarts_supervisors_under_load() {
+  # An upgrade (here: the same package again) restarts every running supervisor on the new binary;
+  # the listeners stay open meanwhile (socket units, fd store), so no request fails.
+  active || fresh_start || fail "service not serving before the upgrade$(hints)" || return 1
+  local units=(fdhandoff.service) u before=() r i=0
+  X systemctl is-active -q fdhandoff@a.service && units+=(fdhandoff@a.service fdhandoff@b.service)
+  for u in "${units[@]}"; do before+=("$(X systemctl show -P MainPID "$u")"); done
+  load_start upg new 127.0.0.1:8080 '[::1]:8080'
+  sleep 0.5
+  X env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --reinstall "/tmp/$(basename "$DEB")" > "$STATE/apt-upgrade.log" 2>&1 ||
+    { load_stop upg >/dev/null; fail "apt-get install --reinstall failed: $(tail -3 "$STATE/apt-upgrade.log")"; return 1; }
+  wait_for 30 serving || { load_stop upg >/dev/null; fail "not serving after the upgrade$(hints)"; return 1; }
+  sleep 1
+  r=$(load_stop upg)
+  log "  upgrade under load: $r"
+  for u in "${units[@]}"; do
+    [ "$(X systemctl show -P MainPID "$u")" != "${before[$i]}" ] && [ "$(X systemctl show -P SubState "$u")" = running ] ||
+      fail "$u was not restarted by the upgrade (MainPID ${before[$i]} -> $(X systemctl show -P MainPID "$u"), $(X systemctl show -P SubState "$u"))" || return 1
+    i=$((i + 1))
+  done
+  [ "$(jget "$r" failed)" = 0 ] || fail "$(jget "$r" failed) of $(jget "$r" requests) requests failed during the upgrade: $(jget "$r" errors)"
+}
+
+fdh_ports_listening() {  # the LISTEN sockets of fdhandoff left in the shared network namespace, as "ADDR:PORT"
+  local p ports=(8080 7007 "${INSTANCE_PORTS[@]}")
+  for p in "${ports[@]}"; do
+    awk -v hex="$(printf '%04X' "$p")" '$4 == "0A" && substr($2, length($2) - 3) == hex { print $2 }' /proc/net/tcp /proc/net/tcp6
+  done
+}
+check_package_remove_leaves_no_process_or_socket() {
+  # Everything running: the main service (with its sockets) and two instances, if check i left them.
+  active || fresh_start || fail "service not serving before the remove$(hints)" || return 1
+  INSTANCE_PORTS=($(X sh -c 'cat /etc/fdhandoff/[ab].json 2>/dev/null' | grep -o '127.0.0.1:[0-9]*' | cut -d: -f2))
+  X env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q fdhandoff > "$STATE/apt-remove.log" 2>&1 || fail "apt-get remove failed: $(tail -3 "$STATE/apt-remove.log")" || return 1
+  local procs socks units ctl
+  procs=$(X pgrep -a 'fdhandoff' | tr '\n' ';')
+  socks=$(fdh_ports_listening | tr '\n' ' ')
+  ctl=$(X sh -c 'ls -d /run/fdhandoff /run/fdhandoff-* 2>/dev/null' | tr '\n' ' ')
+  units=$(X systemctl list-units --plain --no-legend --state=active 'fdhandoff*' | tr '\n' ';')
+  [ -z "$procs" ] || fail "processes left: $procs" || return 1
+  [ -z "$socks" ] || fail "listening sockets left: $socks" || return 1
+  [ -z "$ctl" ] || fail "runtime directories (control sockets) left: $ctl" || return 1
+  [ -z "$units" ] || fail "units still active: $units" || return 1
+  X test -f /etc/fdhandoff/fdhandoff.json || fail "remove (not purge) deleted /etc/fdhandoff/fdhandoff.json"
+}
+
+check_package_purge_removes_configuration() {
+  X env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q fdhandoff > "$STATE/apt-purge.log" 2>&1 || fail "apt-get purge failed: $(tail -3 "$STATE/apt-purge.log")" || return 1
+  X test ! -e /etc/fdhandoff || fail "/etc/fdhandoff left after purge: $(X ls -A /etc/fdhandoff | tr '\n' ' ')" || return 1
+  X sh -c '! dpkg-query -W -f "\${Status}" fdhandoff 2>/dev/null | grep -q "installed\|config-files"' || fail "dpkg still knows fdhandoff: $(X dpkg-query -W -f '${Status}' fdhandoff 2>&1)" || return 1
+  X sh -c '! ls /etc/systemd/system/*.wants/fdhandoff* 2>/dev/null' >/dev/null || fail "unit links left: $(X sh -c 'ls /etc/systemd/system/*.wants/fdhandoff*' | tr '\n' ' ')"
+}
+
 # ---------- main ----------
 want() {  # is check $1 (letter:name) selected on the command line?
   [ ${#SEL[@]} = 0 ] && return 0
@@ -281,12 +393,13 @@ main() {
   }
   fatal() { echo "FAIL $1: $2"; echo "0 passed, 1 failed"; exit 1; }
   stage setup "$HERE/setup.sh" || fatal setup "tests/systemd/setup.sh failed"
-  stage publish publish || fatal publish "dotnet publish failed (logs in $STATE/publish-*.log)"
+  stage package build_package || fatal package "deploy/debian/build.sh failed (log: $STATE/build-package.log)"
   "$LAB" down >/dev/null 2>&1   # a lab left over from an interrupted run
   # The container shares the host's network namespace: the listeners' ports must be free here.
   busy=$(ss -Hltn '( sport = :8080 or sport = :7007 )' 2>/dev/null | awk '{print $4}' | tr '\n' ' ')
   [ -z "$busy" ] || fatal ports "already listening on the host: $busy(ss -ltnp shows who)"
-  stage boot "$LAB" up --bind-ro=/usr/share/dotnet || fatal boot "the container did not boot (see $STATE/*.console.log)"
+  # No .NET in the container: the package must not need one.
+  stage boot "$LAB" up || fatal boot "the container did not boot (see $STATE/*.console.log)"
   stage install install_into_lab || fatal install "installing into the container failed"
 
   for c in "${ALL[@]}"; do
@@ -304,7 +417,7 @@ main() {
   [ "$FAILED" = 0 ]
 }
 
-# `. tests/systemd/run.sh` (with a lab up: lab.sh up --bind-ro=/usr/share/dotnet) defines the
+# `. tests/systemd/run.sh` (with a lab up: lab.sh up; then DEB=out/deb/fdhandoff_*.deb) defines the
 # helpers and checks without running anything, to call them one by one while debugging.
 [ "${BASH_SOURCE[0]}" = "$0" ] || return 0
 trap cleanup EXIT

@@ -1,9 +1,11 @@
 #!/bin/bash
 # Prepare the host for the systemd harness (idempotent; re-running skips what is done).
 #   tests/systemd/setup.sh
-# - host packages: systemd-container (systemd-nspawn), debootstrap
+# - host packages: systemd-container (systemd-nspawn), debootstrap; clang and zlib1g-dev (NativeAOT),
+#   dpkg-dev and lintian (deploy/debian/build.sh builds the package run.sh installs)
 # - a Debian minbase rootfs with systemd as PID 1, dbus, libicu72 (.NET), procps (/bin/kill for
-#   ExecReload), python3 (clients inside); rebuilt from scratch when missing or incomplete.
+#   ExecReload, pgrep), python3 (clients inside); rebuilt from scratch when missing or incomplete.
+#   It stays clean: the lab boots it as a throw-away overlay, so each run installs the package anew.
 # Env: FDH_ROOTFS   rootfs directory (default /var/cache/fdhandoff-systemd-rootfs)
 #      FDH_SUITE    Debian suite (default: the host's VERSION_CODENAME, bookworm here)
 #      FDH_MIRROR   apt mirror (default: the apt source on this host that serves FDH_SUITE)
@@ -13,7 +15,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/common.sh"
 SUITE=${FDH_SUITE:-$(. /etc/os-release && echo "$VERSION_CODENAME")}
 PKGS=(systemd dbus libicu72 procps python3)
-HOSTPKGS=(systemd-container debootstrap)
+HOSTPKGS=(systemd-container debootstrap clang zlib1g-dev dpkg-dev lintian)
 
 host_packages() {
   local missing=() p
