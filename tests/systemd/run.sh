@@ -183,6 +183,9 @@ def has(ident, g=None):
     return [e for e in entries if e.get("SYSLOG_IDENTIFIER") == ident and "WORKER_PID" in e and "GENERATION" in e
             and (g is None or e["GENERATION"] == g)]
 missing = []
+# LimitNICE=+0 in the unit: the supervisor can raise a warmed-up generation back, so it lowers it (no event 462)
+if any("start at normal CPU priority" in e.get("MESSAGE", "") for e in entries):
+    missing.append("the supervisor said new generations start at normal CPU priority (LimitNICE=+0 missing?)")
 for ident in ("fdhandoff", "fdhandoff-worker"):
     if not has(ident, gen):
         idents = sorted({e.get("SYSLOG_IDENTIFIER", "?") for e in entries})
