@@ -31,6 +31,9 @@ done
 [ $lint = 0 ] || command -v lintian >/dev/null || { echo "build.sh: lintian is missing: apt-get install lintian" >&2; exit 1; }
 
 version=$(dpkg-parsechangelog -l "$HERE/changelog" -S Version)
+# One version: the programs' (`fdhandoff --version`, Directory.Build.props) is the package's.
+props=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$REPO/Directory.Build.props")
+[ "${version%-*}" = "$props" ] || { echo "build.sh: deploy/debian/changelog says $version, Directory.Build.props <Version> says $props: make them agree" >&2; exit 1; }
 # The changelog's date, for the files' mtimes: the same sources give the same package.
 epoch=$(dpkg-parsechangelog -l "$HERE/changelog" -S Timestamp)
 
