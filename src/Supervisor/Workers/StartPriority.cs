@@ -9,6 +9,8 @@ namespace FdHandoff.Supervisor.Workers;
 /// CPU; on a host whose cores the serving generation already fills, two such starts took the CPU from the
 /// requests being served (p99 ×40 in docs/benchmarks.md). Nothing is lowered when no other generation serves
 /// (generation 1, a crashed slot of the serving generation): then the start itself is what clients wait for.
+/// A worker still not ready a quarter of ReadyTimeout into its warm-up is raised anyway: the lower priority must
+/// never be what makes an upgrade fail.
 /// Raising a priority back needs CAP_SYS_NICE or RLIMIT_NICE ≥ 20 (systemd: <c>LimitNICE=+0</c>); a
 /// supervisor without either lowers nothing (a worker stuck at a low priority would be worse) and says so once.
 /// </summary>
@@ -33,16 +35,32 @@ internal sealed class StartPriority(ILogger<StartPriority> logger)
         int nice = Math.Min(19, _normal + worker.Plan.Settings.Workers.StartNice);
         if (nice <= _normal || slotOwner == 0 || slotOwner == worker.Generation || !_canRestore.Value) return;
         int threads = ProcessPriority.SetProcess(worker.Pid, nice);
-        worker.Lowered = threads > 0;
+        if (threads == 0) return; // gone already
+        worker.MarkLowered();
         SupervisorLog.WorkerLowered(logger, worker.Pid, worker.Generation, nice, slotOwner, threads);
+        _ = RaiseIfStillWarmingAsync(worker);
     }
 
     /// <summary>Back to the supervisor's own nice value once ready: every thread, and for a systemd-protocol worker every process of its session.</summary>
     public void Raise(WorkerProcess worker)
     {
-        if (!worker.Lowered) return;
-        worker.Lowered = false;
-        int threads = worker.Program is null ? ProcessPriority.SetProcess(worker.Pid, _normal) : ProcessPriority.SetSession(worker.Pid, _normal);
+        if (!worker.TryClearLowered()) return;
+        int threads = RaiseNow(worker);
         SupervisorLog.WorkerRaised(logger, worker.Pid, worker.Generation, _normal, threads);
     }
+
+    // The lower priority must never be why an upgrade fails: on a host saturated by more than the serving generation
+    // a lowered worker may barely run. A quarter of ReadyTimeout into its warm-up, a worker not ready yet is raised,
+    // and has the rest of ReadyTimeout at normal priority.
+    private async Task RaiseIfStillWarmingAsync(WorkerProcess worker)
+    {
+        var limit = worker.Plan.Settings.Workers.ReadyTimeout / 4;
+        await Task.WhenAny(worker.Ready, worker.Exited, Task.Delay(limit)).ConfigureAwait(false);
+        if (worker.Ready.IsCompleted || worker.Exited.IsCompleted || !worker.TryClearLowered()) return;
+        int threads = RaiseNow(worker);
+        SupervisorLog.WorkerRaisedUnready(logger, worker.Pid, worker.Generation, limit.TotalMilliseconds, _normal, threads);
+    }
+
+    private int RaiseNow(WorkerProcess worker) =>
+        worker.Program is null ? ProcessPriority.SetProcess(worker.Pid, _normal) : ProcessPriority.SetSession(worker.Pid, _normal);
 }

@@ -47,8 +47,14 @@ internal sealed class WorkerProcess
     public WorkerState State { get; internal set; } = WorkerState.Spawned;
     public int? ExitCode { get; internal set; }
 
-    /// <summary>Started at Workers:StartNice while another generation served; raised when ready (<see cref="StartPriority"/>).</summary>
-    internal bool Lowered { get; set; }
+    // 1 while the process runs at Workers:StartNice (StartPriority); cleared once, by whoever raises it first.
+    private int _lowered;
+
+    /// <summary>Records that the process was lowered to Workers:StartNice (<see cref="StartPriority"/>).</summary>
+    internal void MarkLowered() => Volatile.Write(ref _lowered, 1);
+
+    /// <summary>True once, for the one caller that is to raise it back (ready, or the warm-up limit).</summary>
+    internal bool TryClearLowered() => Interlocked.Exchange(ref _lowered, 0) == 1;
 
     /// <summary>Set when the supervisor itself ended this worker (drain, rollback): its exit is no crash.</summary>
     internal bool Retired { get; set; }

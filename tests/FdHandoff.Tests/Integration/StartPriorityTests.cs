@@ -56,6 +56,37 @@ public sealed class StartPriorityTests
         }
     }
 
+    [Fact]
+    public async Task A_warming_worker_not_ready_a_quarter_into_its_ReadyTimeout_is_raised_anyway()
+    {
+        var options = SupervisorOptions.WithDefaultListeners(out _, out _);
+        string faultFile = Path.Combine(Path.GetTempPath(), $"fdh-fault-{Guid.NewGuid():N}");
+        options = options with
+        {
+            Workers = 1,
+            ReadyTimeout = TimeSpan.FromSeconds(40), // raised at 10 s, rolled back at 40 s
+            WorkerCommand = Binaries.FaultWorker,
+            WorkerEnvironment = new() { ["FDHANDOFF_WORKER_FAULT_FILE"] = faultFile },
+            WorkerSettings = new() { ["StartNice"] = 7 },
+        };
+        await using var supervisor = SupervisorProcess.Start(options);
+        try
+        {
+            await supervisor.WaitServingAsync();
+            File.WriteAllText(faultFile, "never-ready generation=2");
+            var failing = supervisor.UpgradeAsync();
+            var raised = await supervisor.Log.WaitForAsync(@"Worker (\d+) of generation 2 not ready 10000 ms into its warm-up: back to nice 0", TimeSpan.FromSeconds(60));
+            int pid = int.Parse(raised.Groups[1].Value, CultureInfo.InvariantCulture);
+            Assert.All(ThreadNice(pid), n => Assert.Equal(0, n));
+            Native.Kill(pid, 9);
+            Assert.Equal(1, (await failing).ExitCode);
+        }
+        finally
+        {
+            File.Delete(faultFile);
+        }
+    }
+
     /// <summary>The nice value of every thread of <paramref name="pid"/> (/proc/PID/task/TID/stat, field 19).</summary>
     private static List<int> ThreadNice(int pid) =>
         Directory.GetDirectories($"/proc/{pid}/task")
