@@ -41,22 +41,11 @@ internal sealed class PrometheusServer : IAsyncDisposable
                   - targets: ['{target}']
             """);
         string address = $"127.0.0.1:{FreePort.Next()}";
-        var start = new ProcessStartInfo(Executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = dir,
-        };
+        var start = new ProcessStartInfo(Executable) { WorkingDirectory = dir };
         foreach (string a in new[] { $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(dir, "data")}", $"--web.listen-address={address}" })
             start.ArgumentList.Add(a);
         var log = new OutputLog();
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Add(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Add(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = LoggedProcess.Start(start, log);
         var server = new PrometheusServer(process, dir, address, log);
         await log.WaitForAsync("Server is ready to receive web requests", TimeSpan.FromSeconds(60));
         return server;

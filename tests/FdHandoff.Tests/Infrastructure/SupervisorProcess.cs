@@ -82,12 +82,7 @@ internal sealed class SupervisorProcess : IAsyncDisposable
         string configPath = Path.Combine(dir, "fdhandoff.json");
         File.WriteAllText(configPath, ConfigJson(options, controlSocket));
 
-        var start = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : Binaries.Supervisor)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : Binaries.Supervisor);
         if (launcher.Length > 0)
         {
             foreach (var a in launcher.Skip(1)) start.ArgumentList.Add(a);
@@ -99,13 +94,7 @@ internal sealed class SupervisorProcess : IAsyncDisposable
         start.ArgumentList.Add(options.ConfigFile ?? configPath);
         foreach (var a in extraArgs) start.ArgumentList.Add(a);
         var log = new OutputLog();
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Add(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Add(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return new SupervisorProcess(process, dir, controlSocket, log);
+        return new SupervisorProcess(LoggedProcess.Start(start, log), dir, controlSocket, log);
     }
 
     /// <summary>Waits until generation <paramref name="generation"/> serves (all its workers ready).</summary>

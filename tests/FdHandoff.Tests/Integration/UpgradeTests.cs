@@ -6,8 +6,6 @@ namespace FdHandoff.Tests.Integration;
 /// <summary>A new generation takes over the same sockets; the old one drains; clients notice nothing.</summary>
 public sealed class UpgradeTests
 {
-    private const int Clients = 16;
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -17,22 +15,7 @@ public sealed class UpgradeTests
         await using var supervisor = SupervisorProcess.Start(options);
         await supervisor.WaitServingAsync();
 
-        await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), Clients, keepAlive);
-        await load.WaitForMoreSuccessesAsync(200, TimeSpan.FromSeconds(30));
-        for (int generation = 2; generation <= 4; generation++)
-        {
-            var upgrade = await supervisor.UpgradeAsync();
-            Assert.True(upgrade.ExitCode == 0, upgrade.Stderr);
-            // Traffic keeps flowing while the old generation drains, and after it is gone.
-            await load.WaitForMoreSuccessesAsync(200, TimeSpan.FromSeconds(30));
-            await supervisor.WaitOldGenerationsGoneAsync(generation, TimeSpan.FromSeconds(30));
-        }
-        await load.WaitForMoreSuccessesAsync(200, TimeSpan.FromSeconds(30));
-        var result = await load.StopAsync();
-
-        Assert.True(result.Failed == 0, $"{(keepAlive ? "keep-alive" : "new connection per request")}: {result}\n{supervisor.Log}");
-        var generation4 = supervisor.SpawnedWorkers().Where(w => w.Generation == 4).Select(w => w.Pid.ToString());
-        Assert.Contains(generation4, result.Responders.Contains);
+        await UpgradesUnderLoad.AssertNoRequestFailsAsync(supervisor, new IPEndPoint(IPAddress.Loopback, http), keepAlive);
     }
 
     [Fact]

@@ -42,20 +42,7 @@ public sealed class MptcpListenerTests
         await using var supervisor = SupervisorProcess.Start(Options(http, echo));
         await supervisor.WaitServingAsync();
 
-        await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), 16, keepAlive, MptcpClient.For(AddressFamily.InterNetwork));
-        await load.WaitForMoreSuccessesAsync(200, TimeSpan.FromSeconds(30));
-        for (int generation = 2; generation <= 4; generation++)
-        {
-            var upgrade = await supervisor.UpgradeAsync();
-            Assert.True(upgrade.ExitCode == 0, upgrade.Stderr);
-            await load.WaitForMoreSuccessesAsync(200, TimeSpan.FromSeconds(30));
-            await supervisor.WaitOldGenerationsGoneAsync(generation, TimeSpan.FromSeconds(30));
-        }
-        await load.WaitForMoreSuccessesAsync(200, TimeSpan.FromSeconds(30));
-        var result = await load.StopAsync();
-
-        Assert.True(result.Failed == 0, $"{(keepAlive ? "keep-alive" : "new connection per request")}: {result}\n{supervisor.Log}");
-        Assert.Contains(supervisor.SpawnedWorkers().Where(w => w.Generation == 4).Select(w => w.Pid.ToString()), result.Responders.Contains);
+        await UpgradesUnderLoad.AssertNoRequestFailsAsync(supervisor, new IPEndPoint(IPAddress.Loopback, http), keepAlive, MptcpClient.For(AddressFamily.InterNetwork));
     }
 
     [Fact]

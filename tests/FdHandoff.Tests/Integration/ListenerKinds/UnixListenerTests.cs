@@ -57,20 +57,8 @@ public sealed class UnixListenerTests : IDisposable
         await supervisor.WaitServingAsync();
         var made = FileNode.Lstat(Http);
 
-        await using var load = HttpLoad.Start(new UnixDomainSocketEndPoint(Http), 16, keepAlive, null);
-        await load.WaitForMoreSuccessesAsync(200, TimeSpan.FromSeconds(30));
-        for (int generation = 2; generation <= 4; generation++)
-        {
-            var upgrade = await supervisor.UpgradeAsync();
-            Assert.True(upgrade.ExitCode == 0, upgrade.Stderr);
-            await load.WaitForMoreSuccessesAsync(200, TimeSpan.FromSeconds(30));
-            await supervisor.WaitOldGenerationsGoneAsync(generation, TimeSpan.FromSeconds(30));
-        }
-        await load.WaitForMoreSuccessesAsync(200, TimeSpan.FromSeconds(30));
-        var result = await load.StopAsync();
+        await UpgradesUnderLoad.AssertNoRequestFailsAsync(supervisor, new UnixDomainSocketEndPoint(Http), keepAlive);
 
-        Assert.True(result.Failed == 0, $"{(keepAlive ? "keep-alive" : "new connection per request")}: {result}\n{supervisor.Log}");
-        Assert.Contains(supervisor.SpawnedWorkers().Where(w => w.Generation == 4).Select(w => w.Pid.ToString()), result.Responders.Contains);
         Assert.Equal(made, FileNode.Lstat(Http)); // the one socket file, made once, through every generation
     }
 

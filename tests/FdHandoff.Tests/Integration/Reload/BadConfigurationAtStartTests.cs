@@ -1,4 +1,5 @@
 using FdHandoff.Tests.Infrastructure;
+using FdHandoff.Tests.Integration.Systemd;
 
 namespace FdHandoff.Tests.Integration.Reload;
 
@@ -75,8 +76,7 @@ public sealed class BadConfigurationAtStartTests
     {
         int http = FreePort.Next();
         var options = new SupervisorOptions { Listeners = new() { ["http"] = $"tcp://127.0.0.1:{http}" } };
-        string[] activate = ["python3", Path.Combine(AppContext.BaseDirectory, "Integration", "Systemd", "activate.py"), "--listen", $"web=127.0.0.1:{http}", "--"];
-        await using var supervisor = SupervisorProcess.Start(options, activate, null);
+        await using var supervisor = SupervisorProcess.Start(options, SocketActivation.Launcher($"web=127.0.0.1:{http}"), null);
 
         Assert.Equal(2, await supervisor.WaitExitAsync(Exit));
         string line = Assert.Single(supervisor.Log.Lines);
