@@ -6,8 +6,8 @@
 #   bench/soak.sh                 # 1,000 upgrades
 #   bench/soak.sh --upgrades 200
 #   bench/soak.sh --smoke         # 20 upgrades, for CI
-#   bench/soak.sh --no-build      # reuse out/ from ./run.sh or an earlier soak
-#   bench/soak.sh --aot           # a NativeAOT worker (out/worker-aot; clang and zlib1g-dev installed if missing)
+#   bench/soak.sh --no-build      # reuse bench/.build from an earlier bench run
+#   bench/soak.sh --aot           # a NativeAOT worker (bench/.build/worker-aot; clang and zlib1g-dev installed if missing)
 #   bench/soak.sh --no-install    # do not apt-get install wrk and curl when missing
 #
 # A request counts as failed as in the tests' HttpLoad: refused, reset, closed early, not 200, or no
@@ -37,8 +37,8 @@ done
 if [ "$install" = 1 ]; then ensure_tools wrk:wrk curl:curl
 else command -v wrk >/dev/null || { echo "soak.sh: wrk not found: apt-get install wrk" >&2; exit 2; }; fi
 
-# out/, as ./run.sh publishes it (--no-build reuses it).
-BUILD_DIR=$REPO_DIR/out
+# bench/.build, as the other benches publish it (republished only when src/ changed; --no-build reuses it).
+BUILD_DIR=${BUILD_DIR:-$REPO_DIR/bench/.build}
 publish_fdhandoff
 [ "$aot" = 1 ] && publish_worker_aot
 # The supervisor upgraded by the CLI, as an operator does; N workers (systems.sh reads FDH_WORKERS).

@@ -74,13 +74,16 @@ wait_http() {
 # publish it: what an operator runs. publish_worker_jit gives the plain (JIT-only) build for comparisons.
 publish_fdhandoff() {
   [ -n "${SKIP_PUBLISH:-}" ] || log "publishing supervisor and worker (Release, worker ReadyToRun) to $BUILD_DIR"
-  fdh_publish --src "$REPO_DIR" ${SKIP_PUBLISH:+--reuse} --log "$BUILD_DIR/publish-supervisor.log" supervisor "$BUILD_DIR/supervisor" || die "publish of the supervisor failed"
-  fdh_publish --src "$REPO_DIR" ${SKIP_PUBLISH:+--reuse} --r2r --log "$BUILD_DIR/publish-worker.log" worker "$BUILD_DIR/worker" || die "publish of the worker failed"
+  # --if-changed: the bench stages of one CI run (and runs in a row) publish once, not once each
+  local mode=--if-changed; [ -n "${SKIP_PUBLISH:-}" ] && mode=--reuse
+  fdh_publish --src "$REPO_DIR" $mode --log "$BUILD_DIR/publish-supervisor.log" supervisor "$BUILD_DIR/supervisor" || die "publish of the supervisor failed"
+  fdh_publish --src "$REPO_DIR" $mode --r2r --log "$BUILD_DIR/publish-worker.log" worker "$BUILD_DIR/worker" || die "publish of the worker failed"
 }
 
 # The worker without ReadyToRun (everything JIT-compiled at start) into $BUILD_DIR/worker-jit: the "before" of R2R.
 publish_worker_jit() {
-  fdh_publish --src "$REPO_DIR" ${SKIP_PUBLISH:+--reuse} --log "$BUILD_DIR/publish-worker-jit.log" worker "$BUILD_DIR/worker-jit" || die "publish of the JIT-only worker failed"
+  local mode=--if-changed; [ -n "${SKIP_PUBLISH:-}" ] && mode=--reuse
+  fdh_publish --src "$REPO_DIR" $mode --log "$BUILD_DIR/publish-worker-jit.log" worker "$BUILD_DIR/worker-jit" || die "publish of the JIT-only worker failed"
 }
 
 # Where a bench writes its Markdown table: bench/results/latest/NAME.md, which git ignores. The committed
@@ -108,5 +111,5 @@ publish_worker_aot() {
   dpkg -s zlib1g-dev >/dev/null 2>&1 || pk+=(zlib1g-dev)
   [ ${#pk[@]} -eq 0 ] || apt_install "${pk[@]}"
   log "publishing the worker with NativeAOT to $BUILD_DIR/worker-aot (a few minutes)"
-  fdh_publish --src "$REPO_DIR" --aot --log "$BUILD_DIR/publish-worker-aot.log" worker "$BUILD_DIR/worker-aot" || die "NativeAOT publish of the worker failed"
+  fdh_publish --src "$REPO_DIR" --aot --if-changed --log "$BUILD_DIR/publish-worker-aot.log" worker "$BUILD_DIR/worker-aot" || die "NativeAOT publish of the worker failed"
 }
