@@ -10,13 +10,14 @@ public sealed class DrainTests
     [Fact]
     public async Task A_request_in_flight_when_its_worker_drains_is_answered_by_that_worker()
     {
-        var options = SupervisorOptions.WithDefaultListeners(out int http, out _) with { Workers = 1, DrainTimeout = TimeSpan.FromSeconds(10) };
+        var options = SupervisorOptions.WithDefaultListeners(out int http, out _) with { Workers = 1, DrainTimeout = TimeSpan.FromSeconds(20) };
         await using var supervisor = SupervisorProcess.Start(options);
         await supervisor.WaitServingAsync();
         int old = supervisor.Status().Workers[0].Pid;
 
+        // 8 s: longer than an upgrade takes on a loaded 2-core machine (3 s was not, and the answer then came before the drain)
         using var connection = await RawHttp.ConnectAsync(new IPEndPoint(IPAddress.Loopback, http), CancellationToken.None);
-        var slow = connection.GetAsync("/slow/3000", close: false, CancellationToken.None);
+        var slow = connection.GetAsync("/slow/8000", close: false, CancellationToken.None);
         var upgrade = await supervisor.UpgradeAsync();
         await supervisor.Log.WaitForAsync($@"Worker {old} of generation 1 draining", TimeSpan.FromSeconds(30));
         var response = await slow;
