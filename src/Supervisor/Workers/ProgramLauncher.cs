@@ -13,8 +13,10 @@ internal static class ProgramLauncher
 
     public static void AddArguments(ProcessStartInfo start, string program)
     {
+        // Assembly.Location is empty in a NativeAOT build (which never runs under the dotnet host anyway):
+        // the framework-dependent build's main assembly sits beside its runtimeconfig in the base directory.
         if (System.IO.Path.GetFileNameWithoutExtension(Path) == "dotnet")
-            start.ArgumentList.Add(typeof(ProgramLauncher).Assembly.Location);
+            start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, typeof(ProgramLauncher).Assembly.GetName().Name + ".dll"));
         start.ArgumentList.Add(WorkerLauncher.Flag);
         start.ArgumentList.Add(program);
     }
