@@ -4,7 +4,8 @@
 # open fds after start and every 100 upgrades over 1,000 upgrades, both supervisors running at the same time.
 # Both run the same NativeAOT worker, one per generation, so that an upgrade is short and only the supervisor
 # differs. Target (issue 15): the NativeAOT supervisor's VmRSS <= 40 MiB and flat.
-# usage: bench/supervisor-aot.sh [--upgrades 1000] [--rounds 10] [--no-build] [--out FILE]
+# usage: bench/supervisor-aot.sh [--upgrades 1000] [--rounds 10] [--no-build] [--out FILE] [--publish]
+#   table: bench/results/latest/supervisor-aot.md (ignored by git); --publish also copies it to bench/results/
 #        bench/supervisor-aot.sh --smoke    # the NativeAOT supervisor alone, 30 upgrades; checks VmRSS <= 40 MiB,
 #                                           # growth <= 4 MiB (<= 1 MiB over the second half), flat fds, no failed GET;
 #                                           # last line "N passed, N failed"
@@ -14,12 +15,13 @@ set -uo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 source "$BENCH_DIR/lib/common.sh"
-UPGRADES=1000 ROUNDS=10 EVERY=100 SMOKE=0 REUSE=--if-changed OUT=$BENCH_DIR/results/supervisor-aot.md
+UPGRADES=1000 ROUNDS=10 EVERY=100 SMOKE=0 REUSE=--if-changed OUT=$(results_file supervisor-aot) PUBLISH=0
 while [ $# -gt 0 ]; do
   case $1 in
     --upgrades) UPGRADES=$2; shift ;;
     --rounds) ROUNDS=$2; shift ;;
     --out) OUT=$2; shift ;;
+    --publish) PUBLISH=1 ;;
     --no-build) REUSE=--reuse ;;
     --smoke) SMOKE=1 ;;
     -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -64,3 +66,4 @@ note="NativeAOT supervisor: one ${AOT_SIZE} MB executable."
 rc=$?
 if [ $rc != 0 ]; then KEEP=1; log "logs kept in $WORK"; exit $rc; fi
 [ $SMOKE = 1 ] || log "table: $OUT"
+[ "$SMOKE" = 0 ] && [ "$PUBLISH" = 1 ] && publish_results "$OUT" supervisor-aot
