@@ -22,7 +22,7 @@ internal static class HelpText
           Workers:ReadyTimeout      how long a new generation has to report ready (default 00:00:30)
           Workers:DrainTimeout      how long an old worker has to finish before it is killed (default 00:00:10)
           Workers:Strategy          all-at-once (default) or rolling (slot by slot: at most Count+1 workers)
-          Workers:StartNice         nice value of a new generation until it is ready, while the old one serves (default 10; 0: off)
+          Workers:StartNice         how much lower a new generation's CPU priority is until it is ready (nice steps, default 5; 0: off)
           Workers:Protocol          fdhandoff (default) or systemd: any program, given LISTEN_FDS and NOTIFY_SOCKET
           Workers:Listeners         which listeners a worker gets, in this order (default all, sorted by name)
           Workers:Ready, ReadyDelay, NotifyAccess, WatchdogSec, DrainSignal   systemd-protocol workers (docs/any-program.md)

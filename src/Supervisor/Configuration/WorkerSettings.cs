@@ -26,7 +26,7 @@ internal sealed class WorkerSettings
         new(nameof(ReadyDelay), ValueKind.Duration, "00:00:01"),
         new(nameof(WatchdogSec), ValueKind.Number, "10"),
         new(nameof(DrainSignal), ValueKind.Text, "\"SIGTERM\""),
-        new(nameof(StartNice), ValueKind.WholeNumber, "10"),
+        new(nameof(StartNice), ValueKind.WholeNumber, "5"),
     ];
 
     /// <summary>The worker executable.</summary>
@@ -113,6 +113,6 @@ internal sealed class WorkerSettings
     /// while another generation serves its slot; it is raised back to the supervisor's own value when it reports
     /// ready. 0: the same priority as the serving one. Why: <see cref="Workers.StartPriority"/>.
     /// </summary>
-    /// <remarks>Defaults to 10.</remarks>
-    public int StartNice { get; set; } = 10;
+    /// <remarks>Defaults to 5 (measured against 0 and 10: docs/benchmarks.md).</remarks>
+    public int StartNice { get; set; } = 5;
 }
