@@ -94,7 +94,8 @@ internal sealed class UpgradeCoordinator(
     /// <summary>
     /// The rolling strategy (read from the configuration being upgraded to): <see cref="RollingUpgrade"/> replaces
     /// the slots one at a time, or rolls the replaced ones back; the listener change is committed or rolled back
-    /// with it. Every old worker has exited when it returns, so a dropped listener closes at once.
+    /// with it (committed when a slot keeps the new plan's worker). Every old worker has exited when it returns,
+    /// so a dropped listener closes at once.
     /// </summary>
     private async Task<UpgradeResult> RollAsync(GenerationPlan plan, ListenerChange change, int previous)
     {
@@ -103,7 +104,15 @@ internal sealed class UpgradeCoordinator(
         metrics.UpgradeFinished(rolled.Ok, clock.Elapsed);
         if (!rolled.Ok)
         {
-            listeners.RollBack(change);
+            // A slot that could not be rolled back keeps the new plan's worker, which holds the new listeners and
+            // is restarted from that plan if it crashes: they stay (closed once no plan in use lists them).
+            if (pool.SlotOwners().Values.Contains(plan.Generation))
+            {
+                listeners.Commit(change);
+                _ = CloseDroppedListenersAsync([]);
+            }
+            else
+                listeners.RollBack(change);
             return rolled;
         }
         listeners.Commit(change);
@@ -133,7 +142,9 @@ internal sealed class UpgradeCoordinator(
     private async Task CloseDroppedListenersAsync(IReadOnlyList<WorkerProcess> retiring)
     {
         await Task.WhenAll(retiring.Select(w => w.Exited)).ConfigureAwait(false);
-        var inUse = pool.Workers.SelectMany(w => w.Plan.Listeners).Concat(_serving?.Listeners ?? []).ToHashSet();
+        // A slot's owner counts even with no live worker: a crashed one is restarted from its plan.
+        var owners = pool.SlotOwners().Values.Distinct().Select(pool.PlanOf).OfType<GenerationPlan>();
+        var inUse = pool.Workers.Select(w => w.Plan).Concat(owners).SelectMany(p => p.Listeners).Concat(_serving?.Listeners ?? []).ToHashSet();
         listeners.CloseUnused(inUse);
     }
 
