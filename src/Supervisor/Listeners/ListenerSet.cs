@@ -242,6 +242,9 @@ internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerS
         foreach (var l in closing)
         {
             SupervisorLog.ListenerClosed(logger, l.Spec.Name, l.Spec.Address);
+            // Dropped from the configuration: out of systemd's fd store too (or replaced there by a newer socket
+            // of its name), so no next supervisor adopts it and its socket file goes with it.
+            l.StoredWithSystemd = false;
             l.Dispose();
             Closed?.Invoke(l);
         }
