@@ -23,8 +23,8 @@ internal sealed class UpgradeCoordinator(
     ConfigurationSource configuration,
     ListenerSet listeners,
     WorkerPool pool,
-    ConnectionRouter router,
     RollingUpgrade rolling,
+    GenerationRetirement retirement,
     Metrics.SupervisorMetrics metrics,
     ILogger<UpgradeCoordinator> logger) : IHostedService
 {
@@ -45,6 +45,7 @@ internal sealed class UpgradeCoordinator(
     /// <summary>Replaces the serving generation, or leaves it serving and says why not.</summary>
     public async Task<UpgradeResult> UpgradeAsync(string reason)
     {
+        var clock = Stopwatch.StartNew();
         int previous = pool.ServingGeneration;
         SupervisorLog.UpgradeStarting(logger, previous, reason);
         var serving = _serving!;
@@ -64,6 +65,8 @@ internal sealed class UpgradeCoordinator(
         {
             SupervisorLog.ReloadRefused(logger, previous, refusal.Message);
             pool.RecordFailedUpgrade($"reload refused: {refusal.Message}");
+            // A failed upgrade for the metrics too: a deploy whose configuration is refused must raise the alert.
+            metrics.UpgradeFinished(ok: false, clock.Elapsed);
             return new UpgradeResult(false, previous, previous, $"configuration refused: {refusal.Message}", 0);
         }
 
@@ -129,10 +132,7 @@ internal sealed class UpgradeCoordinator(
     {
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(workers.Select(w => w.Exited)).ConfigureAwait(false);
-        var tally = router.TallyOf(generation);
-        pool.RecordRetirement(generation, tally.Moved, tally.Refused + tally.Closed, tally.LastReason);
-        metrics.GenerationDrained(clock.Elapsed);
-        SupervisorLog.GenerationRetired(logger, generation, successor, clock.Elapsed.TotalMilliseconds, tally.Moved, tally.Refused, tally.Closed);
+        retirement.Report(generation, successor, clock.Elapsed);
     }
 
     /// <summary>
