@@ -71,7 +71,17 @@ internal sealed class UpgradeCoordinator(
         }
 
         if (plan.Settings.Workers.Strategy == UpgradeStrategy.Rolling) return await RollAsync(plan, change, previous).ConfigureAwait(false);
-        var outcome = await StartGenerationAsync(plan).ConfigureAwait(false);
+        GenerationOutcome outcome;
+        try
+        {
+            outcome = await StartGenerationAsync(plan).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A failure nobody foresaw: what was bound or re-listened for the new generation is undone all the same.
+            listeners.RollBack(change);
+            throw;
+        }
         if (!outcome.Ok)
         {
             listeners.RollBack(change);
@@ -150,7 +160,7 @@ internal sealed class UpgradeCoordinator(
 
     /// <summary>
     /// Spawns every slot of a new generation of <paramref name="plan"/> and waits at the gate; a generation
-    /// that fails is drained.
+    /// that fails is drained, also when an unexpected exception goes on to the caller.
     /// </summary>
     private async Task<GenerationOutcome> StartGenerationAsync(GenerationPlan plan)
     {
@@ -168,6 +178,12 @@ internal sealed class UpgradeCoordinator(
         catch (SupervisorException e)
         {
             failure = e.Message;
+        }
+        catch
+        {
+            // Unforeseen: the workers spawned so far are drained, never left as half a generation nobody promotes.
+            foreach (var w in started) pool.Drain(w, $"generation {generation} failed to start");
+            throw;
         }
         if (failure is null)
         {
