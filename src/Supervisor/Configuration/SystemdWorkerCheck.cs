@@ -25,8 +25,8 @@ internal static class SystemdWorkerCheck
             throw new SupervisorException($"Workers:DrainSignal '{workers.DrainSignal}' is not a signal: use one of {SignalName.Names} (or a number)", SupervisorException.ConfigurationError);
         if (SignalName.WhyNotGraceful(signal) is { } why)
             throw new SupervisorException($"Workers:DrainSignal is '{workers.DrainSignal}': a drain asks the worker to finish and exit, and {why}; use SIGTERM (the default) or the program's graceful-stop signal", SupervisorException.ConfigurationError);
-        // 4 ms: a worker pings every half of it, and 2 ms is as often as a timer here keeps up with; 4,000,000 s: a
-        // .NET timer waits at most 2^32-2 ms (49.7 days).
+        // WorkerWatchdog checks every quarter of it with a PeriodicTimer, whose period must be 1 ms to 2^32-2 ms:
+        // 4 ms is the least that works (less threw once the supervisor ran); 4,000,000 s (46 days) is far inside.
         if (workers.WatchdogSec != 0 && !(workers.WatchdogSec >= MinWatchdogSec && workers.WatchdogSec <= MaxWatchdogSec))
             throw new SupervisorException($"Workers:WatchdogSec is {workers.WatchdogSec.ToString(System.Globalization.CultureInfo.InvariantCulture)}: use 0 (no watchdog) or a number of seconds from {MinWatchdogSec.ToString(System.Globalization.CultureInfo.InvariantCulture)} to {MaxWatchdogSec:0}", SupervisorException.ConfigurationError);
         if (workers.ReadyDelay < TimeSpan.Zero)
