@@ -79,6 +79,7 @@ try
 
     // 5. Generation 1 at start; later generations through the queue (one upgrade at a time, coalesced),
     //    all at once or, with Workers:Strategy = "rolling", slot by slot (Upgrades/RollingUpgrade).
+    builder.Services.AddSingleton<GenerationRetirement>();
     builder.Services.AddSingleton<RollingUpgrade>();
     builder.Services.AddSingleton<UpgradeCoordinator>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<UpgradeCoordinator>());

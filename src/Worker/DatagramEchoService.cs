@@ -12,10 +12,20 @@ namespace FdHandoff.Worker;
 /// </summary>
 public sealed class DatagramEchoService(HandoffClient handoff, ILogger<DatagramEchoService> logger) : BackgroundService
 {
+    /// <summary>The listeners this service serves: every udp:// one (<see cref="ListenerReport"/> asks too).</summary>
+    public static bool Serves(HandedOffListener listener) => listener.Transport == ListenerTransport.Udp;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Before the worker reports ready: its Ready names what it serves, and the supervisor warns about the rest.
+        foreach (var listener in handoff.Listeners.Values.Where(Serves)) listener.MarkServed();
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var loops = handoff.Listeners.Values
-            .Where(l => l.Transport == ListenerTransport.Udp)
+            .Where(Serves)
             .Select(l => EchoAsync(l, stoppingToken))
             .ToList();
         return Task.WhenAll(loops);

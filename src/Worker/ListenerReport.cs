@@ -16,7 +16,7 @@ internal static class ListenerReport
         {
             string service = kestrel(listener) ? "Kestrel"
                 : LiveConnectionService.ProtocolFor(listener.Spec) is { } protocol ? protocol.GetType().Name
-                : listener.Transport == Listeners.ListenerTransport.Udp ? nameof(DatagramEchoService)
+                : DatagramEchoService.Serves(listener) ? nameof(DatagramEchoService)
                 : "nobody (no service for this name)";
             WorkerLog.ListenerReceived(logger, listener.Name, listener.Spec.Address, listener.Transport.ToString(), listener.Protocol, service);
         }

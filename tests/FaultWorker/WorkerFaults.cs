@@ -7,7 +7,8 @@ namespace FdHandoff.Tests.FaultWorker;
 /// "exit-at-start", "never-ready", "hang-before-hello", "hang-after-listeners", "ignore-drain",
 /// "hold-connections", "hand-over-one-then-hang" or "hand-over-while-serving", optionally followed by
 /// <c>generation=N</c> and/or <c>slot=N</c>: then only the worker spawned for that generation and slot plays
-/// it (a rolling upgrade that fails at one slot), every other worker serves normally.
+/// it (a rolling upgrade that fails at one slot), every other worker serves normally. One fault a line: the
+/// first line whose targets match this worker is its fault.
 /// A file, not a variable, so a test can change what the next generation does without restarting
 /// the supervisor.
 /// </summary>
@@ -19,9 +20,17 @@ public static class WorkerFaults
     {
         string? path = Environment.GetEnvironmentVariable(FileVariable);
         if (string.IsNullOrEmpty(path) || !File.Exists(path)) return WorkerFault.None;
-        var words = File.ReadAllText(path).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length == 0) return WorkerFault.None;
-        foreach (var target in words.Skip(1))
+        foreach (var line in File.ReadAllLines(path))
+        {
+            var words = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length > 0 && IsMine(path, words.Skip(1))) return Parse(words[0]);
+        }
+        return WorkerFault.None;
+    }
+
+    private static bool IsMine(string path, IEnumerable<string> targets)
+    {
+        foreach (var target in targets)
         {
             var (key, value) = (target.Split('=')[0], target.Split('=').ElementAtOrDefault(1));
             string? mine = key switch
@@ -30,9 +39,14 @@ public static class WorkerFaults
                 "slot" => Environment.GetEnvironmentVariable(HandoffEnvironment.Slot),
                 _ => throw new ArgumentException($"{path}: unknown fault target '{target}' (generation=N or slot=N)"),
             };
-            if (mine != value) return WorkerFault.None;
+            if (mine != value) return false;
         }
-        return words[0] switch
+        return true;
+    }
+
+    private static WorkerFault Parse(string fault)
+    {
+        return fault switch
         {
             "exit-at-start" => WorkerFault.ExitAtStart,
             "never-ready" => WorkerFault.NeverReady,

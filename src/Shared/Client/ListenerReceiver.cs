@@ -15,9 +15,10 @@ internal static class ListenerReceiver
     public static void Receive(ControlChannel channel, Dictionary<string, HandedOffListener> listeners, TimeSpan timeout) =>
         ReceiveEach(channel, timeout, (entry, fd) =>
         {
+            // Parsed first: if the entry is malformed, the descriptor is still the SafeFd's, which ReceiveEach closes.
+            var spec = ListenerSpec.Parse(entry.Name, entry.Address);
             // Ownership: SafeFd → SafeSocketHandle → Socket, owned by this client from here on.
             var socket = new Socket(new SafeSocketHandle(fd.Release(), ownsHandle: true));
-            var spec = ListenerSpec.Parse(entry.Name, entry.Address);
             if (!listeners.TryAdd(entry.Name, new HandedOffListener(spec, socket)))
             {
                 socket.Dispose();

@@ -95,5 +95,6 @@ internal static partial class Libc
     internal const int SIGUSR1 = 10;
     internal const int SIGUSR2 = 12;
     internal const int SIGTERM = 15;
+    internal const int SIGSTOP = 19;
     internal const int SIGWINCH = 28;
 }

@@ -20,8 +20,10 @@ internal static unsafe class ProgramExec
     /// Execs <paramref name="path"/>. Returns only when the exec failed: the exit code a shell would give
     /// (127 not found, 126 not executable, 1 otherwise) and what went wrong. The listeners
     /// stay owned by their handles until the exec succeeds; the kernel then owns the copies at 3.. for the
-    /// program. Between the first dup2 and the exec no managed work is done: a descriptor of the runtime that
-    /// sat at 3..N is replaced there (the runtime is about to vanish anyway).
+    /// program. From the first dup2 on, a descriptor the runtime held at 3..N is a listener instead: after it this
+    /// method only makes the remaining dup2 calls and the execve (or builds the failure message), and after a
+    /// failed exec the caller only reports it (on a copy of its control connection above 3..N, and on stderr) and
+    /// exits; the runtime's other threads are not stopped, and vanish with the image at the exec.
     /// </summary>
     public static (int ExitCode, string Message) Exec(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, IReadOnlyList<SafeHandle> listeners)
     {

@@ -17,6 +17,7 @@ internal static class UnixSocketPath
     /// </summary>
     /// <exception cref="AddressInUseException">A process listens on the socket there.</exception>
     /// <exception cref="UnixPathOccupiedException">Something other than a socket is there.</exception>
+    /// <exception cref="ListenerSocketException">A socket is there that a stream connect fails on otherwise (Attempted "connect to ...").</exception>
     internal static bool Clear(ListenerSpec spec)
     {
         string path = spec.Path!;
@@ -48,6 +49,12 @@ internal static class UnixSocketPath
             catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.TryAgain)
             {
                 throw new AddressInUseException(spec, $"bind {path}", EADDRINUSE);
+            }
+            catch (SocketException e)
+            {
+                // EPROTOTYPE (a datagram socket is there), EACCES (not ours to connect to), ...: whether someone
+                // uses it is unknown, so it is not stale and not ours to remove.
+                throw new ListenerSocketException(spec, $"connect to {path}", e.NativeErrorCode);
             }
         }
         if (unlink(path) != 0)

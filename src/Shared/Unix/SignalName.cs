@@ -27,6 +27,17 @@ internal static class SignalName
         return Known.TryGetValue(t, out int value) ? value : null;
     }
 
+    /// <summary>
+    /// Why <paramref name="signal"/> cannot ask a process to stop gracefully (it cannot be caught), or null when
+    /// it can.
+    /// </summary>
+    internal static string? WhyNotGraceful(int signal) => signal switch
+    {
+        SIGKILL => "SIGKILL (9) cannot be caught: the worker would die at once, with the requests it is serving",
+        SIGSTOP => "SIGSTOP (19) cannot be caught: the worker would freeze, serving nothing, until the deadline's SIGKILL",
+        _ => null,
+    };
+
     /// <summary>The names <see cref="Parse"/> takes, for an error message.</summary>
     internal static string Names => string.Join(", ", Known.Keys.Select(k => "SIG" + k));
 }

@@ -21,9 +21,9 @@ internal static class CheckConfigCommand
             stdout.WriteLine($"fdhandoff check-config: OK: {file}: {settings.Listeners.Count} listeners ({string.Join(", ", settings.Listeners.Select(l => l.Name))}), {settings.Workers.Count} workers of {settings.WorkerCommandPath}");
             return Ok;
         }
-        catch (SupervisorException e)
+        catch (Exception e) when (FatalError.Describe(e) is { } error)
         {
-            stderr.WriteLine($"fdhandoff check-config: {e.Message}");
+            stderr.WriteLine($"fdhandoff check-config: {error.Message}");
             return Invalid;
         }
     }

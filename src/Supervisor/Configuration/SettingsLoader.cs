@@ -30,6 +30,9 @@ internal static class SettingsLoader
         if (listeners.Count == 0)
             throw new SupervisorException("no listeners configured: add one, e.g. --listen http=tcp://127.0.0.1:8080", SupervisorException.ConfigurationError);
 
+        EnumSetting<WorkerProtocol>.Check(configuration, "Workers:Protocol");
+        EnumSetting<NotifyAccess>.Check(configuration, "Workers:NotifyAccess");
+        EnumSetting<ReadyMode>.Check(configuration, "Workers:Ready");
         var workers = new WorkerSettings();
         configuration.GetSection("Workers").Bind(workers);
         if (workers.Count < 1)

@@ -2,7 +2,7 @@ namespace FdHandoff.Supervisor.Configuration;
 
 /// <summary>
 /// Settings a reload cannot apply, because what they configure lives for the supervisor's life (the control
-/// socket, the pool's restart backoff, the workers' notify socket and watchdog): a reload that changes one is refused, never half-applied.
+/// socket, the metrics endpoint, the pool's restart backoff, the workers' notify socket and watchdog): a reload that changes one is refused, never half-applied.
 /// </summary>
 internal static class StartOnlySettings
 {
@@ -13,6 +13,8 @@ internal static class StartOnlySettings
         Same("Control:FirstMessageTimeout", atStart.FirstMessageTimeout.ToString("c"), next.FirstMessageTimeout.ToString("c"));
         Same("Workers:RestartBackoff", atStart.Workers.RestartBackoff.ToString("c"), next.Workers.RestartBackoff.ToString("c"));
         Same("Workers:MaxRestartBackoff", atStart.Workers.MaxRestartBackoff.ToString("c"), next.Workers.MaxRestartBackoff.ToString("c"));
+        // The metrics endpoint is bound once, at start.
+        Same("Metrics:Listen", atStart.MetricsListen?.ToString() ?? "(none)", next.MetricsListen?.ToString() ?? "(none)");
         // The notify socket (served only for systemd-protocol workers), its access rule and the watchdog run for
         // the supervisor's life.
         Same("Workers:Protocol", atStart.Workers.Protocol.ToString(), next.Workers.Protocol.ToString());

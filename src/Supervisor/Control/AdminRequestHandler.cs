@@ -60,7 +60,10 @@ internal sealed class AdminRequestHandler(
             .OrderBy(w => w.Generation).ThenBy(w => w.Slot)
             .Select(w => new WorkerStatus(w.Slot, w.Pid, w.Generation, w.State.ToString().ToLowerInvariant(), Math.Round((now - w.StartedAt).TotalSeconds, 1), w.Restarts, w.Connections, w.ConnectionsReceived, w.Program?.Status))
             .ToList();
-        var plans = pool.Workers.Select(w => w.Plan).DistinctBy(p => p.Generation).OrderBy(p => p.Generation).ToList();
+        var known = pool.Workers.Select(w => w.Plan).ToList();
+        // The serving plan even when none of its workers is alive at the moment (all crashed, restarts pending).
+        if (pool.PlanOf(pool.ServingGeneration) is { } servingPlan) known.Add(servingPlan);
+        var plans = known.DistinctBy(p => p.Generation).OrderBy(p => p.Generation).ToList();
         var generations = plans.Select(p => new GenerationStatus(p.Generation, p.Settings.Version.File, p.Settings.Version.Hash, p.Settings.Version.Modified, p.Listeners.Select(l => l.Spec.Name).ToList())).ToList();
         var serving = plans.FirstOrDefault(p => p.Generation == pool.ServingGeneration)?.Listeners ?? [];
         // A listener the serving generation was not handed is a dropped one, held until its last worker exits.

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using FdHandoff.Interop;
 using FdHandoff.Protocol;
 using FdHandoff.Sockets;
+using FdHandoff.Supervisor.Listeners;
 using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Logging;
 
@@ -54,11 +56,44 @@ internal sealed class ListenerHandoff(
         {
             var batch = all.Skip(b * FdPassing.MaxDescriptorsPerMessage).Take(FdPassing.MaxDescriptorsPerMessage).ToList();
             var entries = batch.Select(l => new ListenerEntry(l.Spec.Name, l.Spec.Address, l.Spec.Backlog)).ToList();
-            // The supervisor keeps its descriptors; the kernel installs copies in the worker.
-            channel.Send(new ListenersMessage(b, b == batches - 1, all.Count, entries), batch.Select(l => l.Fd).ToArray());
+            SendLeased(channel, new ListenersMessage(b, b == batches - 1, all.Count, entries), batch, new int[batch.Count], 0);
         }
         pool.Advance(worker, WorkerState.Connected, WorkerState.HandedOff);
         SupervisorLog.HandedOff(logger, worker.Pid, worker.Generation, all.Count, clock.Elapsed.TotalMilliseconds);
         metrics.ListenersHandedOff(all.Count, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="message"/> with the batch's descriptors, each held by a <see cref="DescriptorLease"/>
+    /// (one per listener, nested: a lease is a ref struct) until the send returns: a listener closed meanwhile
+    /// is an error naming it, never a stale number that may be another file by now. The supervisor keeps its
+    /// descriptors; the kernel installs copies in the worker.
+    /// </summary>
+    private static void SendLeased(ControlChannel channel, ListenersMessage message, IReadOnlyList<BoundListener> batch, int[] fds, int next)
+    {
+        if (next == batch.Count)
+        {
+            channel.Send(message, fds);
+            return;
+        }
+        var listener = batch[next];
+        DescriptorLease lease;
+        try
+        {
+            lease = new DescriptorLease(listener.Socket.SafeHandle);
+        }
+        catch (ObjectDisposedException)
+        {
+            throw new IOException($"listener {listener.Spec.Name} ({listener.Spec.Address}) was closed before it could be handed off");
+        }
+        try
+        {
+            fds[next] = lease.Fd;
+            SendLeased(channel, message, batch, fds, next + 1);
+        }
+        finally
+        {
+            lease.Dispose();
+        }
     }
 }

@@ -114,12 +114,15 @@ internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerS
         var planned = new List<BoundListener>();
         var added = new List<BoundListener>();
         var relistened = new List<(BoundListener, ListenerSpec)>();
+        var reserved = new List<BoundListener>();
         try
         {
             foreach (var spec in next.Listeners)
             {
-                // Held already (serving, or dropped earlier and not closed yet): the same socket goes on.
+                // Held already (serving, or dropped earlier and not closed yet): the same socket goes on. Reserved
+                // as it is picked: a dropped one's last worker may exit now, and CloseUnused must not close it.
                 var same = held.FirstOrDefault(l => l.Spec.Name == spec.Name && ListenerIdentity.SameSocket(l.Spec, spec));
+                if (same is not null && !Reserve(same, reserved)) same = null; // closed since: bound again below
                 if (same is not null)
                 {
                     if (same.Spec.Backlog != spec.Backlog)
@@ -170,6 +173,7 @@ internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerS
         }
         catch
         {
+            lock (_lock) _reserved.ExceptWith(reserved);
             Undo(added, relistened);
             throw;
         }
@@ -181,6 +185,17 @@ internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerS
             _reserved.UnionWith(planned);
         }
         return new ListenerChange(planned, added, relistened, dropped);
+    }
+
+    /// <summary>Reserves <paramref name="listener"/> if it is still held; false when it was closed meanwhile.</summary>
+    private bool Reserve(BoundListener listener, List<BoundListener> reserved)
+    {
+        lock (_lock)
+        {
+            if (!_listeners.Contains(listener)) return false;
+            if (_reserved.Add(listener)) reserved.Add(listener);
+            return true;
+        }
     }
 
     /// <summary>The new generation serves: its listeners are its plan's; the fd store learns the new ones.</summary>
@@ -227,6 +242,9 @@ internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerS
         foreach (var l in closing)
         {
             SupervisorLog.ListenerClosed(logger, l.Spec.Name, l.Spec.Address);
+            // Dropped from the configuration: out of systemd's fd store too (or replaced there by a newer socket
+            // of its name), so no next supervisor adopts it and its socket file goes with it.
+            l.StoredWithSystemd = false;
             l.Dispose();
             Closed?.Invoke(l);
         }

@@ -51,13 +51,7 @@ internal sealed class SystemdService(
         // Only what we bound: a .socket unit's listeners are systemd's already, and storing them too
         // would hand them back twice after a restart.
         foreach (var listener in listeners.All.Where(l => l.Origin == ListenerOrigin.Bound))
-        {
-            if (Send(NotifyState.FdStore(listener.Spec.Name), [listener.Socket.SafeHandle]))
-            {
-                listener.StoredWithSystemd = true; // a unix listener's path then outlives us, for the next supervisor
-                SupervisorLog.ListenerStored(logger, listener.Spec.Name);
-            }
-        }
+            Store(listener);
         // Stored under a name no listener has any more: drop it, or it would come back on every restart.
         foreach (string name in listeners.Unclaimed.Distinct().Where(NotifyState.IsValidFdName))
             Send(NotifyState.FdStoreRemove(name));
@@ -70,9 +64,15 @@ internal sealed class SystemdService(
         foreach (var listener in added.Where(l => l.Origin == ListenerOrigin.Bound))
         {
             Send(NotifyState.FdStoreRemove(listener.Spec.Name));
-            if (Send(NotifyState.FdStore(listener.Spec.Name), [listener.Socket.SafeHandle]))
-                SupervisorLog.ListenerStored(logger, listener.Spec.Name);
+            Store(listener);
         }
+    }
+
+    private void Store(BoundListener listener)
+    {
+        if (!Send(NotifyState.FdStore(listener.Spec.Name), [listener.Socket.SafeHandle])) return;
+        listener.StoredWithSystemd = true; // a unix listener's path then outlives us, for the next supervisor
+        SupervisorLog.ListenerStored(logger, listener.Spec.Name);
     }
 
     // A dropped listener, closed: out of the store too, unless a newer socket of that name is held (stored already).

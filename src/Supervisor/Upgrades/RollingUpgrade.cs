@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FdHandoff.Protocol;
-using FdHandoff.Supervisor.Control;
 using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Logging;
 
@@ -18,7 +17,7 @@ namespace FdHandoff.Supervisor.Upgrades;
 /// ready first, then the new one drains), so the service ends on the previous plan with its Count workers.
 /// Runs inside <see cref="UpgradeCoordinator.UpgradeAsync"/>: one upgrade at a time, requests queue meanwhile.
 /// </summary>
-internal sealed class RollingUpgrade(WorkerPool pool, ConnectionRouter router, ILogger<RollingUpgrade> logger)
+internal sealed class RollingUpgrade(WorkerPool pool, GenerationRetirement retirement, ILogger<RollingUpgrade> logger)
 {
     /// <summary>Rolls the serving generation's slots over to <paramref name="plan"/>, or back again and says why not.</summary>
     public async Task<UpgradeResult> RunAsync(GenerationPlan plan, int previous)
@@ -78,7 +77,7 @@ internal sealed class RollingUpgrade(WorkerPool pool, ConnectionRouter router, I
             pool.Drain(straggler, $"upgrade to generation {generation}");
         SupervisorLog.RollDone(logger, generation, slots.Count, clock.Elapsed.TotalMilliseconds, previous);
         foreach (int retired in before.Values.Distinct())
-            ReportRetirement(retired, generation, clock.Elapsed - retiringSince);
+            retirement.Report(retired, generation, clock.Elapsed - retiringSince);
         return new UpgradeResult(true, generation, previous, "", clock.Elapsed.TotalMilliseconds);
     }
 
@@ -123,7 +122,7 @@ internal sealed class RollingUpgrade(WorkerPool pool, ConnectionRouter router, I
         string reason = $"rolling upgrade stopped at slot {failedSlot} ({failedSlot + 1} of {slotCount}): {failure}; {outcome}";
         pool.RecordFailedUpgrade($"to generation {generation} failed: {reason}");
         SupervisorLog.RollFailed(logger, generation, failedSlot, failedSlot + 1, slotCount, failure, outcome);
-        if (replaced.Count > 0 && kept.Count == 0) ReportRetirement(generation, previous, clock.Elapsed - retiringSince);
+        if (replaced.Count > 0 && kept.Count == 0) retirement.Report(generation, previous, clock.Elapsed - retiringSince);
         return new UpgradeResult(false, previous, previous, reason, clock.Elapsed.TotalMilliseconds);
     }
 
@@ -201,14 +200,6 @@ internal sealed class RollingUpgrade(WorkerPool pool, ConnectionRouter router, I
         {
             return false;
         }
-    }
-
-    /// <summary>Logs and records what became of a generation's established connections once its last worker exited.</summary>
-    private void ReportRetirement(int generation, int successor, TimeSpan drain)
-    {
-        var tally = router.TallyOf(generation);
-        pool.RecordRetirement(generation, tally.Moved, tally.Refused + tally.Closed, tally.LastReason);
-        SupervisorLog.GenerationRetired(logger, generation, successor, drain.TotalMilliseconds, tally.Moved, tally.Refused, tally.Closed);
     }
 
     private UpgradeResult Stopping(int previous, Stopwatch clock) =>

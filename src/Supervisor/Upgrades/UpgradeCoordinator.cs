@@ -23,8 +23,8 @@ internal sealed class UpgradeCoordinator(
     ConfigurationSource configuration,
     ListenerSet listeners,
     WorkerPool pool,
-    ConnectionRouter router,
     RollingUpgrade rolling,
+    GenerationRetirement retirement,
     Metrics.SupervisorMetrics metrics,
     ILogger<UpgradeCoordinator> logger) : IHostedService
 {
@@ -45,6 +45,7 @@ internal sealed class UpgradeCoordinator(
     /// <summary>Replaces the serving generation, or leaves it serving and says why not.</summary>
     public async Task<UpgradeResult> UpgradeAsync(string reason)
     {
+        var clock = Stopwatch.StartNew();
         int previous = pool.ServingGeneration;
         SupervisorLog.UpgradeStarting(logger, previous, reason);
         var serving = _serving!;
@@ -64,11 +65,23 @@ internal sealed class UpgradeCoordinator(
         {
             SupervisorLog.ReloadRefused(logger, previous, refusal.Message);
             pool.RecordFailedUpgrade($"reload refused: {refusal.Message}");
+            // A failed upgrade for the metrics too: a deploy whose configuration is refused must raise the alert.
+            metrics.UpgradeFinished(ok: false, clock.Elapsed);
             return new UpgradeResult(false, previous, previous, $"configuration refused: {refusal.Message}", 0);
         }
 
         if (plan.Settings.Workers.Strategy == UpgradeStrategy.Rolling) return await RollAsync(plan, change, previous).ConfigureAwait(false);
-        var outcome = await StartGenerationAsync(plan).ConfigureAwait(false);
+        GenerationOutcome outcome;
+        try
+        {
+            outcome = await StartGenerationAsync(plan).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A failure nobody foresaw: what was bound or re-listened for the new generation is undone all the same.
+            listeners.RollBack(change);
+            throw;
+        }
         if (!outcome.Ok)
         {
             listeners.RollBack(change);
@@ -94,7 +107,8 @@ internal sealed class UpgradeCoordinator(
     /// <summary>
     /// The rolling strategy (read from the configuration being upgraded to): <see cref="RollingUpgrade"/> replaces
     /// the slots one at a time, or rolls the replaced ones back; the listener change is committed or rolled back
-    /// with it. Every old worker has exited when it returns, so a dropped listener closes at once.
+    /// with it (committed when a slot keeps the new plan's worker). Every old worker has exited when it returns,
+    /// so a dropped listener closes at once.
     /// </summary>
     private async Task<UpgradeResult> RollAsync(GenerationPlan plan, ListenerChange change, int previous)
     {
@@ -103,7 +117,15 @@ internal sealed class UpgradeCoordinator(
         metrics.UpgradeFinished(rolled.Ok, clock.Elapsed);
         if (!rolled.Ok)
         {
-            listeners.RollBack(change);
+            // A slot that could not be rolled back keeps the new plan's worker, which holds the new listeners and
+            // is restarted from that plan if it crashes: they stay (closed once no plan in use lists them).
+            if (pool.SlotOwners().Values.Contains(plan.Generation))
+            {
+                listeners.Commit(change);
+                _ = CloseDroppedListenersAsync([]);
+            }
+            else
+                listeners.RollBack(change);
             return rolled;
         }
         listeners.Commit(change);
@@ -120,10 +142,7 @@ internal sealed class UpgradeCoordinator(
     {
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(workers.Select(w => w.Exited)).ConfigureAwait(false);
-        var tally = router.TallyOf(generation);
-        pool.RecordRetirement(generation, tally.Moved, tally.Refused + tally.Closed, tally.LastReason);
-        metrics.GenerationDrained(clock.Elapsed);
-        SupervisorLog.GenerationRetired(logger, generation, successor, clock.Elapsed.TotalMilliseconds, tally.Moved, tally.Refused, tally.Closed);
+        retirement.Report(generation, successor, clock.Elapsed);
     }
 
     /// <summary>
@@ -133,13 +152,15 @@ internal sealed class UpgradeCoordinator(
     private async Task CloseDroppedListenersAsync(IReadOnlyList<WorkerProcess> retiring)
     {
         await Task.WhenAll(retiring.Select(w => w.Exited)).ConfigureAwait(false);
-        var inUse = pool.Workers.SelectMany(w => w.Plan.Listeners).Concat(_serving?.Listeners ?? []).ToHashSet();
+        // A slot's owner counts even with no live worker: a crashed one is restarted from its plan.
+        var owners = pool.SlotOwners().Values.Distinct().Select(pool.PlanOf).OfType<GenerationPlan>();
+        var inUse = pool.Workers.Select(w => w.Plan).Concat(owners).SelectMany(p => p.Listeners).Concat(_serving?.Listeners ?? []).ToHashSet();
         listeners.CloseUnused(inUse);
     }
 
     /// <summary>
     /// Spawns every slot of a new generation of <paramref name="plan"/> and waits at the gate; a generation
-    /// that fails is drained.
+    /// that fails is drained, also when an unexpected exception goes on to the caller.
     /// </summary>
     private async Task<GenerationOutcome> StartGenerationAsync(GenerationPlan plan)
     {
@@ -157,6 +178,12 @@ internal sealed class UpgradeCoordinator(
         catch (SupervisorException e)
         {
             failure = e.Message;
+        }
+        catch
+        {
+            // Unforeseen: the workers spawned so far are drained, never left as half a generation nobody promotes.
+            foreach (var w in started) pool.Drain(w, $"generation {generation} failed to start");
+            throw;
         }
         if (failure is null)
         {

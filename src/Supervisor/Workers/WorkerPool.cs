@@ -356,9 +356,11 @@ internal sealed class WorkerPool(
     {
         lock (_lock)
         {
-            if (worker.State == WorkerState.Exited) return;
+            // .NET reaps a child on SIGCHLD, before WatchAsync takes this lock to mark it exited: HasExited sees a
+            // reaped one, so the pid can only be reused in the instant between this check and the kill (as with
+            // Process.Kill).
+            if (worker.State == WorkerState.Exited || worker.Process.HasExited) return;
             SupervisorLog.WorkerKilled(logger, worker.Pid, worker.Generation, why);
-            // Still unreaped (the pool removes it on exit under this lock), so the pid is still this worker.
             Unix.ProcessSignals.Kill(worker.Pid);
             if (worker.Program is not null) ProgramSignals.KillGroup(worker);
         }

@@ -198,6 +198,46 @@ public sealed class RollingUpgradeTests
     }
 
     [Fact]
+    public async Task A_slot_that_keeps_the_new_plan_after_a_failed_roll_back_keeps_its_added_listener_through_a_crash()
+    {
+        string faultFile = Path.Combine(Path.GetTempPath(), $"fdh-fault-{Guid.NewGuid():N}");
+        int added = FreePort.Next();
+        var options = new SupervisorOptions
+        {
+            Listeners = new() { ["http"] = $"tcp://127.0.0.1:{FreePort.Next()}" },
+            Workers = 2,
+            WorkerCommand = Binaries.FaultWorker,
+            WorkerEnvironment = new() { ["FDHANDOFF_WORKER_FAULT_FILE"] = faultFile },
+        };
+        await using var supervisor = StartRolling(options);
+        try
+        {
+            await supervisor.WaitServingAsync();
+            // Slot 1 of generation 2 fails, and so does slot 0's roll back: slot 0 keeps generation 2's worker,
+            // which holds the listener generation 2 added.
+            File.WriteAllText(faultFile, "exit-at-start generation=2 slot=1\nexit-at-start generation=1 slot=0\n");
+            supervisor.WriteConfig(options with { Listeners = new(options.Listeners) { ["http-new"] = $"tcp://127.0.0.1:{added}" } });
+            var upgrade = await supervisor.UpgradeAsync();
+            var kept = supervisor.Status().Workers.Single(w => w.Slot == 0);
+            int mark = supervisor.Log.Count;
+            Native.Kill(kept.Pid, Native.SIGKILL);
+            var restarted = await supervisor.Log.WaitForAsync(@"Spawned worker (\d+) for generation 2 \(slot 0\)", Wait, from: mark);
+            await supervisor.Log.WaitForAsync($@"Worker {restarted.Groups[1].Value} of generation 2 ready", Wait, from: mark);
+            var onAdded = await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, added));
+
+            Assert.Equal(1, upgrade.ExitCode);
+            Assert.True(upgrade.Stderr.Contains("rolled back except slot 0"), $"{upgrade.Stderr}\n{supervisor.Log}");
+            Assert.Equal(2, kept.Generation);
+            Assert.True(onAdded.Body.Contains("generation 2"), $"{onAdded.Body}\n{supervisor.Log}");
+            Assert.Empty(supervisor.Log.All(@"Listener http-new .* closed"));
+        }
+        finally
+        {
+            File.Delete(faultFile);
+        }
+    }
+
+    [Fact]
     public async Task An_unknown_strategy_gives_one_line_naming_the_key_and_both_values_and_exit_2()
     {
         var options = SupervisorOptions.WithDefaultListeners(out _, out _);

@@ -139,4 +139,21 @@ public sealed class UnixListenerTests : IDisposable
             Assert.Single(supervisor.Log.Lines));
         Assert.Equal("someone's data", File.ReadAllText(Http));
     }
+
+    [Fact]
+    public async Task A_datagram_socket_at_the_path_is_refused_with_one_line_and_left_alone()
+    {
+        using var datagram = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        datagram.Bind(new UnixDomainSocketEndPoint(Http));
+
+        await using var supervisor = SupervisorProcess.Start(HttpOnly);
+        int code = await supervisor.WaitExitAsync(Exit);
+
+        Assert.Equal(1, code);
+        string line = Assert.Single(supervisor.Log.Lines);
+        Assert.StartsWith($"fdhandoff: cannot bind listener httpu=unix://{Http}: {Http} is a socket that a stream connect fails on (Protocol wrong type for socket", line);
+        Assert.EndsWith("remove it if nothing uses it, or change Listeners:httpu", line);
+        Assert.True(File.Exists(Http));
+        Assert.Empty(supervisor.SpawnedWorkers());
+    }
 }

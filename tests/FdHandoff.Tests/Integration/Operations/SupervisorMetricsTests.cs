@@ -68,6 +68,27 @@ public sealed class SupervisorMetricsTests
         }
     }
 
+    [Fact]
+    public async Task A_refused_reload_counts_as_a_failed_upgrade_and_a_rolling_retirement_as_a_drain()
+    {
+        string metrics = $"127.0.0.1:{FreePort.Next()}";
+        var options = SupervisorOptions.WithDefaultListeners(out _, out _) with { Workers = 1, MetricsListen = metrics };
+        await using var supervisor = SupervisorProcess.Start(options, launcher: [], environment: new Dictionary<string, string> { ["FDHANDOFF_Workers__Strategy"] = "rolling" });
+        await supervisor.WaitServingAsync();
+
+        Assert.Equal(0, (await supervisor.UpgradeAsync()).ExitCode);
+        await supervisor.Log.WaitForAsync(@"Generation 1 retired", Wait);
+        // The alert FdHandoffUpgradeFailed must fire for a deploy whose configuration is refused.
+        supervisor.WriteConfig(options with { Workers = 0 });
+        var refused = await supervisor.UpgradeAsync();
+        var after = await ScrapeAsync(metrics);
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal(1, Value(after, """fdhandoff_upgrades_total{otel_scope_name="FdHandoff.Supervisor",outcome="ok"}"""));
+        Assert.Equal(1, Value(after, """fdhandoff_upgrades_total{otel_scope_name="FdHandoff.Supervisor",outcome="failed"}"""));
+        Assert.Equal(1, Value(after, "fdhandoff_drain_duration_seconds_count"));
+    }
+
     private static Task<string> ScrapeAsync(string address) => Client.GetStringAsync($"http://{address}/metrics");
 
     /// <summary>The value of one series: a metric name (its only series, scope label aside) or a full series with labels.</summary>

@@ -14,6 +14,7 @@ internal static class BadConfiguration
         "unknown section Worker", "unknown section Listners", "unknown worker key", "count not a number",
         "duration as a number", "listener twice", "listener twice in another case", "malformed json",
         "missing worker command", "malformed listener", "section as a value", "start nice out of range",
+        "protocol misspelt", "notify access as a number", "ready misspelt",
     ];
 
     /// <summary>The file of <paramref name="name"/>'s case and the text its one line must contain.</summary>
@@ -36,6 +37,9 @@ internal static class BadConfiguration
             "missing worker command" => (Good().Replace(worker, "/nonexistent/worker"), "worker command '/nonexistent/worker' not found"),
             "malformed listener" => (Good(listenerBlock: $"\"http\": \"tcp://127.0.0.1:{httpPort}\", \"web\": \"tcp://localhost:8080\""), "listener 'web' (tcp://localhost:8080): 'localhost' is not an IP address"),
             "start nice out of range" => (Good(workers: "\"Count\": 1, \"StartNice\": 20"), "Workers:StartNice is 20: use a nice value from 0 (off) to 19 (lowest priority)"),
+            "protocol misspelt" => (Good(workers: "\"Count\": 1, \"Protocol\": \"sytemd\""), "Workers:Protocol is 'sytemd': write \"fdhandoff\" or \"systemd\""),
+            "notify access as a number" => (Good(workers: "\"Count\": 1, \"NotifyAccess\": \"7\""), "Workers:NotifyAccess is '7': write \"main\" or \"all\""),
+            "ready misspelt" => (Good(workers: "\"Count\": 1, \"Ready\": \"notfy\""), "Workers:Ready is 'notfy': write \"notify\" or \"started\""),
             "section as a value" => (Good(extra: ",\n  \"Control\": \"fast\""), ":5: Control is a section, not a value: write \"Control\": { ... }"),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
         };

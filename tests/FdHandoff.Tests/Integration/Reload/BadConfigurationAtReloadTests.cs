@@ -45,6 +45,17 @@ public sealed class BadConfigurationAtReloadTests
     }
 
     [Fact]
+    public async Task A_changed_metrics_address_at_reload_is_refused_as_read_only_at_start()
+    {
+        await using var serving = await ServingAsync();
+        int metrics = FreePort.Next();
+        serving.Supervisor.WriteConfig(serving.Options with { MetricsListen = $"127.0.0.1:{metrics}" });
+
+        await serving.AssertRefusedAsync($"Metrics:Listen changed ((none) -> 127.0.0.1:{metrics}) but is read only at start: put back (none), or restart the supervisor to apply it");
+        Assert.Empty(ProcNet.ListeningInodes(metrics));
+    }
+
+    [Fact]
     public async Task A_listener_that_cannot_be_bound_refuses_the_reload_and_closes_what_the_reload_bound()
     {
         await using var serving = await ServingAsync();

@@ -17,4 +17,18 @@ public sealed class UnservedListenerTests
         Assert.Contains($"Listener web (tcp://127.0.0.1:{web}) is served by no worker of generation 1: connections to it wait in its backlog; the workers serve http: rename Listeners:web to a name the worker serves, or remove it", warning);
         Assert.DoesNotContain(supervisor.Log.Lines, l => l.Contains("Listener http (") && l.Contains("served by no worker"));
     }
+
+    [Fact]
+    public async Task A_udp_listener_counts_as_served_at_start_and_at_an_upgrade()
+    {
+        var options = new SupervisorOptions { Listeners = new() { ["http"] = $"tcp://127.0.0.1:{FreePort.Next()}", ["dgram"] = $"udp://127.0.0.1:{FreePort.NextUdp()}" }, Workers = 1 };
+        await using var supervisor = SupervisorProcess.Start(options);
+        await supervisor.WaitServingAsync();
+
+        var upgrade = await supervisor.UpgradeAsync();
+
+        Assert.True(upgrade.ExitCode == 0, upgrade.Stderr);
+        Assert.DoesNotContain(supervisor.Log.Lines, l => l.Contains("served by no worker"));
+        Assert.Equal(2, supervisor.Log.All(@"Listener dgram \(udp://127\.0\.0\.1:\d+\): Udp, .*served by DatagramEchoService").Count());
+    }
 }

@@ -89,6 +89,36 @@ public sealed class SocketActivationTests
     }
 
     [Fact]
+    public async Task A_unix_listener_a_reload_adds_goes_to_the_fd_store_and_its_socket_file_outlives_the_supervisor()
+    {
+        using var notify = new NotifyReceiver();
+        string dir = Directory.CreateTempSubdirectory("fdh-store-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "httpu.sock");
+            var options = SupervisorOptions.WithDefaultListeners(out _, out _) with { Workers = 1 };
+            var supervisor = SupervisorProcess.Start(options, [], new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Address });
+            await using (supervisor)
+            {
+                await supervisor.WaitServingAsync();
+                supervisor.WriteConfig(options with { Listeners = new(options.Listeners) { ["httpu"] = $"unix://{path}" } });
+                var upgrade = await supervisor.UpgradeAsync();
+                Assert.True(upgrade.ExitCode == 0, upgrade.Stderr);
+                supervisor.Signal(Native.SIGTERM);
+                await supervisor.WaitExitAsync(TimeSpan.FromSeconds(30));
+            }
+
+            // The next supervisor adopts the stored socket at this path: the file must still be there.
+            Assert.Single(supervisor.Log.All($@"Listener httpu: socket file {path} kept for the next supervisor"));
+            Assert.True(File.Exists(path), supervisor.Log.ToString());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_watchdog_is_pinged_only_while_the_supervisor_runs()
     {
         using var notify = new NotifyReceiver();
