@@ -21,7 +21,9 @@ public sealed class SupervisorMetricsTests
             WorkerCommand = Binaries.FaultWorker,
             WorkerEnvironment = new() { ["FDHANDOFF_WORKER_FAULT_FILE"] = faultFile },
             MetricsListen = metrics,
-            DrainTimeout = TimeSpan.FromSeconds(2),
+            // Long enough for a healthy worker to drain on a loaded machine (with 2 s, generation 1's healthy
+            // workers were killed too: 4 kills counted); generation 2's, which ignore the drain, wait it out.
+            DrainTimeout = TimeSpan.FromSeconds(8),
         };
         await using var supervisor = SupervisorProcess.Start(options);
         try
