@@ -5,7 +5,7 @@ namespace FdHandoff.Supervisor;
 // The start-priority lines (event ids 460-469): a new generation warms up at a lower CPU priority.
 internal static partial class SupervisorLog
 {
-    [LoggerMessage(460, LogLevel.Debug, "Worker {WorkerPid} of generation {Generation} starts at nice {Nice} while generation {Serving} serves its slot ({Threads} threads)")]
+    [LoggerMessage(460, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} starts at nice {Nice} while generation {Serving} serves its slot ({Threads} threads)")]
     public static partial void WorkerLowered(ILogger logger, int workerPid, int generation, int nice, int serving, int threads);
 
     [LoggerMessage(461, LogLevel.Debug, "Worker {WorkerPid} of generation {Generation} is ready: back to nice {Nice} ({Threads} threads)")]
