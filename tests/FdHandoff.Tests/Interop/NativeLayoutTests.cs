@@ -43,6 +43,7 @@ public sealed class NativeLayoutTests
         #include <sys/mman.h>
         #include <sys/socket.h>
         #include <sys/stat.h>
+        #include <sys/resource.h>
         #include <sys/time.h>
         #include <sys/uio.h>
         #include <sys/un.h>
