@@ -12,16 +12,7 @@ public sealed class StartPriorityTests
     [Fact]
     public async Task A_new_generation_starts_at_StartNice_while_the_old_serves_and_is_raised_when_ready()
     {
-        var options = SupervisorOptions.WithDefaultListeners(out _, out _);
-        string faultFile = Path.Combine(Path.GetTempPath(), $"fdh-fault-{Guid.NewGuid():N}");
-        options = options with
-        {
-            Workers = 1,
-            ReadyTimeout = TimeSpan.FromSeconds(60),
-            WorkerCommand = Binaries.FaultWorker,
-            WorkerEnvironment = new() { ["FDHANDOFF_WORKER_FAULT_FILE"] = faultFile },
-            WorkerSettings = new() { ["StartNice"] = 7 },
-        };
+        var options = OneFaultWorkerAtNice7(TimeSpan.FromSeconds(60), out string faultFile);
         await using var supervisor = SupervisorProcess.Start(options);
         try
         {
@@ -59,16 +50,7 @@ public sealed class StartPriorityTests
     [Fact]
     public async Task A_warming_worker_not_ready_a_quarter_into_its_ReadyTimeout_is_raised_anyway()
     {
-        var options = SupervisorOptions.WithDefaultListeners(out _, out _);
-        string faultFile = Path.Combine(Path.GetTempPath(), $"fdh-fault-{Guid.NewGuid():N}");
-        options = options with
-        {
-            Workers = 1,
-            ReadyTimeout = TimeSpan.FromSeconds(40), // raised at 10 s, rolled back at 40 s
-            WorkerCommand = Binaries.FaultWorker,
-            WorkerEnvironment = new() { ["FDHANDOFF_WORKER_FAULT_FILE"] = faultFile },
-            WorkerSettings = new() { ["StartNice"] = 7 },
-        };
+        var options = OneFaultWorkerAtNice7(TimeSpan.FromSeconds(40), out string faultFile); // raised at 10 s, rolled back at 40 s
         await using var supervisor = SupervisorProcess.Start(options);
         try
         {
@@ -85,6 +67,20 @@ public sealed class StartPriorityTests
         {
             File.Delete(faultFile);
         }
+    }
+
+    /// <summary>One fault worker per generation (the test writes its fault file), Workers:StartNice 7.</summary>
+    private static SupervisorOptions OneFaultWorkerAtNice7(TimeSpan readyTimeout, out string faultFile)
+    {
+        faultFile = Path.Combine(Path.GetTempPath(), $"fdh-fault-{Guid.NewGuid():N}");
+        return SupervisorOptions.WithDefaultListeners(out _, out _) with
+        {
+            Workers = 1,
+            ReadyTimeout = readyTimeout,
+            WorkerCommand = Binaries.FaultWorker,
+            WorkerEnvironment = new() { ["FDHANDOFF_WORKER_FAULT_FILE"] = faultFile },
+            WorkerSettings = new() { ["StartNice"] = 7 },
+        };
     }
 
     /// <summary>The nice value of every thread of <paramref name="pid"/> (/proc/PID/task/TID/stat, field 19).</summary>
