@@ -1,3 +1,4 @@
+using FdHandoff.Client;
 using FdHandoff.Client.AspNetCore;
 using FdHandoff.Logging;
 using FdHandoff.Worker;
@@ -11,7 +12,17 @@ builder.Services.AddSerilog(FdHandoffLogging.CreateLogger("fdhandoff-worker"), d
 
 // HTTP listeners (http, http6, ...) go to Kestrel; the client keeps the others for the long-lived
 // services (line counter, echo), whose connections move to the next generation on upgrade.
-var handoff = builder.UseFdHandoff();
+HandoffClient? handoff;
+try
+{
+    handoff = builder.UseFdHandoff();
+}
+catch (FdHandoffConfigurationException e)
+{
+    // One line, then exit 2 before taking any listener: the supervisor reports the worker as failed to start.
+    Console.Error.WriteLine($"fdhandoff-worker: {e.Message}");
+    return 2;
+}
 if (handoff is not null)
 {
     builder.Services.AddHostedService<LiveConnectionService>();

@@ -7,6 +7,7 @@ namespace FdHandoff.Client.AspNetCore;
 /// Kestrel's socket listener with a way to stop accepting and nothing more: <see cref="StopAcceptingAsync"/>
 /// cancels the pending accept (no further accept) while open connections go on and the shared socket
 /// stays in LISTEN, open in the supervisor and in the next generation. Counts the connections it accepted.
+/// Accepts nothing before the <see cref="AcceptGate"/> opens (after the worker's warm-up).
 /// </summary>
 /// <remarks>
 /// Stopping cancels the accept rather than unbinding (which disposes Kestrel's socket under a pending
@@ -14,7 +15,7 @@ namespace FdHandoff.Client.AspNetCore;
 /// whereas a dispose racing a completed accept can drop it (seen as 1 read error in 1.9 million requests
 /// over 1,000 upgrades). Kestrel disposes the socket itself later, at stop, with no accept pending.
 /// </remarks>
-internal sealed class DrainableConnectionListener(IConnectionListener inner, DrainState state) : IConnectionListener
+internal sealed class DrainableConnectionListener(IConnectionListener inner, DrainState state, AcceptGate gate) : IConnectionListener
 {
     private readonly CancellationTokenSource _stopAccepting = new();
 
@@ -27,6 +28,8 @@ internal sealed class DrainableConnectionListener(IConnectionListener inner, Dra
         ConnectionContext? connection;
         try
         {
+            // Not before the warm-up is over: until then the serving generation takes what arrives.
+            if (!gate.IsOpen) await gate.WhenOpen.WaitAsync(linked.Token).ConfigureAwait(false);
             connection = await inner.AcceptAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stopAccepting.IsCancellationRequested)

@@ -10,16 +10,19 @@ namespace FdHandoff.Client.AspNetCore;
 /// <summary>
 /// Wraps Kestrel's <see cref="SocketTransportFactory"/> so a draining worker can stop accepting without
 /// closing its connections: no public Kestrel API does only that (IServer.StopAsync also closes them).
+/// It also binds the worker's <see cref="WarmUpEndPoint"/>, which no socket transport could.
 /// </summary>
 internal sealed class DrainableConnectionListenerFactory(
-    IOptions<SocketTransportOptions> options, ILoggerFactory loggerFactory, DrainState state) : IConnectionListenerFactory
+    IOptions<SocketTransportOptions> options, ILoggerFactory loggerFactory, DrainState state, AcceptGate gate, WarmUpListener warmUp)
+    : IConnectionListenerFactory
 {
     private readonly SocketTransportFactory _inner = new(options, loggerFactory);
     private readonly ConcurrentBag<DrainableConnectionListener> _listeners = [];
 
     public async ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
-        var listener = new DrainableConnectionListener(await _inner.BindAsync(endpoint, cancellationToken).ConfigureAwait(false), state);
+        if (endpoint is WarmUpEndPoint) return warmUp;
+        var listener = new DrainableConnectionListener(await _inner.BindAsync(endpoint, cancellationToken).ConfigureAwait(false), state, gate);
         _listeners.Add(listener);
         return listener;
     }

@@ -10,8 +10,27 @@ public sealed class FdHandoffOptions
             && l.Name.StartsWith("http", StringComparison.Ordinal);
 
     /// <summary>Report ready to the supervisor as soon as the app has started.</summary>
-    /// <remarks>Defaults to true; set false to call <see cref="HandoffClient.ReportReady"/> yourself (after a warm-up, say).</remarks>
+    /// <remarks>Defaults to true; set false to call <see cref="HandoffClient.ReportReady"/> yourself (after a warm-up of your own that <see cref="WarmUp"/> cannot express, say). The <see cref="WarmUp"/> requests run either way.</remarks>
     public bool ReportReadyOnStart { get; set; } = true;
+
+    /// <summary>
+    /// Paths the worker GETs from itself, through Kestrel and the app's whole pipeline, once the app has started
+    /// and before it accepts anything from the shared listeners or reports ready. Empty: no warm-up.
+    /// </summary>
+    /// <remarks>
+    /// Defaults to <c>/</c>. The requests come over a socket pair (no address, no other process can reach it),
+    /// with <c>Host: localhost</c> and the header <see cref="WarmUpHeader"/>, so an app can tell them apart.
+    /// The configuration key <c>FdHandoff:WarmUp</c> (paths separated by commas; empty turns it off) overrides
+    /// what code sets: it is the operator's word (environment: <c>FdHandoff__WarmUp</c>).
+    /// </remarks>
+    public IList<string> WarmUp { get; set; } = ["/"];
+
+    /// <summary>How long the warm-up may take before the worker accepts anyway (with a warning).</summary>
+    /// <remarks>Defaults to 10 s. The configuration key <c>FdHandoff:WarmUpTimeout</c> (hh:mm:ss) overrides it.</remarks>
+    public TimeSpan WarmUpTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The request header that marks a warm-up request.</summary>
+    public const string WarmUpHeader = "FdHandoff-Warm-Up";
 
     /// <summary>
     /// How long a draining worker goes on accepting while it answers everything with <c>Connection: close</c>,

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,7 +12,8 @@ public static class FdHandoffWebApplicationBuilderExtensions
 {
     /// <summary>
     /// When started by an FdHandoff supervisor: receives the listeners, serves the HTTP ones with Kestrel
-    /// (no URLs of its own), reports ready once started and drains without dropping a request when told.
+    /// (no URLs of its own), warms up (<see cref="FdHandoffOptions.WarmUp"/>) before it accepts, reports ready
+    /// then, and drains without dropping a request when told.
     /// Returns the <see cref="HandoffClient"/> (for the other listeners), or null when not under a
     /// supervisor, in which case Kestrel binds its own URLs as usual.
     /// </summary>
@@ -21,9 +23,12 @@ public static class FdHandoffWebApplicationBuilderExtensions
 
         var options = new FdHandoffOptions();
         configure?.Invoke(options);
+        if (builder.Configuration[WarmUpKey] is { } warmUp) options.WarmUp = ParseWarmUp(warmUp);
+        if (builder.Configuration[WarmUpTimeoutKey] is { } limit) options.WarmUpTimeout = ParseWarmUpTimeout(limit);
         var client = HandoffClient.Connect();
         var http = client.Listeners.Values.Where(options.ServeWithKestrel).ToList();
         foreach (var listener in http) listener.MarkServed();
+        if (http.Count == 0) options.WarmUp = []; // nothing for Kestrel to serve, so no pipeline to warm
 
         builder.Services.AddSingleton(client);
         builder.Services.Configure<FdHandoffOptions>(o =>
@@ -32,8 +37,13 @@ public static class FdHandoffWebApplicationBuilderExtensions
             o.ShutdownReserve = options.ShutdownReserve;
             o.ReportReadyOnStart = options.ReportReadyOnStart;
             o.AcceptWhileClosingWindow = options.AcceptWhileClosingWindow;
+            o.WarmUp = options.WarmUp;
+            o.WarmUpTimeout = options.WarmUpTimeout;
         });
         builder.Services.AddSingleton<DrainState>();
+        builder.Services.AddSingleton<AcceptGate>();
+        builder.Services.AddSingleton<WarmUpListener>();
+        builder.Services.AddSingleton<WarmUp>();
         builder.Services.AddSingleton<DrainableConnectionListenerFactory>();
         // Ours replaces Kestrel's socket transport; it wraps the same SocketTransportFactory.
         var socketTransport = builder.Services.Where(d => d.ServiceType == typeof(IConnectionListenerFactory)).ToList();
@@ -57,7 +67,30 @@ public static class FdHandoffWebApplicationBuilderExtensions
         {
             // Kestrel neither dups nor closes the handle: the client owns it and closes it at dispose.
             foreach (var listener in http) kestrel.ListenHandle(listener.Handle);
+            // The warm-up's own endpoint: HTTP/1.1 as the handed-off plain-HTTP listeners speak it.
+            if (options.WarmUp.Count > 0) kestrel.Listen(new WarmUpEndPoint(), l => l.Protocols = HttpProtocols.Http1);
         });
         return client;
+    }
+
+    private const string WarmUpKey = "FdHandoff:WarmUp";
+    private const string WarmUpTimeoutKey = "FdHandoff:WarmUpTimeout";
+
+    /// <summary>"00:00:05" -> 5 s (the supervisor's duration format); at least 1 ms.</summary>
+    internal static TimeSpan ParseWarmUpTimeout(string value) =>
+        TimeSpan.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var t) && t > TimeSpan.Zero
+            ? t
+            : throw new FdHandoffConfigurationException(
+                $"{WarmUpTimeoutKey}: '{value}' is not a positive duration; write it as hh:mm:ss (\"00:00:10\")");
+
+    /// <summary>"/, /health" -> ["/", "/health"]; "" -> [] (no warm-up). A path must start with '/'.</summary>
+    internal static List<string> ParseWarmUp(string value)
+    {
+        var paths = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        foreach (var path in paths)
+            if (!path.StartsWith('/') || path.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+                throw new FdHandoffConfigurationException(
+                    $"{WarmUpKey}: '{path}' is not a request path; write paths that start with '/', separated by commas (\"/,/health\"), or leave it empty to turn the warm-up off");
+        return paths;
     }
 }

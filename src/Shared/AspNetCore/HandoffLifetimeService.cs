@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace FdHandoff.Client.AspNetCore;
 
 /// <summary>
-/// Reports ready once the app has started, and drains when the supervisor says so: stop accepting,
+/// Warms up and reports ready once the app has started, and drains when the supervisor says so: stop accepting,
 /// <c>Connection: close</c> on every response until no connection is left (or the deadline nears),
 /// then stop the host, which closes idle connections and waits for in-flight requests.
 /// </summary>
@@ -13,6 +13,8 @@ internal sealed class HandoffLifetimeService(
     HandoffClient client,
     DrainableConnectionListenerFactory transport,
     DrainState state,
+    AcceptGate gate,
+    WarmUp warmUp,
     IHostApplicationLifetime lifetime,
     IOptions<HostOptions> hostOptions,
     IOptions<FdHandoffOptions> options,
@@ -22,14 +24,20 @@ internal sealed class HandoffLifetimeService(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() =>
-        {
-            if (!options.Value.ReportReadyOnStart) return;
-            client.ReportReady();
-            HandoffLog.Ready(logger, client.Generation, Environment.ProcessId, client.Listeners.Count);
-        });
+        lifetime.ApplicationStarted.Register(() => _ = WarmUpThenReadyAsync());
         _onDrain = client.DrainRequested.Register(() => _ = DrainAsync());
         return Task.CompletedTask;
+    }
+
+    /// <summary>Warm up, then accept from the shared listeners, then say ready: in that order, so neither a
+    /// client nor the supervisor's switch-over meets a request path that has never run.</summary>
+    private async Task WarmUpThenReadyAsync()
+    {
+        await warmUp.RunAsync(lifetime.ApplicationStopping).ConfigureAwait(false);
+        gate.Open();
+        if (!options.Value.ReportReadyOnStart || lifetime.ApplicationStopping.IsCancellationRequested) return;
+        client.ReportReady();
+        HandoffLog.Ready(logger, client.Generation, Environment.ProcessId, client.Listeners.Count);
     }
 
     private async Task DrainAsync()

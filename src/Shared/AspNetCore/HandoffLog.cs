@@ -25,4 +25,16 @@ internal static partial class HandoffLog
 
     [LoggerMessage(105, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation} reached its drain deadline with requests running: {RequestsCut} stopped and answered 503 or ended, {OpenConnections} connections open")]
     public static partial void RequestsCutAtDeadline(ILogger logger, int generation, int workerPid, int requestsCut, int openConnections);
+
+    [LoggerMessage(106, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} warmed up: {WarmUpRequests} requests through its own pipeline in {WarmUpMs} ms, now accepting")]
+    public static partial void WarmedUp(ILogger logger, int generation, int workerPid, int warmUpRequests, int warmUpMs);
+
+    [LoggerMessage(107, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation}: warm-up request GET {WarmUpPath} answered {Status}; accepting anyway")]
+    public static partial void WarmUpAnswered(ILogger logger, int generation, int workerPid, string warmUpPath, int status);
+
+    [LoggerMessage(108, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation}: warm-up request GET {WarmUpPath} failed ({Error}); accepting anyway")]
+    public static partial void WarmUpFailed(ILogger logger, int generation, int workerPid, string warmUpPath, string error);
+
+    [LoggerMessage(109, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation}: warm-up not over after {WarmUpTimeoutMs} ms (at GET {WarmUpPath}); accepting anyway (FdHandoffOptions.WarmUpTimeout)")]
+    public static partial void WarmUpTimedOut(ILogger logger, int generation, int workerPid, string warmUpPath, int warmUpTimeoutMs);
 }

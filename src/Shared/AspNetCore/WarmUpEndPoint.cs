@@ -1,0 +1,13 @@
+using System.Net;
+
+namespace FdHandoff.Client.AspNetCore;
+
+/// <summary>
+/// The endpoint Kestrel listens on for the worker's own warm-up requests. It has no address: the transport
+/// (<see cref="DrainableConnectionListenerFactory"/>) binds it to a <see cref="WarmUpListener"/>, which only
+/// yields connections the worker made to itself.
+/// </summary>
+internal sealed class WarmUpEndPoint : EndPoint
+{
+    public override string ToString() => "fdhandoff-warm-up";
+}
