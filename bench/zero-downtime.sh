@@ -11,7 +11,9 @@
 #                       (ZDT_SYSTEMS, those four); fdhandoff and kestrel-restart run the ReadyToRun publish
 #                       of the worker; fdhandoff-aot, kestrel-restart-aot: its NativeAOT publish (clang and
 #                       zlib1g-dev installed if missing); fdhandoff-jit, kestrel-restart-jit: its plain publish
-#                       (no ReadyToRun). A system may carry @N: fdhandoff@0 runs with Workers:StartNice N.
+#                       (no ReadyToRun). fdhandoff-cold, fdhandoff-aot-cold: with the worker's warm-up turned
+#                       off (FdHandoff__WarmUp empty), the before of it. A system may carry @N: fdhandoff@0
+#                       runs with Workers:StartNice N.
 #   --modes LIST        close (new connection per request, `Connection: close`) and/or keepalive
 #                                                                        (ZDT_MODES, close,keepalive)
 #   --workers N         fdhandoff workers per generation                 (FDH_WORKERS, 2)
@@ -86,7 +88,7 @@ if [ "$INSTALL" = 1 ]; then ensure_tools "${need[@]}"; fi
 export PATH="$PATH:/usr/sbin:/sbin"
 for spec in "${need[@]}"; do command -v "${spec%%:*}" >/dev/null || die "${spec%%:*} is missing"; done
 if [[ ,$SYSTEMS, == *,fdhandoff* || ,$SYSTEMS, == *,kestrel-restart* ]]; then publish_fdhandoff; fi
-if [[ ,$SYSTEMS, == *-aot[,@]* ]]; then publish_worker_aot; fi
+if [[ ,$SYSTEMS, == *-aot[-,@]* ]]; then publish_worker_aot; fi
 if [[ ,$SYSTEMS, == *-jit[,@]* ]]; then publish_worker_jit; fi
 
 # wrk -c1000 and its servers need more than the usual 1,024 descriptors.

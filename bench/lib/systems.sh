@@ -8,9 +8,10 @@
 # Every system answers GET / with 200 and a body naming the serving process, so the probe can tell
 # a new process from an old one.
 
-SYSTEMS_ALL="fdhandoff nginx-reload haproxy-reload kestrel-restart fdhandoff-aot kestrel-restart-aot fdhandoff-jit kestrel-restart-jit"
+SYSTEMS_ALL="fdhandoff nginx-reload haproxy-reload kestrel-restart fdhandoff-aot kestrel-restart-aot fdhandoff-jit kestrel-restart-jit fdhandoff-cold fdhandoff-aot-cold"
 # fdhandoff and kestrel-restart run the ReadyToRun publish of the worker; -aot: its NativeAOT publish;
 # -jit: the plain publish (everything JIT-compiled at start), the build before ReadyToRun.
+# -cold (last): fdhandoff with the worker's warm-up turned off (FdHandoff__WarmUp empty), the before of it.
 FDH_WORKERS=${FDH_WORKERS:-2}
 # sighup: kill -HUP the supervisor, then wait for its log to say the upgrade is done (or failed);
 # cli: `fdhandoff upgrade --control-socket` (returns when done; a .NET process of its own, whose start
@@ -23,9 +24,10 @@ _fill() { sed "s#WORKDIR#$_work#g; s#SOCKDIR#$SOCK_DIR#g; s#PORT#$_port#g" "$1" 
 
 sys_start() {
   _sys=$1 _work=$2 _port=$3 _pid=
+  local build=${_sys%-cold}
   _worker=$BUILD_DIR/worker/fdhandoff-worker
-  [[ $_sys == *-aot ]] && _worker=$BUILD_DIR/worker-aot/fdhandoff-worker
-  [[ $_sys == *-jit ]] && _worker=$BUILD_DIR/worker-jit/fdhandoff-worker
+  [[ $build == *-aot ]] && _worker=$BUILD_DIR/worker-aot/fdhandoff-worker
+  [[ $build == *-jit ]] && _worker=$BUILD_DIR/worker-jit/fdhandoff-worker
   case $(_base) in
     nginx-reload)
       mkdir -p "$_work/nginx-tmp"
@@ -42,8 +44,8 @@ sys_start() {
   esac
 }
 
-# The system without its worker build's suffix (-aot, -jit).
-_base() { local b=${_sys%-aot}; echo "${b%-jit}"; }
+# The system without its suffixes (-aot, -jit, -cold).
+_base() { local b=${_sys%-cold}; b=${b%-aot}; echo "${b%-jit}"; }
 
 sys_upgrade() {
   case $(_base) in
@@ -98,13 +100,14 @@ _kestrel_start() {
 fdh_control_socket() { echo "$SOCK_DIR/fdhandoff-$_port.sock"; }
 _fdh_start() {
   local nice=""; [ -n "${FDH_START_NICE:-}" ] && nice=", \"StartNice\": $FDH_START_NICE"
+  local cold=(); [[ $_sys == *-cold ]] && cold=(FdHandoff__WarmUp=)   # the workers inherit it: no warm-up
   cat > "$_work/fdhandoff.json" <<JSON
 {
   "Listeners": { "http": "tcp://127.0.0.1:$_port" },
   "Workers": { "Command": "$_worker", "Count": $FDH_WORKERS$nice }
 }
 JSON
-  env -u FDHANDOFF_SOCKET -u FDHANDOFF_TOKEN -u FDHANDOFF_GENERATION -u FDHANDOFF_SLOT -u FDHANDOFF_CONTROL_SOCKET \
+  env -u FDHANDOFF_SOCKET -u FDHANDOFF_TOKEN -u FDHANDOFF_GENERATION -u FDHANDOFF_SLOT -u FDHANDOFF_CONTROL_SOCKET "${cold[@]}" \
     "$BUILD_DIR/supervisor/fdhandoff" --config "$_work/fdhandoff.json" --control-socket "$(fdh_control_socket)" \
     >>"$_work/supervisor.log" 2>&1 &
   _pid=$! _gen=1
