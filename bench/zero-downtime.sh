@@ -12,7 +12,7 @@
 #                       of the worker; fdhandoff-aot, kestrel-restart-aot: its NativeAOT publish (clang and
 #                       zlib1g-dev installed if missing); fdhandoff-jit, kestrel-restart-jit: its plain publish
 #                       (no ReadyToRun). fdhandoff-cold, fdhandoff-aot-cold: with the worker's warm-up turned
-#                       off (FdHandoff__WarmUp empty), the before of it. A system may carry @N: fdhandoff@0
+#                       off (FdHandoffWorker__WarmUp empty), the before of it. A system may carry @N: fdhandoff@0
 #                       runs with Workers:StartNice N.
 #   --modes LIST        close (new connection per request, `Connection: close`) and/or keepalive
 #                                                                        (ZDT_MODES, close,keepalive)

@@ -11,7 +11,7 @@
 SYSTEMS_ALL="fdhandoff nginx-reload haproxy-reload kestrel-restart fdhandoff-aot kestrel-restart-aot fdhandoff-jit kestrel-restart-jit fdhandoff-cold fdhandoff-aot-cold"
 # fdhandoff and kestrel-restart run the ReadyToRun publish of the worker; -aot: its NativeAOT publish;
 # -jit: the plain publish (everything JIT-compiled at start), the build before ReadyToRun.
-# -cold (last): fdhandoff with the worker's warm-up turned off (FdHandoff__WarmUp empty), the before of it.
+# -cold (last): fdhandoff with the worker's warm-up turned off (FdHandoffWorker__WarmUp empty), the before of it.
 FDH_WORKERS=${FDH_WORKERS:-2}
 # sighup: kill -HUP the supervisor, then wait for its log to say the upgrade is done (or failed);
 # cli: `fdhandoff upgrade --control-socket` (returns when done; a .NET process of its own, whose start
@@ -100,7 +100,7 @@ _kestrel_start() {
 fdh_control_socket() { echo "$SOCK_DIR/fdhandoff-$_port.sock"; }
 _fdh_start() {
   local nice=""; [ -n "${FDH_START_NICE:-}" ] && nice=", \"StartNice\": $FDH_START_NICE"
-  local cold=(); [[ $_sys == *-cold ]] && cold=(FdHandoff__WarmUp=)   # the workers inherit it: no warm-up
+  local cold=(); [[ $_sys == *-cold ]] && cold=(FdHandoffWorker__WarmUp=)   # the workers inherit it: no warm-up
   cat > "$_work/fdhandoff.json" <<JSON
 {
   "Listeners": { "http": "tcp://127.0.0.1:$_port" },

@@ -20,13 +20,14 @@ public sealed class FdHandoffOptions
     /// <remarks>
     /// Defaults to <c>/</c>. The requests come over a socket pair (no address, no other process can reach it),
     /// with <c>Host: localhost</c> and the header <see cref="WarmUpHeader"/>, so an app can tell them apart.
-    /// The configuration key <c>FdHandoff:WarmUp</c> (paths separated by commas; empty turns it off) overrides
-    /// what code sets: it is the operator's word (environment: <c>FdHandoff__WarmUp</c>).
+    /// The configuration key <c>FdHandoffWorker:WarmUp</c> (paths separated by commas; empty turns it off) overrides
+    /// what code sets: it is the operator's word (environment: <c>FdHandoffWorker__WarmUp</c>; not <c>FdHandoff__</c>,
+    /// which the supervisor reads as its own settings, <c>FDHANDOFF_*</c>, and refuses).
     /// </remarks>
     public IList<string> WarmUp { get; set; } = ["/"];
 
     /// <summary>How long the warm-up may take before the worker accepts anyway (with a warning).</summary>
-    /// <remarks>Defaults to 10 s. The configuration key <c>FdHandoff:WarmUpTimeout</c> (hh:mm:ss) overrides it.</remarks>
+    /// <remarks>Defaults to 10 s. The configuration key <c>FdHandoffWorker:WarmUpTimeout</c> (hh:mm:ss) overrides it.</remarks>
     public TimeSpan WarmUpTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The request header that marks a warm-up request.</summary>

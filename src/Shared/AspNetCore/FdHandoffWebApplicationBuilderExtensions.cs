@@ -73,8 +73,8 @@ public static class FdHandoffWebApplicationBuilderExtensions
         return client;
     }
 
-    private const string WarmUpKey = "FdHandoff:WarmUp";
-    private const string WarmUpTimeoutKey = "FdHandoff:WarmUpTimeout";
+    private const string WarmUpKey = "FdHandoffWorker:WarmUp";
+    private const string WarmUpTimeoutKey = "FdHandoffWorker:WarmUpTimeout";
 
     /// <summary>"00:00:05" -> 5 s (the supervisor's duration format); at least 1 ms.</summary>
     internal static TimeSpan ParseWarmUpTimeout(string value) =>

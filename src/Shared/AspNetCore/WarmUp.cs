@@ -31,11 +31,13 @@ internal sealed class WarmUp(WarmUpListener listener, HandoffClient client, IOpt
             long started = Stopwatch.GetTimestamp();
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             limit.CancelAfter(options.Value.WarmUpTimeout);
+            int answered = 0;
             foreach (var path in paths)
             {
                 try
                 {
                     int status = await RequestAsync(path, limit.Token).ConfigureAwait(false);
+                    answered++;
                     if (status >= 500 || status == 0) HandoffLog.WarmUpAnswered(logger, client.Generation, Environment.ProcessId, path, status);
                 }
                 catch (OperationCanceledException) when (limit.IsCancellationRequested)
@@ -49,7 +51,7 @@ internal sealed class WarmUp(WarmUpListener listener, HandoffClient client, IOpt
                     HandoffLog.WarmUpFailed(logger, client.Generation, Environment.ProcessId, path, e.Message);
                 }
             }
-            HandoffLog.WarmedUp(logger, client.Generation, Environment.ProcessId, paths.Count, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            HandoffLog.WarmedUp(logger, client.Generation, Environment.ProcessId, answered, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         finally
         {

@@ -5,7 +5,7 @@ using FdHandoff.Tests.Infrastructure;
 namespace FdHandoff.Tests.Integration;
 
 /// <summary>
-/// A new ASP.NET Core worker runs its warm-up requests (FdHandoff:WarmUp) through its own pipeline before it
+/// A new ASP.NET Core worker runs its warm-up requests (FdHandoffWorker:WarmUp) through its own pipeline before it
 /// accepts a connection from the shared listeners and before it says ready: no client of the serving generation
 /// meets its cold request path. A slow or broken warm-up is a warning line, a malformed one a one-line refusal.
 /// </summary>
@@ -20,7 +20,7 @@ public sealed class WarmUpTests
         var options = SupervisorOptions.WithDefaultListeners(out int http, out _) with
         {
             Workers = 1,
-            WorkerEnvironment = new() { ["FdHandoff__WarmUp"] = "/slow/1500" },
+            WorkerEnvironment = new() { ["FdHandoffWorker__WarmUp"] = "/slow/1500" },
         };
         await using var supervisor = SupervisorProcess.Start(options);
         await supervisor.WaitServingAsync();
@@ -71,7 +71,7 @@ public sealed class WarmUpTests
         var options = SupervisorOptions.WithDefaultListeners(out int http, out _) with
         {
             Workers = 1,
-            WorkerEnvironment = new() { ["FdHandoff__WarmUp"] = "/slow/60000", ["FdHandoff__WarmUpTimeout"] = "00:00:01" },
+            WorkerEnvironment = new() { ["FdHandoffWorker__WarmUp"] = "/slow/60000", ["FdHandoffWorker__WarmUpTimeout"] = "00:00:01" },
         };
         await using var supervisor = SupervisorProcess.Start(options);
         await supervisor.WaitServingAsync(timeout: TimeSpan.FromSeconds(30));
@@ -92,13 +92,13 @@ public sealed class WarmUpTests
         await supervisor.WaitServingAsync();
         int serving = supervisor.Status().Workers.Single().Pid;
 
-        supervisor.WriteConfig(options with { WorkerEnvironment = new() { ["FdHandoff__WarmUp"] = "health" } });
+        supervisor.WriteConfig(options with { WorkerEnvironment = new() { ["FdHandoffWorker__WarmUp"] = "health" } });
         var upgrade = await supervisor.UpgradeAsync();
         var response = await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http));
 
         Assert.NotEqual(0, upgrade.ExitCode);
-        var line = Assert.Single(supervisor.Log.Lines, l => l.Contains("FdHandoff:WarmUp"));
-        Assert.Contains("fdhandoff-worker: FdHandoff:WarmUp: 'health' is not a request path; write paths that start with '/'", line);
+        var line = Assert.Single(supervisor.Log.Lines, l => l.Contains("FdHandoffWorker:WarmUp"));
+        Assert.Contains("fdhandoff-worker: FdHandoffWorker:WarmUp: 'health' is not a request path; write paths that start with '/'", line);
         Assert.Empty(supervisor.Log.All(@"^\s+at "));
         Assert.Equal(200, response.Status);
         Assert.Contains($"pid {serving} generation 1", response.Body);
