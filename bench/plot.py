@@ -11,8 +11,8 @@ Needs matplotlib (Debian: apt-get install python3-matplotlib, then run it with /
 Red: the running total of requests wrk wrote minus responses it read (timeline.lua). It stays flat at the
 number of requests in flight (at most one per connection, so at most -c) while nothing is lost, and climbs
 by one for every request lost to a refused, reset or closed connection (or answered with a non-2xx).
-wrk's own error counts (the table) also count a keep-alive connection the server closed while idle,
-which loses no request: those do not show here.
+wrk's own error counts (the table, and each plot's title) also count a keep-alive connection the server
+closed while idle, which loses no request: those do not show in the red line.
 """
 import csv
 import os
@@ -55,6 +55,22 @@ def _conns(d):
         return 64
 
 
+def _wrk_errors(d):
+    """wrk's own count of socket errors (connect + read + write + timeout), or None if its output lacks it.
+
+    The title quotes it rather than the red line's end minus -c: that estimate is off by one or two when a
+    request and its answer fall on either side of the trimmed last bucket, and read "1+ lost" for runs in
+    which wrk counted no error at all.
+    """
+    try:
+        import re
+        m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                      open(os.path.join(d, "wrk.txt")).read())
+    except OSError:
+        return None
+    return sum(int(x) for x in m.groups()) if m else 0
+
+
 def main():
     run = sys.argv[1]
     here = os.path.dirname(os.path.abspath(__file__))
@@ -84,8 +100,10 @@ def main():
             ax2.plot(t, lost, color="tab:red", lw=1.2, label="sent - answered, running total (in flight + lost)")
             ax2.set_ylim(bottom=0, top=max(lost + [conns * 2, 10]) * 1.15)
             ax2.tick_params(axis="y", colors="tab:red")
-            ax.set_title(f"{s} / {m}: {sum(ok):,} answered, {max(0, lost[-1] - conns) if lost else 0:,}+ lost, "
-                         f"{sum(bad):,} non-2xx", fontsize=9)
+            errors = _wrk_errors(d)
+            ax.set_title(f"{s} / {m}: {sum(ok):,} answered, "
+                         f"{'?' if errors is None else f'{errors:,}'} socket errors (wrk), {sum(bad):,} non-2xx",
+                         fontsize=9)
             if j == 0:
                 ax.set_ylabel("req / 100 ms")
             if i == len(systems) - 1:
