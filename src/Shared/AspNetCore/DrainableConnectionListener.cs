@@ -18,38 +18,61 @@ namespace FdHandoff.Client.AspNetCore;
 internal sealed class DrainableConnectionListener(IConnectionListener inner, DrainState state, AcceptGate gate) : IConnectionListener
 {
     private readonly CancellationTokenSource _stopAccepting = new();
+    // The accept in progress (Kestrel runs one at a time per listener); completed once it has returned and, if it
+    // returned a connection, once that connection is counted.
+    private TaskCompletionSource _acceptSettled = Settled();
 
     public EndPoint EndPoint => inner.EndPoint;
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
     {
-        if (_stopAccepting.IsCancellationRequested) return null;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopAccepting.Token);
-        ConnectionContext? connection;
+        // Published before the stop check: a StopAcceptingAsync that cancels after this line waits for this accept,
+        // and one that cancelled before it is seen by the check below.
+        var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref _acceptSettled, settled);
         try
         {
-            // Not before the warm-up is over: until then the serving generation takes what arrives.
-            if (!gate.IsOpen) await gate.WhenOpen.WaitAsync(linked.Token).ConfigureAwait(false);
-            connection = await inner.AcceptAsync(linked.Token).ConfigureAwait(false);
+            if (_stopAccepting.IsCancellationRequested) return null;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopAccepting.Token);
+            ConnectionContext? connection;
+            try
+            {
+                // Not before the warm-up is over: until then the serving generation takes what arrives.
+                if (!gate.IsOpen) await gate.WhenOpen.WaitAsync(linked.Token).ConfigureAwait(false);
+                connection = await inner.AcceptAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopAccepting.IsCancellationRequested)
+            {
+                return null; // tells Kestrel's accept loop for this endpoint to end
+            }
+            if (connection is not null)
+            {
+                state.ConnectionOpened();
+                connection.ConnectionClosed.Register(static s => ((DrainState)s!).ConnectionClosed(), state);
+            }
+            return connection;
         }
-        catch (OperationCanceledException) when (_stopAccepting.IsCancellationRequested)
+        finally
         {
-            return null; // tells Kestrel's accept loop for this endpoint to end
+            settled.TrySetResult();
         }
-        if (connection is not null)
-        {
-            state.ConnectionOpened();
-            connection.ConnectionClosed.Register(static s => ((DrainState)s!).ConnectionClosed(), state);
-        }
-        return connection;
     }
 
-    /// <summary>Stops accepting; connections already accepted are not touched.</summary>
-    public ValueTask StopAcceptingAsync()
+    /// <summary>
+    /// Stops accepting; connections already accepted are not touched. Completes once the accept that was in
+    /// progress has returned: if it lost the race to a connection, that connection is counted by then, so a drain
+    /// that next waits for no open connection waits for it too, instead of stopping Kestrel before it has read that
+    /// connection's request (the client would see a reset). Kestrel's socket accept honours the cancellation; the
+    /// wait is bounded all the same, so a transport that does not cannot hold a drain up.
+    /// </summary>
+    public async ValueTask StopAcceptingAsync()
     {
         _stopAccepting.Cancel();
-        return ValueTask.CompletedTask;
+        try { await Volatile.Read(ref _acceptSettled).Task.WaitAsync(AcceptSettleLimit).ConfigureAwait(false); }
+        catch (TimeoutException) { }
     }
+
+    private static readonly TimeSpan AcceptSettleLimit = TimeSpan.FromSeconds(2);
 
     public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
     {
@@ -61,5 +84,12 @@ internal sealed class DrainableConnectionListener(IConnectionListener inner, Dra
     {
         _stopAccepting.Cancel();
         return inner.DisposeAsync();
+    }
+
+    private static TaskCompletionSource Settled()
+    {
+        var settled = new TaskCompletionSource();
+        settled.SetResult();
+        return settled;
     }
 }
