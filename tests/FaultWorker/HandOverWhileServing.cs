@@ -9,13 +9,12 @@ namespace FdHandoff.Tests.FaultWorker;
 /// or buggy worker might): it connects to its own counter listener, takes that connection and hands it over.
 /// The supervisor must refuse; the worker says what it heard and keeps serving the connection it kept.
 /// </summary>
-public sealed class HandOverWhileServing(HandoffClient handoff, IHostApplicationLifetime lifetime) : BackgroundService
+public sealed class HandOverWhileServing(HandoffClient handoff) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource();
-        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        await started.Task.WaitAsync(stoppingToken);
+        // Once it serves: its Ready has reached the supervisor before the hand-over below (one ordered channel).
+        await handoff.ReadyReported.WaitAsync(stoppingToken);
         var listener = handoff.Listeners.Values.First(l => l.Name.StartsWith("counter", StringComparison.Ordinal));
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await client.ConnectAsync((IPEndPoint)listener.Socket.LocalEndPoint!, stoppingToken);

@@ -27,6 +27,7 @@ public sealed class HandoffClient : IDisposable
     private readonly ControlChannel _channel;
     private readonly ConnectionHandOverClient _connections;
     private readonly LoadReporter _load;
+    private readonly TaskCompletionSource _readyReported = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _drain = new();
     private readonly CancellationTokenSource _stopReceiving = new();
     private Task _receiveLoop = Task.CompletedTask;
@@ -169,9 +170,17 @@ public sealed class HandoffClient : IDisposable
     /// <summary>Tells the supervisor this worker serves on every listener. Idempotent.</summary>
     public void ReportReady()
     {
-        if (Interlocked.Exchange(ref _reportedReady, 1) == 0)
-            _channel.Send(new ReadyMessage(Environment.ProcessId, _connections.Accepting, ServedListeners()));
+        if (Interlocked.Exchange(ref _reportedReady, 1) != 0) return;
+        _channel.Send(new ReadyMessage(Environment.ProcessId, _connections.Accepting, ServedListeners()));
+        _readyReported.TrySetResult();
     }
+
+    /// <summary>
+    /// Completes once <see cref="ReportReady"/> has told the supervisor (with the ASP.NET Core integration: after the
+    /// warm-up, not at the app's start): for work that must not begin before this worker is part of the serving
+    /// generation's count. Anything sent on the control socket after it reaches the supervisor after the Ready.
+    /// </summary>
+    public Task ReadyReported => _readyReported.Task;
 
     /// <summary>Tells the supervisor this worker has drained and exits now. Best effort.</summary>
     public void SayBye()
