@@ -102,6 +102,22 @@ internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerS
     }
 
     /// <summary>
+    /// A listener this supervisor holds that a new socket for <paramref name="spec"/> collides with: the same unix
+    /// path, or the same port of the same port space (TCP and MPTCP share one). The kernel then refuses the bind
+    /// as "in use", and the line must not send the operator looking for another process.
+    /// </summary>
+    private static BoundListener? HeldInTheWay(IReadOnlyList<BoundListener> held, ListenerSpec spec) =>
+        held.FirstOrDefault(l => spec.Transport == ListenerTransport.Unix
+            ? l.Spec.Transport == ListenerTransport.Unix && l.Spec.Path == spec.Path
+            : l.Spec.Transport != ListenerTransport.Unix && l.Spec.Port == spec.Port && PortSpace(l.Spec.Transport) == PortSpace(spec.Transport));
+
+    private static ListenerTransport PortSpace(ListenerTransport t) => t == ListenerTransport.Mptcp ? ListenerTransport.Tcp : t;
+
+    private static string InTheWay(ListenerSpec spec, BoundListener ours) => spec.Transport == ListenerTransport.Unix
+        ? $"Listeners:{spec.Name} is now {spec.Address}, but {spec.Path} is this supervisor's own listener '{ours.Spec.Name}' ({ours.Spec.Address}), which its workers serve: a reload cannot create a second socket at that path; for a new mode or group, chmod/chgrp {spec.Path} (the socket keeps it), or keep Listeners:{spec.Name} = {ours.Spec.Address}"
+        : $"Listeners:{spec.Name} is now {spec.Address}, but port {spec.Port} is held by this supervisor's own listener '{ours.Spec.Name}' ({ours.Spec.Address}) until the workers that serve it are gone, and the kernel cannot bind both: move it in two reloads (another port first, then {spec.Address}), or restart the supervisor with the new address";
+
+    /// <summary>
     /// The listeners for generation <paramref name="generation"/>, built from <paramref name="next"/> against
     /// <paramref name="serving"/> (the serving generation's): kept, re-listened with a new backlog, or bound
     /// now. Any failure (a bind error, a changed systemd socket) closes what it bound, restores what it changed
@@ -159,6 +175,11 @@ internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerS
                 catch (SctpUnavailableException e)
                 {
                     throw new SupervisorException(e.Message, SupervisorException.ConfigurationError, e);
+                }
+                catch (SupervisorException e) when (e.InnerException is AddressInUseException && HeldInTheWay(held, spec) is { } ours)
+                {
+                    // Not another process: our own socket, which the serving workers use until they are gone.
+                    throw new SupervisorException(InTheWay(spec, ours), SupervisorException.ConfigurationError, e);
                 }
                 added.Add(listener);
                 planned.Add(listener);

@@ -74,10 +74,41 @@ public sealed class BadConfigurationAtReloadTests
         Assert.Empty(ProcNet.ListeningInodes(free));
     }
 
-    private static async Task<Serving> ServingAsync()
+    [Fact]
+    public async Task Moving_a_listener_to_another_address_on_its_own_port_is_refused_naming_our_socket_not_another_process()
+    {
+        await using var serving = await ServingAsync();
+        serving.Supervisor.WriteConfig(SupervisorProcess.ConfigJson(serving.Options with
+        {
+            Listeners = new() { ["http"] = $"tcp://0.0.0.0:{serving.Http}" },
+        }, serving.Supervisor.ControlSocket));
+
+        await serving.AssertRefusedAsync(
+            $"Listeners:http is now tcp://0.0.0.0:{serving.Http}, but port {serving.Http} is held by this supervisor's own listener 'http' (tcp://127.0.0.1:{serving.Http}) until the workers that serve it are gone, and the kernel cannot bind both: move it in two reloads");
+        Assert.DoesNotContain(serving.Supervisor.Log.Lines, l => l.Contains("stop what holds it"));
+    }
+
+    [Fact]
+    public async Task A_new_mode_for_a_served_unix_socket_is_refused_with_how_to_change_it_on_the_path()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"fdh-mode-{Guid.NewGuid():N}.sock");
+        await using var serving = await ServingAsync(("http-unix", $"unix://{path}?mode=0660"));
+        serving.Supervisor.WriteConfig(SupervisorProcess.ConfigJson(serving.Options with
+        {
+            Listeners = new(serving.Options.Listeners) { ["http-unix"] = $"unix://{path}?mode=0600" },
+        }, serving.Supervisor.ControlSocket));
+
+        await serving.AssertRefusedAsync(
+            $"Listeners:http-unix is now unix://{path}?mode=0600, but {path} is this supervisor's own listener 'http-unix' (unix://{path}), which its workers serve: a reload cannot create a second socket at that path; for a new mode or group, chmod/chgrp {path}");
+        Assert.DoesNotContain(serving.Supervisor.Log.Lines, l => l.Contains("a process is listening on"));
+    }
+
+    private static async Task<Serving> ServingAsync(params (string Name, string Address)[] more)
     {
         int http = FreePort.Next();
-        var options = new SupervisorOptions { Listeners = new() { ["http"] = $"tcp://127.0.0.1:{http}" }, Workers = 1 };
+        var listeners = new Dictionary<string, string> { ["http"] = $"tcp://127.0.0.1:{http}" };
+        foreach (var (name, address) in more) listeners[name] = address;
+        var options = new SupervisorOptions { Listeners = listeners, Workers = 1 };
         var supervisor = SupervisorProcess.Start(options);
         await supervisor.WaitServingAsync();
         return new Serving(supervisor, options, http);
