@@ -23,7 +23,7 @@ a = p.parse_args()
 
 # (name, executable, extra environment, what it is)
 SETTINGS = [
-    ("ReadyToRun (default)", a.worker, {}, "what run.sh, the benchmarks and the package's framework-dependent build run"),
+    ("ReadyToRun (default)", a.worker, {}, "what run.sh and the benchmarks run"),
     ("no ReadyToRun", a.worker_jit, {}, "the plain publish: everything JIT-compiled"),
     ("ReadyToRun, workstation GC", a.worker, {"DOTNET_gcServer": "0"}, "the Web SDK turns server GC on"),
     ("ReadyToRun, TieredPGO off", a.worker, {"DOTNET_TieredPGO": "0"}, "no instrumented tier"),
