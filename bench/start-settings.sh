@@ -27,6 +27,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 bench_dirs start-settings
+trap 'rm -rf "$SOCK_DIR"' EXIT   # the raw folder stays, as for every bench (bench/results/raw, ignored by git)
 publish_fdhandoff
 publish_worker_jit
 log "run $RUN_ID: $ROUNDS starts per setting"

@@ -89,7 +89,7 @@ export PATH="$PATH:/usr/sbin:/sbin"
 for spec in "${need[@]}"; do command -v "${spec%%:*}" >/dev/null || die "${spec%%:*} is missing"; done
 if [[ ,$SYSTEMS, == *,fdhandoff* || ,$SYSTEMS, == *,kestrel-restart* ]]; then publish_fdhandoff; fi
 if [[ ,$SYSTEMS, == *-aot[-,@]* ]]; then publish_worker_aot; fi
-if [[ ,$SYSTEMS, == *-jit[,@]* ]]; then publish_worker_jit; fi
+if [[ ,$SYSTEMS, == *-jit[-,@]* ]]; then publish_worker_jit; fi
 
 # wrk -c1000 and its servers need more than the usual 1,024 descriptors.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

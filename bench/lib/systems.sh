@@ -25,6 +25,7 @@ _fill() { sed "s#WORKDIR#$_work#g; s#SOCKDIR#$SOCK_DIR#g; s#PORT#$_port#g" "$1" 
 sys_start() {
   _sys=$1 _work=$2 _port=$3 _pid=
   local build=${_sys%-cold}
+  [[ $_sys == *-cold && $_sys != fdhandoff* ]] && die "$_sys: -cold (the worker's warm-up off) applies to fdhandoff systems only"
   _worker=$BUILD_DIR/worker/fdhandoff-worker
   [[ $build == *-aot ]] && _worker=$BUILD_DIR/worker-aot/fdhandoff-worker
   [[ $build == *-jit ]] && _worker=$BUILD_DIR/worker-jit/fdhandoff-worker

@@ -28,8 +28,7 @@ internal sealed class DrainableConnectionListenerFactory(
     }
 
     /// <summary>Stops every listener from accepting; the listening sockets stay open and listening.</summary>
-    public async Task StopAcceptingAsync()
-    {
-        foreach (var listener in _listeners) await listener.StopAcceptingAsync().ConfigureAwait(false);
-    }
+    public Task StopAcceptingAsync() =>
+        // Each call cancels its accept at once and then waits for it to settle: all stop together.
+        Task.WhenAll(_listeners.Select(l => l.StopAcceptingAsync().AsTask()));
 }

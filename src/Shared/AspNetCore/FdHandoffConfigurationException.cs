@@ -1,4 +1,4 @@
 namespace FdHandoff.Client.AspNetCore;
 
-/// <summary>A <c>FdHandoff:*</c> configuration value is wrong; the message is one line that says what to write instead.</summary>
+/// <summary>An <c>FdHandoffWorker:*</c> configuration value (or the matching <see cref="FdHandoffOptions"/> set in code) is wrong; the message is one line that says what to write instead.</summary>
 public sealed class FdHandoffConfigurationException(string message) : Exception(message);

@@ -10,7 +10,7 @@ public sealed class FdHandoffOptions
             && l.Name.StartsWith("http", StringComparison.Ordinal);
 
     /// <summary>Report ready to the supervisor as soon as the app has started.</summary>
-    /// <remarks>Defaults to true; set false to call <see cref="HandoffClient.ReportReady"/> yourself (after a warm-up of your own that <see cref="WarmUp"/> cannot express, say). The <see cref="WarmUp"/> requests run either way.</remarks>
+    /// <remarks>Defaults to true; set false to call <see cref="HandoffClient.ReportReady"/> yourself (after a warm-up of your own that <see cref="WarmUp"/> cannot express, say); the app then accepts from its start and no <see cref="WarmUp"/> request runs, so it cannot be ready before it accepts.</remarks>
     public bool ReportReadyOnStart { get; set; } = true;
 
     /// <summary>
@@ -19,10 +19,13 @@ public sealed class FdHandoffOptions
     /// </summary>
     /// <remarks>
     /// Defaults to <c>/</c>. The requests come over a socket pair (no address, no other process can reach it),
-    /// with <c>Host: localhost</c> and the header <see cref="WarmUpHeader"/>, so an app can tell them apart.
-    /// The configuration key <c>FdHandoffWorker:WarmUp</c> (paths separated by commas; empty turns it off) overrides
-    /// what code sets: it is the operator's word (environment: <c>FdHandoffWorker__WarmUp</c>; not <c>FdHandoff__</c>,
-    /// which the supervisor reads as its own settings, <c>FDHANDOFF_*</c>, and refuses).
+    /// plain HTTP/1.1 with <c>Host: localhost</c> and the header <see cref="WarmUpHeader"/>; an answer other than
+    /// 2xx (a 404, a redirect to HTTPS, a 400 from host filtering) is a warning, since it did not run the app's
+    /// own path. The configuration key <c>FdHandoffWorker:WarmUp</c> (paths separated by commas, or a JSON array;
+    /// empty turns it off) overrides what code sets: it is the operator's word (environment:
+    /// <c>FdHandoffWorker__WarmUp</c>; not <c>FdHandoff__</c>, which the supervisor reads as its own settings,
+    /// <c>FDHANDOFF_*</c>, and refuses). With <see cref="ReportReadyOnStart"/> false the app owns its readiness
+    /// and its warm-up: none is run, and it accepts from the start.
     /// </remarks>
     public IList<string> WarmUp { get; set; } = ["/"];
 
@@ -30,7 +33,10 @@ public sealed class FdHandoffOptions
     /// <remarks>Defaults to 10 s. The configuration key <c>FdHandoffWorker:WarmUpTimeout</c> (hh:mm:ss) overrides it.</remarks>
     public TimeSpan WarmUpTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The request header that marks a warm-up request.</summary>
+    /// <summary>
+    /// The request header a warm-up request carries, for logs and request counters. A hint only: any client on the
+    /// real listeners can send it too, so it must not decide anything that matters (authentication, rate limits).
+    /// </summary>
     public const string WarmUpHeader = "FdHandoff-Warm-Up";
 
     /// <summary>

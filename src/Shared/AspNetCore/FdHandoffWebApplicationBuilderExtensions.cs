@@ -23,8 +23,13 @@ public static class FdHandoffWebApplicationBuilderExtensions
 
         var options = new FdHandoffOptions();
         configure?.Invoke(options);
-        if (builder.Configuration[WarmUpKey] is { } warmUp) options.WarmUp = ParseWarmUp(warmUp);
+        // The operator's configuration wins over code; code-set paths are held to the same rules.
+        var warmUp = builder.Configuration.GetSection(WarmUpKey);
+        options.WarmUp = warmUp.Value is { } list ? ParseWarmUp(list)
+            : warmUp.GetChildren().Any() ? ParseWarmUp(string.Join(',', warmUp.GetChildren().Select(c => c.Value)))
+            : [.. (options.WarmUp ?? []).Select(p => p.Trim()).Where(p => p.Length > 0).Select(CheckedPath)];
         if (builder.Configuration[WarmUpTimeoutKey] is { } limit) options.WarmUpTimeout = ParseWarmUpTimeout(limit);
+        if (!options.ReportReadyOnStart) options.WarmUp = []; // the app owns readiness, and so its warm-up
         var client = HandoffClient.Connect();
         var http = client.Listeners.Values.Where(options.ServeWithKestrel).ToList();
         foreach (var listener in http) listener.MarkServed();
@@ -76,21 +81,21 @@ public static class FdHandoffWebApplicationBuilderExtensions
     private const string WarmUpKey = "FdHandoffWorker:WarmUp";
     private const string WarmUpTimeoutKey = "FdHandoffWorker:WarmUpTimeout";
 
-    /// <summary>"00:00:05" -> 5 s (the supervisor's duration format); at least 1 ms.</summary>
+    /// <summary>"00:00:05" -> 5 s (the supervisor's duration format). A bare number is refused, as the supervisor
+    /// refuses it: TimeSpan would read "5" as five days.</summary>
     internal static TimeSpan ParseWarmUpTimeout(string value) =>
-        TimeSpan.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var t) && t > TimeSpan.Zero
+        value.Contains(':') && TimeSpan.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var t) && t > TimeSpan.Zero
             ? t
             : throw new FdHandoffConfigurationException(
                 $"{WarmUpTimeoutKey}: '{value}' is not a positive duration; write it as hh:mm:ss (\"00:00:10\")");
 
-    /// <summary>"/, /health" -> ["/", "/health"]; "" -> [] (no warm-up). A path must start with '/'.</summary>
-    internal static List<string> ParseWarmUp(string value)
-    {
-        var paths = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        foreach (var path in paths)
-            if (!path.StartsWith('/') || path.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-                throw new FdHandoffConfigurationException(
-                    $"{WarmUpKey}: '{path}' is not a request path; write paths that start with '/', separated by commas (\"/,/health\"), or leave it empty to turn the warm-up off");
-        return paths;
-    }
+    /// <summary>"/, /health" -> ["/", "/health"]; "" -> [] (no warm-up). A path starts with '/' and is printable ASCII.</summary>
+    internal static List<string> ParseWarmUp(string value) =>
+        [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(CheckedPath)];
+
+    private static string CheckedPath(string path) =>
+        path.StartsWith('/') && path.All(c => c > ' ' && c <= '~') // a request line takes printable ASCII only
+            ? path
+            : throw new FdHandoffConfigurationException(
+                $"{WarmUpKey}: '{path}' is not a request path; write paths that start with '/', separated by commas (\"/,/health\"), or leave it empty to turn the warm-up off");
 }

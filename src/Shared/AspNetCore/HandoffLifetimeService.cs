@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +20,7 @@ internal sealed class HandoffLifetimeService(
     IHostApplicationLifetime lifetime,
     IOptions<HostOptions> hostOptions,
     IOptions<FdHandoffOptions> options,
+    IServer server,
     ILogger<HandoffLifetimeService> logger) : IHostedService
 {
     private CancellationTokenRegistration _onDrain;
@@ -30,14 +33,37 @@ internal sealed class HandoffLifetimeService(
     }
 
     /// <summary>Warm up, then accept from the shared listeners, then say ready: in that order, so neither a
-    /// client nor the supervisor's switch-over meets a request path that has never run.</summary>
+    /// client nor the supervisor's switch-over meets a request path that has never run. Never throws: it runs
+    /// unobserved, and every way it can end is a line.</summary>
     private async Task WarmUpThenReadyAsync()
     {
-        await warmUp.RunAsync(lifetime.ApplicationStopping).ConfigureAwait(false);
+        try
+        {
+            await warmUp.RunAsync(lifetime.ApplicationStopping).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            HandoffLog.WarmUpFailed(logger, client.Generation, Environment.ProcessId, "(all)", e.Message);
+        }
+        // The warm-up endpoint is not an address anyone else can use: out of the app's list of addresses.
+        if (server.Features.Get<IServerAddressesFeature>()?.Addresses is { IsReadOnly: false } addresses)
+            foreach (var a in addresses.Where(a => a.EndsWith("://" + WarmUpEndPoint.Name, StringComparison.Ordinal)).ToList())
+                addresses.Remove(a);
+        // A worker that is stopping or draining by now takes nothing more from the shared queue (Kestrel would close
+        // it unread) and says nothing: the supervisor has already moved on from it.
+        if (lifetime.ApplicationStopping.IsCancellationRequested || client.DrainRequested.IsCancellationRequested) return;
         gate.Open();
-        if (!options.Value.ReportReadyOnStart || lifetime.ApplicationStopping.IsCancellationRequested) return;
-        client.ReportReady();
-        HandoffLog.Ready(logger, client.Generation, Environment.ProcessId, client.Listeners.Count);
+        if (!options.Value.ReportReadyOnStart) return;
+        try
+        {
+            client.ReportReady();
+            HandoffLog.Ready(logger, client.Generation, Environment.ProcessId, client.Listeners.Count);
+        }
+        catch (IOException e)
+        {
+            // The control connection is gone: the client's receive loop drains this worker as an orphan.
+            HandoffLog.ReadyNotSent(logger, client.Generation, Environment.ProcessId, e.Message);
+        }
     }
 
     private async Task DrainAsync()

@@ -29,12 +29,15 @@ internal static partial class HandoffLog
     [LoggerMessage(106, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} warmed up: {WarmUpRequests} requests through its own pipeline in {WarmUpMs} ms, now accepting")]
     public static partial void WarmedUp(ILogger logger, int generation, int workerPid, int warmUpRequests, int warmUpMs);
 
-    [LoggerMessage(107, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation}: warm-up request GET {WarmUpPath} answered {Status}; accepting anyway")]
+    [LoggerMessage(107, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation}: warm-up request GET {WarmUpPath} answered {Status}, so it did not run the app's own path; accepting anyway (check FdHandoffWorker:WarmUp, and that the app answers Host: localhost over plain HTTP)")]
     public static partial void WarmUpAnswered(ILogger logger, int generation, int workerPid, string warmUpPath, int status);
 
     [LoggerMessage(108, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation}: warm-up request GET {WarmUpPath} failed ({Error}); accepting anyway")]
     public static partial void WarmUpFailed(ILogger logger, int generation, int workerPid, string warmUpPath, string error);
 
-    [LoggerMessage(109, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation}: warm-up not over after {WarmUpTimeoutMs} ms (at GET {WarmUpPath}); accepting anyway (FdHandoffOptions.WarmUpTimeout)")]
+    [LoggerMessage(109, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation}: warm-up not over after {WarmUpTimeoutMs} ms (at GET {WarmUpPath}); accepting anyway (FdHandoffWorker:WarmUpTimeout)")]
     public static partial void WarmUpTimedOut(ILogger logger, int generation, int workerPid, string warmUpPath, int warmUpTimeoutMs);
+
+    [LoggerMessage(110, LogLevel.Error, "Worker {WorkerPid} of generation {Generation} could not tell the supervisor it is ready: {Error}")]
+    public static partial void ReadyNotSent(ILogger logger, int generation, int workerPid, string error);
 }

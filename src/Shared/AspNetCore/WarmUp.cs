@@ -14,14 +14,14 @@ namespace FdHandoff.Client.AspNetCore;
 /// the serving generation never waits for it, and a new generation is ready only once it answers quickly.
 /// </summary>
 /// <remarks>
-/// A warm-up answered 5xx, failed or slower than <see cref="FdHandoffOptions.WarmUpTimeout"/> is a warning, not
+/// A warm-up answered other than 2xx (a 404 or a redirect did not run the app's own path), failed or slower than <see cref="FdHandoffOptions.WarmUpTimeout"/> is a warning, not
 /// a failure: whether the worker is fit to serve is its readiness contract's to say, not the warm-up's.
 /// </remarks>
 internal sealed class WarmUp(WarmUpListener listener, HandoffClient client, IOptions<FdHandoffOptions> options, ILogger<WarmUp> logger)
 {
     private const int MaxHeadBytes = 128;
 
-    /// <summary>Runs the warm-up requests one after the other, then ends the warm-up endpoint. Never throws.</summary>
+    /// <summary>Runs the warm-up requests one after the other, then ends the warm-up endpoint.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
         var paths = options.Value.WarmUp;
@@ -38,7 +38,7 @@ internal sealed class WarmUp(WarmUpListener listener, HandoffClient client, IOpt
                 {
                     int status = await RequestAsync(path, limit.Token).ConfigureAwait(false);
                     answered++;
-                    if (status >= 500 || status == 0) HandoffLog.WarmUpAnswered(logger, client.Generation, Environment.ProcessId, path, status);
+                    if (status is < 200 or >= 300) HandoffLog.WarmUpAnswered(logger, client.Generation, Environment.ProcessId, path, status);
                 }
                 catch (OperationCanceledException) when (limit.IsCancellationRequested)
                 {

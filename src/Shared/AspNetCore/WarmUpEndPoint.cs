@@ -9,5 +9,8 @@ namespace FdHandoff.Client.AspNetCore;
 /// </summary>
 internal sealed class WarmUpEndPoint : EndPoint
 {
-    public override string ToString() => "fdhandoff-warm-up";
+    /// <summary>What Kestrel shows for it (<c>http://fdhandoff-warm-up</c>, removed from the app's addresses after the warm-up).</summary>
+    public const string Name = "fdhandoff-warm-up";
+
+    public override string ToString() => Name;
 }

@@ -16,9 +16,21 @@ internal static class StreamSocketPair
         int* fds = stackalloc int[2];
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
             throw NativeCallException.FromLastError("create a socket pair");
-        var first = new SafeFd(fds[0]);
-        var second = new SafeFd(fds[1]);
-        return (new Socket(new SafeSocketHandle(first.Release(), ownsHandle: true)),
-                new Socket(new SafeSocketHandle(second.Release(), ownsHandle: true)));
+        using var first = new SafeFd(fds[0]);
+        using var second = new SafeFd(fds[1]);
+        // Each descriptor goes from its SafeFd to a SafeSocketHandle, then to its Socket; until then, disposing the
+        // SafeFds (on a throw) closes whatever was not handed on yet.
+        var a = new SafeSocketHandle(first.Release(), ownsHandle: true);
+        var b = new SafeSocketHandle(second.Release(), ownsHandle: true);
+        try
+        {
+            return (new Socket(a), new Socket(b));
+        }
+        catch
+        {
+            a.Dispose();
+            b.Dispose();
+            throw;
+        }
     }
 }

@@ -95,6 +95,7 @@ public sealed class WarmUpTests
         supervisor.WriteConfig(options with { WorkerEnvironment = new() { ["FdHandoffWorker__WarmUp"] = "health" } });
         var upgrade = await supervisor.UpgradeAsync();
         var response = await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http));
+        await supervisor.Log.WaitForAsync("FdHandoffWorker:WarmUp: 'health'", Wait); // the worker's line, read from its pipe
 
         Assert.NotEqual(0, upgrade.ExitCode);
         var line = Assert.Single(supervisor.Log.Lines, l => l.Contains("FdHandoffWorker:WarmUp"));

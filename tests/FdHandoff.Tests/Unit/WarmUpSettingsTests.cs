@@ -17,6 +17,7 @@ public sealed class WarmUpSettingsTests
     [InlineData("health")]
     [InlineData("/a b")]
     [InlineData("http://localhost/")]
+    [InlineData("/café")]
     public void A_warm_up_value_that_is_not_a_path_is_one_line_saying_what_to_write(string value)
     {
         var e = Assert.Throws<FdHandoffConfigurationException>(() => FdHandoffWebApplicationBuilderExtensions.ParseWarmUp(value));
@@ -30,7 +31,7 @@ public sealed class WarmUpSettingsTests
     {
         Assert.Equal(TimeSpan.FromSeconds(5), FdHandoffWebApplicationBuilderExtensions.ParseWarmUpTimeout("00:00:05"));
         Assert.Equal(TimeSpan.FromMilliseconds(500), FdHandoffWebApplicationBuilderExtensions.ParseWarmUpTimeout("00:00:00.5"));
-        foreach (var bad in new[] { "0", "00:00:00", "-00:00:01", "5s" })
+        foreach (var bad in new[] { "0", "5", "00:00:00", "-00:00:01", "5s" }) // "5" would be five days to TimeSpan
         {
             var e = Assert.Throws<FdHandoffConfigurationException>(() => FdHandoffWebApplicationBuilderExtensions.ParseWarmUpTimeout(bad));
             Assert.Equal($"FdHandoffWorker:WarmUpTimeout: '{bad}' is not a positive duration; write it as hh:mm:ss (\"00:00:10\")", e.Message);

@@ -99,7 +99,7 @@ public sealed class BadConfigurationAtReloadTests
         }, serving.Supervisor.ControlSocket));
 
         await serving.AssertRefusedAsync(
-            $"Listeners:http-unix is now unix://{path}?mode=0600, but {path} is this supervisor's own listener 'http-unix' (unix://{path}), which its workers serve: a reload cannot create a second socket at that path; for a new mode or group, chmod/chgrp {path}");
+            $"Listeners:http-unix is now unix://{path}?mode=0600, but {path} is this supervisor's own listener 'http-unix' (unix://{path}), which its workers serve: a reload cannot create a second socket at that path; keep Listeners:http-unix = unix://{path} and set the mode or group on the path itself (chmod/chgrp {path}: the socket keeps it)");
         Assert.DoesNotContain(serving.Supervisor.Log.Lines, l => l.Contains("a process is listening on"));
     }
 
