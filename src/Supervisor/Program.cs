@@ -41,12 +41,13 @@ try
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Workers.DrainTimeout + TimeSpan.FromSeconds(5));
 
     // Hosted services, in start order (stopped in reverse). The life of a generation, step by step:
-    //   spawn      Workers/WorkerSpawner    (started by Workers/WorkerPool, which watches, restarts and drains)
+    //   spawn      Workers/WorkerSpawner    (started by Workers/WorkerPool)
     //   hello      Control/ControlServer    (first message of a control connection)
     //   hand-off   Control/ListenerHandoff  (checks the Hello, sends the listeners with SCM_RIGHTS)
     //   ready      Control/WorkerMessageLoop → Upgrades/ReadinessGate
-    //   serving    Upgrades/UpgradeCoordinator (promotes the generation, or rolls it back)
-    //   drain/exit Workers/WorkerPool       (Drain, kill at the deadline, watch the exit);
+    //   serving    Upgrades/UpgradeCoordinator → the strategy Workers:Strategy names (Upgrades/UpgradeStrategies)
+    //   drain      Workers/WorkerDrain      (Drain, kill at the deadline)
+    //   exit       Workers/WorkerPool       (watch the exit, restart a crash);
     //              established connections move on through Control/ConnectionRouter
     // See docs/architecture.md.
 
@@ -70,17 +71,23 @@ try
     builder.Services.AddSingleton<AdminRequestHandler>();
     builder.Services.AddHostedService<ControlServer>();
 
-    // 4. The worker table: spawn, watch, restart with backoff, drain; drains every worker at stop.
+    // 4. The workers: who is alive (WorkerTable), who owns which slot (SlotTable), each one's state (its
+    //    WorkerLifecycle); spawn, watch, restart with backoff (WorkerPool), drain and kill (WorkerDrain).
+    builder.Services.AddSingleton<WorkerTable>();
+    builder.Services.AddSingleton<SlotTable>();
     builder.Services.AddSingleton<WorkerSpawner>();
     builder.Services.AddSingleton<StartPriority>();  // a new generation warms up at Workers:StartNice
+    builder.Services.AddSingleton<WorkerDrain>();
     builder.Services.AddSingleton<WorkerPool>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());
     builder.Services.AddHostedService<FdHandoff.Supervisor.Notify.NotifyServer>(); // systemd-protocol workers' NOTIFY_SOCKET
 
     // 5. Generation 1 at start; later generations through the queue (one upgrade at a time, coalesced),
     //    all at once or, with Workers:Strategy = "rolling", slot by slot (Upgrades/RollingUpgrade).
+    builder.Services.AddSingleton<UpgradeHistory>();
     builder.Services.AddSingleton<GenerationRetirement>();
-    builder.Services.AddSingleton<RollingUpgrade>();
+    builder.Services.AddSingleton<GenerationStart>();
+    UpgradeStrategies.Register(builder.Services);
     builder.Services.AddSingleton<UpgradeCoordinator>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<UpgradeCoordinator>());
     builder.Services.AddSingleton<UpgradeQueue>();

@@ -16,7 +16,9 @@ namespace FdHandoff.Supervisor.Control;
 internal sealed class AdminRequestHandler(
     SupervisorSettings settings,
     UpgradeQueue upgrades,
-    WorkerPool pool,
+    WorkerTable table,
+    SlotTable slots,
+    UpgradeHistory history,
     ListenerSet listeners,
     ConnectionRouter router,
     Metrics.SupervisorMetrics metrics,
@@ -38,7 +40,7 @@ internal sealed class AdminRequestHandler(
             case MessageKind.UpgradeRequest:
                 var reason = request.Read<UpgradeRequest>().Reason;
                 SupervisorLog.UpgradeRequested(logger, peer.Pid, peer.Uid, reason);
-                channel.Send(await upgrades.RequestUpgradeAsync($"{reason} (pid {peer.Pid})").ConfigureAwait(false));
+                channel.Send(UpgradeReply.From(await upgrades.RequestUpgradeAsync($"{reason} (pid {peer.Pid})").ConfigureAwait(false)));
                 break;
             case MessageKind.StatusRequest:
                 channel.Send(BuildStatus());
@@ -56,21 +58,23 @@ internal sealed class AdminRequestHandler(
     public StatusReply BuildStatus()
     {
         var now = DateTimeOffset.UtcNow;
-        var workers = pool.Workers
+        var all = table.All;
+        int servingGeneration = slots.ServingGeneration;
+        var workers = all
             .OrderBy(w => w.Generation).ThenBy(w => w.Slot)
-            .Select(w => new WorkerStatus(w.Slot, w.Pid, w.Generation, w.State.ToString().ToLowerInvariant(), Math.Round((now - w.StartedAt).TotalSeconds, 1), w.Restarts, w.Connections, w.ConnectionsReceived, w.Program?.Status))
+            .Select(w => new WorkerStatus(w.Slot, w.Pid, w.Generation, w.State.ToString().ToLowerInvariant(), Math.Round((now - w.StartedAt).TotalSeconds, 1), w.Restarts, w.Connections, router.ReceivedBy(w.Pid), w.Program?.Status))
             .ToList();
-        var known = pool.Workers.Select(w => w.Plan).ToList();
+        var known = all.Select(w => w.Plan).ToList();
         // The serving plan even when none of its workers is alive at the moment (all crashed, restarts pending).
-        if (pool.PlanOf(pool.ServingGeneration) is { } servingPlan) known.Add(servingPlan);
+        if (slots.PlanOf(servingGeneration) is { } servingPlan) known.Add(servingPlan);
         var plans = known.DistinctBy(p => p.Generation).OrderBy(p => p.Generation).ToList();
         var generations = plans.Select(p => new GenerationStatus(p.Generation, p.Settings.Version.File, p.Settings.Version.Hash, p.Settings.Version.Modified, p.Listeners.Select(l => l.Spec.Name).ToList())).ToList();
-        var serving = plans.FirstOrDefault(p => p.Generation == pool.ServingGeneration)?.Listeners ?? [];
+        var serving = plans.FirstOrDefault(p => p.Generation == servingGeneration)?.Listeners ?? [];
         // A listener the serving generation was not handed is a dropped one, held until its last worker exits.
         var bound = listeners.All.Select(l => new ListenerStatus(l.Spec.Name, l.Spec.Address, serving.Contains(l) ? l.OriginName : $"{l.OriginName}, dropped")).ToList();
-        var retired = pool.LastRetirement;
+        var (lastUpgrade, retired) = history.Snapshot();
         var handOver = new HandOverStatus(retired.Generation, retired.Moved, retired.Closed, router.InTransit, retired.Reason);
-        return new StatusReply(Environment.ProcessId, pool.ServingGeneration, pool.LastUpgrade, OpenDescriptorCount(), workers, bound, handOver, generations);
+        return new StatusReply(Environment.ProcessId, servingGeneration, lastUpgrade, OpenDescriptorCount(), workers, bound, handOver, generations);
     }
 
     private static int OpenDescriptorCount()

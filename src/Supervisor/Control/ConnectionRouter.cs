@@ -19,11 +19,20 @@ internal sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, I
     private readonly Lock _lock = new();
     private readonly Dictionary<long, Transit> _inTransit = [];
     private readonly Dictionary<int, HandOverTally> _byGeneration = [];
+    // Per worker pid: connections it handed over that nobody took yet, and connections it received.
+    private readonly Dictionary<int, int> _inTransitFrom = [];
+    private readonly Dictionary<int, int> _receivedBy = [];
     private long _nextTransitId;
     private int _nextTarget;
 
     /// <summary>Connections handed over and not yet taken by a serving worker.</summary>
     public int InTransit { get { lock (_lock) return _inTransit.Count; } }
+
+    /// <summary>Connections handed over to the worker of <paramref name="pid"/> (for status).</summary>
+    public int ReceivedBy(int pid)
+    {
+        lock (_lock) return _receivedBy.GetValueOrDefault(pid);
+    }
 
     /// <summary>What the hand-over of <paramref name="generation"/>'s connections came to so far.</summary>
     public HandOverTally TallyOf(int generation)
@@ -53,7 +62,7 @@ internal sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, I
         lock (_lock)
         {
             _inTransit.Add(transit.Id, transit);
-            from.ConnectionsInTransit++;
+            _inTransitFrom[from.Pid] = _inTransitFrom.GetValueOrDefault(from.Pid) + 1;
         }
         Route(transit);
     }
@@ -68,14 +77,14 @@ internal sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, I
             return $"no listener named '{request.Listener}'";
         if (pool.Stopping.IsCancellationRequested)
             return "the supervisor is stopping: no generation takes connections";
-        int serving = pool.ServingGeneration;
+        int serving = pool.Slots.ServingGeneration;
         if (from.Generation == serving)
             return $"generation {serving} serves: only a retiring worker hands connections over (a restarted slot has no successor)";
         if (from.State != WorkerState.Draining)
             return $"worker is {from.State.ToString().ToLowerInvariant()}, not draining";
         lock (_lock)
         {
-            if (from.ConnectionsInTransit >= ConnectionHandOver.MaxInTransitPerWorker)
+            if (_inTransitFrom.GetValueOrDefault(from.Pid) >= ConnectionHandOver.MaxInTransitPerWorker)
                 return $"{ConnectionHandOver.MaxInTransitPerWorker} connections of this worker are in transit already";
         }
         return null;
@@ -89,7 +98,7 @@ internal sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, I
             var target = PickTarget(transit);
             if (target is null)
             {
-                GiveUp(transit, $"no ready worker of generation {pool.ServingGeneration} takes connections");
+                GiveUp(transit, $"no ready worker of generation {pool.Slots.ServingGeneration} takes connections");
                 return;
             }
             lock (_lock) transit.To = target;
@@ -108,8 +117,8 @@ internal sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, I
 
     private WorkerProcess? PickTarget(Transit transit)
     {
-        int serving = pool.ServingGeneration;
-        var ready = pool.Workers
+        int serving = pool.Slots.ServingGeneration;
+        var ready = pool.Table
             .Where(w => w.Generation == serving && w.State == WorkerState.Ready && w.TakesConnections && w.Channel is not null && !transit.Tried.Contains(w.Pid))
             .OrderBy(w => w.Slot)
             .ToList();
@@ -130,8 +139,8 @@ internal sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, I
             else
             {
                 _inTransit.Remove(transit.Id);
-                transit.From.ConnectionsInTransit--;
-                to.ConnectionsReceived++;
+                LeftTransitLocked(transit.From);
+                _receivedBy[to.Pid] = _receivedBy.GetValueOrDefault(to.Pid) + 1;
                 Tally(transit.From.Generation).Moved++;
             }
         }
@@ -153,6 +162,7 @@ internal sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, I
         List<Transit> orphaned;
         lock (_lock)
         {
+            _receivedBy.Remove(worker.Pid); // its count goes with it: the map stays bounded
             orphaned = _inTransit.Values.Where(t => t.To == worker).ToList();
             foreach (var t in orphaned)
             {
@@ -170,7 +180,7 @@ internal sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, I
         lock (_lock)
         {
             if (!_inTransit.Remove(transit.Id)) return;
-            transit.From.ConnectionsInTransit--;
+            LeftTransitLocked(transit.From);
             askerAlive = transit.From.State is not WorkerState.Exited && transit.From.Channel is not null;
             var tally = Tally(transit.From.Generation);
             if (askerAlive) tally.Refused++;
@@ -196,6 +206,12 @@ internal sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, I
         {
             return false; // it exited meanwhile: its copy closed with it
         }
+    }
+
+    private void LeftTransitLocked(WorkerProcess from)
+    {
+        if (_inTransitFrom.GetValueOrDefault(from.Pid) <= 1) _inTransitFrom.Remove(from.Pid);
+        else _inTransitFrom[from.Pid]--;
     }
 
     private HandOverTally Tally(int generation)

@@ -14,15 +14,16 @@ namespace FdHandoff.Supervisor.Control;
 /// in batches of at most SCM_MAX_FD descriptors. Then the connection is the worker's message loop.
 /// </summary>
 internal sealed class ListenerHandoff(
-    WorkerPool pool,
+    WorkerTable workers,
     WorkerMessageLoop messages,
+    WorkerDrain drain,
     Metrics.SupervisorMetrics metrics,
     ILogger<ListenerHandoff> logger)
 {
     /// <summary>Takes ownership of <paramref name="channel"/>. Returns when the connection ends.</summary>
     public async Task AttachAsync(ControlChannel channel, PeerCredentials peer, HelloMessage hello)
     {
-        var worker = pool.TryConnect(peer.Pid, hello, channel, out string refusal);
+        var worker = TryConnect(peer.Pid, hello, channel, out string refusal);
         if (worker is null)
         {
             SupervisorLog.ConnectionRefused(logger, peer.Pid, peer.Uid, refusal);
@@ -39,10 +40,33 @@ internal sealed class ListenerHandoff(
         catch (IOException e)
         {
             SupervisorLog.HandoffFailed(logger, worker.Pid, worker.Generation, e.Message);
-            pool.Drain(worker, "hand-off failed");
+            drain.Drain(worker, "hand-off failed");
             return;
         }
         await messages.RunAsync(worker, channel).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Finds the worker a control connection's Hello claims to be and moves it to Connected, or says why not. Only a
+    /// process the pool spawned, presenting its own pid, generation and token, once, is taken (invariant 3).
+    /// </summary>
+    private WorkerProcess? TryConnect(int peerPid, HelloMessage hello, ControlChannel channel, out string refusal)
+    {
+        var worker = workers.Find(peerPid);
+        refusal = worker is null ? "not a worker this supervisor spawned"
+            : hello.Pid != peerPid ? $"claims pid {hello.Pid}"
+            : hello.Generation != worker.Generation ? $"claims generation {hello.Generation}, was spawned for {worker.Generation}"
+            : !worker.Presents(hello.Token) ? "wrong token"
+            : "";
+        if (refusal.Length > 0) return null;
+        // The worker owns its channel from here; disposed when it exits.
+        if (!worker!.Lifecycle.TryConnect(channel))
+        {
+            refusal = $"already said hello (state {worker.State})";
+            return null;
+        }
+        channel.Peer = worker.ToString();
+        return worker;
     }
 
     private void HandOff(WorkerProcess worker, ControlChannel channel)
@@ -58,7 +82,7 @@ internal sealed class ListenerHandoff(
             var entries = batch.Select(l => new ListenerEntry(l.Spec.Name, l.Spec.Address, l.Spec.Backlog)).ToList();
             SendLeased(channel, new ListenersMessage(b, b == batches - 1, all.Count, entries), batch, new int[batch.Count], 0);
         }
-        pool.Advance(worker, WorkerState.Connected, WorkerState.HandedOff);
+        worker.Lifecycle.TryHandOff();
         SupervisorLog.HandedOff(logger, worker.Pid, worker.Generation, all.Count, clock.Elapsed.TotalMilliseconds);
         metrics.ListenersHandedOff(all.Count, clock.Elapsed);
     }

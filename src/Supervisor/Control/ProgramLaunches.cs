@@ -22,7 +22,7 @@ internal sealed class ProgramLaunches(WorkerPool pool, ILogger logger)
     {
         worker.Program!.ExecAnnounced = false; // the end of the connection is the launcher exiting, not the program running
         SupervisorLog.ProgramExecFailed(logger, worker.Pid, worker.Generation, worker.Program.Path, reason);
-        worker.MarkFailed($"program {worker.Program.Path} could not be started: {reason}");
+        worker.Lifecycle.Fail(worker.Failure($"program {worker.Program.Path} could not be started: {reason}"));
     }
 
     public void ConnectionClosed(WorkerProcess worker)
@@ -43,11 +43,7 @@ internal sealed class ProgramLaunches(WorkerPool pool, ILogger logger)
         if (delay > TimeSpan.Zero)
             await Task.WhenAny(worker.Exited, Task.Delay(delay)).ConfigureAwait(false);
         if (worker.Exited.IsCompleted) return;
-        if (pool.Advance(worker, WorkerState.HandedOff, WorkerState.Ready))
-        {
-            worker.Program!.LastPing = DateTimeOffset.UtcNow;
-            SupervisorLog.WorkerReady(logger, worker.Pid, worker.Generation, (DateTimeOffset.UtcNow - worker.StartedAt).TotalMilliseconds);
-            worker.MarkReady();
-        }
+        worker.Program!.LastPing = DateTimeOffset.UtcNow;
+        pool.MarkReady(worker, ReadyReport.Program);
     }
 }

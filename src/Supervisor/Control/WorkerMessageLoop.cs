@@ -29,11 +29,8 @@ internal sealed class WorkerMessageLoop(WorkerPool pool, ConnectionRouter router
                 {
                     case MessageKind.Ready:
                         var ready = frame.Read<ReadyMessage>();
-                        worker.TakesConnections = ready.TakesConnections;
-                        worker.Serving = ready.Serving;
-                        pool.Advance(worker, WorkerState.HandedOff, WorkerState.Ready);
-                        SupervisorLog.WorkerReady(logger, worker.Pid, worker.Generation, (DateTimeOffset.UtcNow - worker.StartedAt).TotalMilliseconds);
-                        worker.MarkReady();
+                        if (!pool.MarkReady(worker, new ReadyReport(ready.TakesConnections, ready.Serving)))
+                            SupervisorLog.UnexpectedMessage(logger, worker.Pid, worker.Generation, $"Ready while {worker.State.ToString().ToLowerInvariant()}", 0);
                         break;
                     case MessageKind.HandOver:
                         router.HandOver(worker, frame);
@@ -42,7 +39,7 @@ internal sealed class WorkerMessageLoop(WorkerPool pool, ConnectionRouter router
                         router.Taken(worker, frame);
                         break;
                     case MessageKind.Load when frame.DescriptorCount == 0:
-                        worker.Connections = Math.Max(0, frame.Read<LoadMessage>().Connections);
+                        worker.Lifecycle.ReportLoad(frame.Read<LoadMessage>().Connections);
                         break;
                     case MessageKind.Exec when frame.DescriptorCount == 0 && worker.Program is not null:
                         _launches.Exec(worker, frame.Read<ExecMessage>());

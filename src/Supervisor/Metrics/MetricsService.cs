@@ -26,7 +26,7 @@ internal sealed class MetricsService(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        metrics.ObserveWorkers(() => new WorkerCensus(pool.ServingGeneration, pool.SlotOwners(), pool.Workers));
+        metrics.ObserveWorkers(Census);
         if (settings.MetricsListen is not { } address) return Task.CompletedTask;
 
         // The health listener binds first: a busy port or an address not on this host fails here, with one line.
@@ -72,11 +72,13 @@ internal sealed class MetricsService(
     {
         if (path == HealthEndpoint.Readyz && lifetime.ApplicationStopping.IsCancellationRequested) return "stopping";
         if (pool.Stopping.IsCancellationRequested) return "stopping: the workers are draining";
-        var census = new WorkerCensus(pool.ServingGeneration, pool.SlotOwners(), pool.Workers);
+        var census = Census();
         if (census.ServingGeneration == 0) return "starting: no generation is ready yet";
         if (!census.EverySlotFilled) return $"generation {census.ServingGeneration} has an empty slot: a worker crashed and waits for its restart";
         return null;
     }
+
+    private WorkerCensus Census() => new(pool.Slots.ServingGeneration, pool.Slots.Owners(), pool.Table.All);
 
     public Task StopAsync(CancellationToken cancellationToken)
     {

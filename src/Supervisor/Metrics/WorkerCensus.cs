@@ -7,7 +7,7 @@ namespace FdHandoff.Supervisor.Metrics;
 /// (its generation serving, newer and starting, older and retiring) and state.
 /// </summary>
 /// <param name="slotOwners">Each slot and the generation that owns it: the serving one, or mid-roll the old or the
-/// new one (<see cref="WorkerPool.SlotOwners"/>); its count follows the serving plan, so a reload's new
+/// new one (<see cref="SlotTable.Owners"/>); its count follows the serving plan, so a reload's new
 /// Workers:Count counts from the moment that generation serves.</param>
 internal sealed class WorkerCensus(int servingGeneration, IReadOnlyDictionary<int, int> slotOwners, IReadOnlyList<WorkerProcess> workers)
 {

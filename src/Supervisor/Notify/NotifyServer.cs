@@ -17,7 +17,7 @@ namespace FdHandoff.Supervisor.Notify;
 /// is a debug line; a stranger's message changes nothing and is logged. Memory is bounded: one fixed buffer,
 /// datagrams over 4 KiB are dropped, the kernel's queue bounds the backlog.
 /// </summary>
-internal sealed class NotifyServer(SupervisorSettings settings, WorkerPool pool, ILogger<NotifyServer> logger) : BackgroundService
+internal sealed class NotifyServer(SupervisorSettings settings, WorkerPool pool, WorkerDrain drain, ILogger<NotifyServer> logger) : BackgroundService
 {
     private readonly byte[] _buffer = new byte[NotifyMessage.MaxBytes + 1];
     private readonly StrangerLog _strangers = new(logger);
@@ -38,7 +38,7 @@ internal sealed class NotifyServer(SupervisorSettings settings, WorkerPool pool,
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var watchdog = settings.Workers.WatchdogSec > 0 ? new WorkerWatchdog(settings, pool, logger).RunAsync(stoppingToken) : Task.CompletedTask;
+        var watchdog = settings.Workers.WatchdogSec > 0 ? new WorkerWatchdog(settings, pool.Table, drain, logger).RunAsync(stoppingToken) : Task.CompletedTask;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -67,7 +67,7 @@ internal sealed class NotifyServer(SupervisorSettings settings, WorkerPool pool,
             return;
         }
         int? session = settings.Workers.NotifyAccess == NotifyAccess.All ? ProcessGroups.SessionOf(sender.Pid) : null;
-        var worker = pool.FindNotifier(sender.Pid, session, settings.Workers.NotifyAccess == NotifyAccess.All);
+        var worker = FindNotifier(sender.Pid, session, settings.Workers.NotifyAccess == NotifyAccess.All);
         if (worker is null)
         {
             _strangers.Refused(sender.Pid, sender.Uid, settings.Workers.NotifyAccess == NotifyAccess.Main
@@ -92,12 +92,7 @@ internal sealed class NotifyServer(SupervisorSettings settings, WorkerPool pool,
             case "READY" when value == "1":
                 program.LastPing = DateTimeOffset.UtcNow;
                 // The launcher's hand-off may still be recording itself: ready from either state.
-                if (pool.Advance(worker, WorkerState.HandedOff, WorkerState.Ready) || pool.Advance(worker, WorkerState.Connected, WorkerState.Ready))
-                {
-                    SupervisorLog.WorkerReady(logger, worker.Pid, worker.Generation, (DateTimeOffset.UtcNow - worker.StartedAt).TotalMilliseconds);
-                    worker.MarkReady();
-                }
-                else
+                if (!pool.MarkReady(worker, ReadyReport.Program, fromConnected: true))
                 {
                     SupervisorLog.NotifyReadyAgain(logger, worker.Pid, worker.Generation, worker.State.ToString().ToLowerInvariant());
                 }
@@ -128,7 +123,7 @@ internal sealed class NotifyServer(SupervisorSettings settings, WorkerPool pool,
                 program.LastPing = DateTimeOffset.UtcNow;
                 break;
             case "WATCHDOG" when value == "trigger":
-                pool.Kill(worker, "it asked for it (WATCHDOG=trigger)");
+                drain.Kill(worker, "it asked for it (WATCHDOG=trigger)");
                 break;
             case "EXTEND_TIMEOUT_USEC":
                 if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long usec))
@@ -143,6 +138,18 @@ internal sealed class NotifyServer(SupervisorSettings settings, WorkerPool pool,
                 SupervisorLog.NotifyIgnored(logger, worker.Pid, worker.Generation, sender, name.Length > 64 ? name[..64] : name);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The worker a notification from <paramref name="senderPid"/> counts for: the systemd-protocol worker of that
+    /// pid (or of the pid it named with MAINPID=), or with <paramref name="anyInSession"/> the one whose session
+    /// the sender is in. Null for a stranger.
+    /// </summary>
+    private WorkerProcess? FindNotifier(int senderPid, int? senderSession, bool anyInSession)
+    {
+        var live = pool.Table.Where(w => w.Program is not null && w.State != WorkerState.Exited);
+        return live.FirstOrDefault(w => w.Pid == senderPid || w.Program!.MainPid == senderPid)
+            ?? (anyInSession && senderSession is int sid ? live.FirstOrDefault(w => w.Pid == sid) : null);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace FdHandoff.Supervisor.Notify;
 /// Workers:WatchdogSec: a ready systemd-protocol worker that sent no WATCHDOG=1 for that long is killed
 /// with its group; the pool restarts it as a crash (serving generation) or the gate rolls it back.
 /// </summary>
-internal sealed class WorkerWatchdog(SupervisorSettings settings, WorkerPool pool, ILogger logger)
+internal sealed class WorkerWatchdog(SupervisorSettings settings, WorkerTable workers, WorkerDrain drain, ILogger logger)
 {
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -19,13 +19,13 @@ internal sealed class WorkerWatchdog(SupervisorSettings settings, WorkerPool poo
             while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
             {
                 var now = DateTimeOffset.UtcNow;
-                foreach (var w in pool.Workers)
+                foreach (var w in workers.All)
                 {
                     if (w.Program is null || w.State != WorkerState.Ready) continue;
                     var silent = now - w.Program.LastPing;
                     if (silent <= limit) continue;
                     SupervisorLog.WatchdogExpired(logger, w.Pid, w.Generation, silent.TotalMilliseconds, limit.TotalMilliseconds);
-                    pool.Kill(w, $"no WATCHDOG=1 for {silent.TotalSeconds:0.#} s (Workers:WatchdogSec {limit.TotalSeconds:0.#})");
+                    drain.Kill(w, $"no WATCHDOG=1 for {silent.TotalSeconds:0.#} s (Workers:WatchdogSec {limit.TotalSeconds:0.#})");
                 }
             }
         }

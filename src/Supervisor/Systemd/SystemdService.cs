@@ -16,7 +16,9 @@ namespace FdHandoff.Supervisor.Systemd;
 /// </summary>
 internal sealed class SystemdService(
     ListenerSet listeners,
-    WorkerPool pool,
+    WorkerTable workers,
+    SlotTable slots,
+    UpgradeHistory history,
     UpgradeQueue upgrades,
     IHostApplicationLifetime lifetime,
     ILogger<SystemdService> logger) : IHostedService, IDisposable
@@ -32,7 +34,7 @@ internal sealed class SystemdService(
         StoreListeners();
         listeners.Committed += StoreAdded;
         listeners.Closed += ForgetClosed;
-        upgrades.UpgradeStarting += () => Send(NotifyState.Reloading + NotifyState.Status($"upgrading from generation {pool.ServingGeneration}"));
+        upgrades.UpgradeStarting += () => Send(NotifyState.Reloading + NotifyState.Status($"upgrading from generation {slots.ServingGeneration}"));
         upgrades.UpgradeFinished += _ => Send(NotifyState.Ready + NotifyState.Status(StatusText()));
         lifetime.ApplicationStarted.Register(() => Send(NotifyState.Status(StatusText())));
         lifetime.ApplicationStopping.Register(() => Send(NotifyState.Status("stopping: draining the workers")));
@@ -84,9 +86,9 @@ internal sealed class SystemdService(
 
     private void PingWatchdog()
     {
-        if (!pool.IsResponsive(TimeSpan.FromSeconds(1)))
+        if (!workers.IsResponsive(TimeSpan.FromSeconds(1)))
         {
-            SupervisorLog.WatchdogWithheld(logger, "the worker pool did not answer within 1 s");
+            SupervisorLog.WatchdogWithheld(logger, "the worker table did not answer within 1 s");
             return;
         }
         Send(NotifyState.Watchdog);
@@ -94,10 +96,9 @@ internal sealed class SystemdService(
 
     private string StatusText()
     {
-        var workers = pool.Workers;
-        int serving = pool.ServingGeneration;
-        int ready = workers.Count(w => w.Generation == serving && w.State == WorkerState.Ready);
-        return $"generation {serving}: {ready} workers ready; last upgrade {pool.LastUpgrade}";
+        int serving = slots.ServingGeneration;
+        int ready = workers.Where(w => w.Generation == serving && w.State == WorkerState.Ready).Count;
+        return $"generation {serving}: {ready} workers ready; last upgrade {history.LastUpgrade}";
     }
 
     private bool Send(NotifyState state, IReadOnlyList<System.Runtime.InteropServices.SafeHandle>? fds = null)

@@ -17,7 +17,7 @@ internal sealed class SighupTrigger : IHostedService, IDisposable
     // default action is to terminate, and a reload must never kill a supervisor that is still starting.
     private readonly PosixSignalRegistration _sighup;
 
-    public SighupTrigger(UpgradeQueue upgrades, WorkerPool pool, IHostApplicationLifetime lifetime, ILogger<SighupTrigger> logger)
+    public SighupTrigger(UpgradeQueue upgrades, SlotTable slots, IHostApplicationLifetime lifetime, ILogger<SighupTrigger> logger)
     {
         _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
@@ -26,7 +26,7 @@ internal sealed class SighupTrigger : IHostedService, IDisposable
             // not from when the host has started its last service: a reload sent right after "serving" counts.
             if (lifetime.ApplicationStopping.IsCancellationRequested)
                 SupervisorLog.SighupIgnored(logger, "stopping");
-            else if (pool.ServingGeneration == 0)
+            else if (slots.ServingGeneration == 0)
                 SupervisorLog.SighupIgnored(logger, "still starting generation 1");
             else
                 _ = upgrades.RequestUpgradeAsync("SIGHUP");

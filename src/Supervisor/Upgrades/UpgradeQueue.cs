@@ -1,4 +1,3 @@
-using FdHandoff.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace FdHandoff.Supervisor.Upgrades;
@@ -6,20 +5,22 @@ namespace FdHandoff.Supervisor.Upgrades;
 /// <summary>
 /// Where every upgrade request enters (SIGHUP through <see cref="SighupTrigger"/>, <c>fdhandoff upgrade</c>
 /// through the control socket): one upgrade runs at a time; requests arriving meanwhile coalesce into the one
-/// next upgrade (they all get its result), never interleave.
+/// next upgrade (they all get its result), never interleave. A request made while generation 1 is still starting
+/// waits until it serves (a deploy that starts the service and reloads it at once gets its reload), and fails with
+/// one line if it never does.
 /// </summary>
-internal sealed class UpgradeQueue(UpgradeCoordinator coordinator, Workers.WorkerPool pool, ILogger<UpgradeQueue> logger)
+internal sealed class UpgradeQueue(UpgradeCoordinator coordinator, Workers.SlotTable slots, ILogger<UpgradeQueue> logger)
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly Lock _lock = new();
-    private Task<UpgradeResult>? _next;
+    private Task<UpgradeOutcome>? _next;
 
     /// <summary>Events for observers (systemd notifications): an upgrade starts, an upgrade ends.</summary>
     public event Action? UpgradeStarting;
-    public event Action<UpgradeResult>? UpgradeFinished;
+    public event Action<UpgradeOutcome>? UpgradeFinished;
 
     /// <summary>Asks for an upgrade; joins the one waiting to start if there is one.</summary>
-    public Task<UpgradeResult> RequestUpgradeAsync(string reason)
+    public Task<UpgradeOutcome> RequestUpgradeAsync(string reason)
     {
         lock (_lock)
         {
@@ -28,18 +29,24 @@ internal sealed class UpgradeQueue(UpgradeCoordinator coordinator, Workers.Worke
                 SupervisorLog.UpgradeCoalesced(logger, reason);
                 return waiting;
             }
-            var result = new TaskCompletionSource<UpgradeResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var result = new TaskCompletionSource<UpgradeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             _next = result.Task;
             _ = RunAsync(result, reason);
             return result.Task;
         }
     }
 
-    private async Task RunAsync(TaskCompletionSource<UpgradeResult> result, string reason)
+    private async Task RunAsync(TaskCompletionSource<UpgradeOutcome> result, string reason)
     {
         await _oneAtATime.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (!await coordinator.FirstServing.ConfigureAwait(false))
+            {
+                lock (_lock) if (_next == result.Task) _next = null;
+                result.SetResult(UpgradeOutcome.Failed(0, 0, "generation 1 never served: the supervisor did not start", TimeSpan.Zero));
+                return;
+            }
             lock (_lock)
             {
                 if (_next == result.Task) _next = null; // from now on, new requests queue behind this one
@@ -51,7 +58,8 @@ internal sealed class UpgradeQueue(UpgradeCoordinator coordinator, Workers.Worke
         }
         catch (Exception e)
         {
-            var failed = new UpgradeResult(false, pool.ServingGeneration, pool.ServingGeneration, e.Message, 0);
+            int serving = slots.ServingGeneration;
+            var failed = UpgradeOutcome.Failed(0, serving, e.Message, TimeSpan.Zero);
             UpgradeFinished?.Invoke(failed);
             result.SetResult(failed);
         }

@@ -3,7 +3,7 @@ namespace FdHandoff.Supervisor.Workers;
 /// <summary>
 /// How long to wait before restarting a slot's crashed worker: <c>first</c>, doubling with every crash in
 /// a row, at most <c>max</c>. A worker that ran for <see cref="StableUptime"/> starts its slot afresh.
-/// Not thread-safe: the pool calls it under its lock.
+/// Not thread-safe: <see cref="CrashRestarts"/> calls it under its lock.
 /// </summary>
 internal sealed class RestartBackoff(TimeSpan first, TimeSpan max)
 {
@@ -23,4 +23,7 @@ internal sealed class RestartBackoff(TimeSpan first, TimeSpan max)
 
     /// <summary>A new generation serves: its slots have not crashed yet.</summary>
     public void Reset() => _crashesInARow.Clear();
+
+    /// <summary>Crashes in a row per slot (slots with none left out).</summary>
+    public IReadOnlyDictionary<int, int> Snapshot() => _crashesInARow.Where(kv => kv.Value > 0).ToDictionary();
 }

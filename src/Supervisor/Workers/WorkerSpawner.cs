@@ -39,7 +39,7 @@ internal sealed class WorkerSpawner
         try
         {
             var process = Process.Start(start) ?? throw new SupervisorException($"could not start worker command {start.FileName}");
-            return new WorkerProcess(process, plan, slot, token, restarts) { Program = systemd ? new ProgramState(command) : null };
+            return new WorkerProcess(process, plan, slot, token, restarts, systemd ? new ProgramState(command) : null);
         }
         catch (Win32Exception e)
         {
