@@ -74,9 +74,11 @@ internal sealed class WorkerLifecycle
 
     /// <summary>
     /// HandedOff → Ready (or Connected → Ready when <paramref name="fromConnected"/>: a systemd-protocol worker's
-    /// READY=1 may arrive while its launcher's hand-off is still being recorded). Completes <see cref="Ready"/>.
+    /// READY=1 may arrive while its launcher's hand-off is still being recorded). Completes <see cref="Ready"/>, after
+    /// <paramref name="first"/> ran: what must be said or done before anyone waiting on readiness goes on (the log
+    /// line "ready" comes before the drain it lets happen).
     /// </summary>
-    public bool TryReady(ReadyReport report, bool fromConnected = false)
+    public bool TryReady(ReadyReport report, bool fromConnected = false, Action? first = null)
     {
         lock (_lock)
         {
@@ -84,6 +86,7 @@ internal sealed class WorkerLifecycle
             _state = WorkerState.Ready;
             _report = report;
         }
+        first?.Invoke();
         _ready.TrySetResult();
         return true;
     }

@@ -71,10 +71,11 @@ internal sealed class WorkerPool : IHostedService
     /// <summary>The Ready step: <paramref name="worker"/> is ready if its lifecycle moves there, raised back to normal priority, logged.</summary>
     public bool MarkReady(WorkerProcess worker, ReadyReport report, bool fromConnected = false)
     {
-        if (!worker.Lifecycle.TryReady(report, fromConnected)) return false;
-        _startPriority.Raise(worker);
-        SupervisorLog.WorkerReady(_logger, worker.Pid, worker.Generation, (DateTimeOffset.UtcNow - worker.StartedAt).TotalMilliseconds);
-        return true;
+        return worker.Lifecycle.TryReady(report, fromConnected, () =>
+        {
+            _startPriority.Raise(worker);
+            SupervisorLog.WorkerReady(_logger, worker.Pid, worker.Generation, (DateTimeOffset.UtcNow - worker.StartedAt).TotalMilliseconds);
+        });
     }
 
     private async Task WatchAsync(WorkerProcess worker)
