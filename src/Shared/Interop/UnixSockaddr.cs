@@ -11,8 +11,8 @@ internal static class UnixSockaddr
     /// <summary>The size of sun_path: a path and its terminating NUL, or an abstract name and its leading NUL, fit in it.</summary>
     internal const int NameCapacity = SUN_PATH_LENGTH;
 
-    // offsetof(struct sockaddr_un, sun_path): the family field (sa_family_t) comes first.
-    private const int NameOffset = sizeof(ushort);
+    // offsetof(struct sockaddr_un, sun_path), from the struct NativeLayoutTests checks against the C header.
+    private static readonly int NameOffset = OffsetOfName();
 
     /// <summary>
     /// Encodes <paramref name="name"/> (UTF-8, at most <see cref="NameCapacity"/> - 1 bytes). A path is
@@ -25,5 +25,11 @@ internal static class UnixSockaddr
         BitConverter.TryWriteBytes(sockaddr.AsSpan(0, NameOffset), (ushort)AF_UNIX);
         name.CopyTo(sockaddr.AsSpan(NameOffset + (isAbstract ? 1 : 0)));
         return sockaddr;
+    }
+
+    private static unsafe int OffsetOfName()
+    {
+        sockaddr_un address = default;
+        return (int)(address.sun_path - (byte*)&address);
     }
 }
