@@ -1,7 +1,5 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using FdHandoff.Interop;
-using static FdHandoff.Interop.Libc;
 
 namespace FdHandoff.Launch;
 
@@ -11,7 +9,7 @@ namespace FdHandoff.Launch;
 /// keeps the pid, so the pid the supervisor spawned, LISTEN_PID and the program are one and the same.
 /// Every other descriptor of the launcher is CLOEXEC (all of .NET's are) and disappears at the exec.
 /// </summary>
-internal static unsafe class ProgramExec
+internal static class ProgramExec
 {
     /// <summary>The first descriptor systemd's protocol passes (SD_LISTEN_FDS_START).</summary>
     public const int FirstListenFd = 3;
@@ -28,9 +26,7 @@ internal static unsafe class ProgramExec
     public static (int ExitCode, string Message) Exec(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, IReadOnlyList<SafeHandle> listeners)
     {
         // Everything execve reads is built before any descriptor moves.
-        byte* file = Utf8(path);
-        byte** args = Utf8Array(argv);
-        byte** env = Utf8Array(environment);
+        var exec = PreparedExec.Of(path, argv, environment);
 
         int count = listeners.Count;
         // A descriptor this process inherited without CLOEXEC (from whoever started the supervisor) must not
@@ -38,24 +34,24 @@ internal static unsafe class ProgramExec
         foreach (int fd in OpenDescriptors())
         {
             if (fd < FirstListenFd + count) continue; // 0-2 stay; 3..N are replaced below
-            int flags = fcntl(fd, F_GETFD, 0);
-            if (flags >= 0 && (flags & FD_CLOEXEC) == 0 && fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
-                return Fail($"mark inherited descriptor {fd} close-on-exec");
+            if (Descriptors.CloseOnExec(fd, out _) != false) continue; // closed since it was listed, or CLOEXEC already
+            int errno = Descriptors.TrySetCloseOnExec(fd);
+            if (errno != 0) return Fail($"mark inherited descriptor {fd} close-on-exec", errno);
         }
         var raised = new int[count];
         for (int i = 0; i < count; i++)
         {
             // Raised above the target range first, so that placing listener i never overwrites listener j.
-            raised[i] = fcntl((int)listeners[i].DangerousGetHandle(), F_DUPFD_CLOEXEC, FirstListenFd + count);
-            if (raised[i] < 0) return Fail($"copy listener {i} above descriptor {FirstListenFd + count}");
+            int errno = Descriptors.TryCopyAbove((int)listeners[i].DangerousGetHandle(), FirstListenFd + count, out raised[i]);
+            if (errno != 0) return Fail($"copy listener {i} above descriptor {FirstListenFd + count}", errno);
         }
         for (int i = 0; i < count; i++)
         {
             // dup2 leaves FD_CLOEXEC clear on the new descriptor: exactly 3..3+count-1 survive the exec.
-            if (dup2(raised[i], FirstListenFd + i) < 0) return Fail($"place listener {i} at descriptor {FirstListenFd + i}");
+            int errno = Descriptors.TryPlace(raised[i], FirstListenFd + i);
+            if (errno != 0) return Fail($"place listener {i} at descriptor {FirstListenFd + i}", errno);
         }
-        execve(file, args, env);
-        return Fail($"execute {path}");
+        return Fail($"execute {path}", exec.Run());
     }
 
     /// <summary>
@@ -65,34 +61,18 @@ internal static unsafe class ProgramExec
     public static SafeFd CopyAbove(SafeHandle fd, int lowest)
     {
         using var lease = new DescriptorLease(fd);
-        int copy = fcntl(lease.Fd, F_DUPFD_CLOEXEC, lowest);
-        if (copy < 0) throw NativeCallException.FromLastError($"copy descriptor {lease.Fd} above {lowest}");
+        int errno = Descriptors.TryCopyAbove(lease.Fd, lowest, out int copy);
+        if (errno != 0) throw new NativeCallException($"copy descriptor {lease.Fd} above {lowest}", errno);
         return new SafeFd(copy);
     }
 
     private static List<int> OpenDescriptors() =>
         Directory.GetFiles("/proc/self/fd").Select(f => int.TryParse(System.IO.Path.GetFileName(f), out int fd) ? fd : -1).Where(fd => fd >= 0).ToList();
 
-    private static (int, string) Fail(string attempted)
+    // The exit code a shell gives for the same failure.
+    private static (int, string) Fail(string attempted, int errno)
     {
-        int errno = Marshal.GetLastPInvokeError();
-        int exitCode = errno == ENOENT ? 127 : errno is EACCES or ENOEXEC ? 126 : 1;
+        int exitCode = errno == UnixError.NoSuchFile ? 127 : errno is UnixError.AccessDenied or UnixError.BadExecutableFormat ? 126 : 1;
         return (exitCode, $"cannot {attempted}: {Marshal.GetPInvokeErrorMessage(errno)}");
-    }
-
-    // Never freed: on success the image is gone, on failure the launcher exits at once.
-    private static byte* Utf8(string s)
-    {
-        byte[] bytes = Encoding.UTF8.GetBytes(s);
-        byte* p = (byte*)NativeMemory.AllocZeroed((nuint)bytes.Length + 1);
-        bytes.CopyTo(new Span<byte>(p, bytes.Length));
-        return p;
-    }
-
-    private static byte** Utf8Array(IReadOnlyList<string> items)
-    {
-        byte** array = (byte**)NativeMemory.AllocZeroed((nuint)(items.Count + 1), (nuint)sizeof(byte*));
-        for (int i = 0; i < items.Count; i++) array[i] = Utf8(items[i]);
-        return array;
     }
 }

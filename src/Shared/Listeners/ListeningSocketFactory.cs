@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using FdHandoff.Interop;
 using FdHandoff.Sockets;
 using FdHandoff.Unix;
-using static FdHandoff.Interop.Libc;
 
 namespace FdHandoff.Listeners;
 
@@ -19,8 +17,9 @@ namespace FdHandoff.Listeners;
 /// </summary>
 internal static class ListeningSocketFactory
 {
-    // errno is read right after each call, before any message is built: formatting can load code, and
-    // the runtime's own calls on the way overwrite the last P/Invoke error (an EADDRNOTAVAIL came out as 203).
+    // Every call below returns its errno, read right after the call (Interop/), before any message is built:
+    // formatting can load code, and the runtime's own calls on the way overwrite the last P/Invoke error (an
+    // EADDRNOTAVAIL once came out as 203).
     /// <summary>Creates, binds and listens; the caller owns the returned socket.</summary>
     /// <exception cref="ProtocolUnavailableException">The kernel lacks the spec's protocol (SCTP).</exception>
     /// <exception cref="MptcpUnavailableException">The kernel lacks MPTCP or has it switched off.</exception>
@@ -38,11 +37,10 @@ internal static class ListeningSocketFactory
         replacedStaleSocket = false;
         if (spec.Transport == ListenerTransport.Unix) return BindUnix(spec, out replacedStaleSocket);
 
-        // Ours alone until released below: nothing else can see this descriptor, so raw calls on it are safe.
+        // Ours alone until released below: nothing else can see this descriptor.
         using var fd = Create(spec);
-        if (spec.IsStream) SetOption(fd, spec, SOL_SOCKET, SO_REUSEADDR, 1, "set SO_REUSEADDR");
-        if (spec.Family == AddressFamily.InterNetworkV6)
-            SetOption(fd, spec, IPPROTO_IPV6, IPV6_V6ONLY, 1, "set IPV6_V6ONLY");
+        if (spec.IsStream) SetOption(fd, spec, SocketOption.ReuseAddress);
+        if (spec.Family == AddressFamily.InterNetworkV6) SetOption(fd, spec, SocketOption.IPv6Only);
         BindTo(fd, spec, spec.PrimaryEndPoint);
         foreach (var extra in spec.Addresses.Skip(1)) BindxAdd(fd, spec, extra);
         if (spec.IsStream) Listen(fd, spec);
@@ -51,43 +49,30 @@ internal static class ListeningSocketFactory
         return new Socket(new SafeSocketHandle(fd.Release(), ownsHandle: true));
     }
 
-    private static unsafe Socket BindUnix(ListenerSpec spec, out bool replacedStaleSocket)
+    private static Socket BindUnix(ListenerSpec spec, out bool replacedStaleSocket)
     {
         string path = spec.Path!;
         replacedStaleSocket = UnixSocketPath.Clear(spec);
         using var fd = Create(spec);
-        var address = UnixSocketAddress.Parse(path);
-        fixed (byte* p = address.Sockaddr)
-        {
-            if (bind(fd.Value, p, (uint)address.Sockaddr.Length) != 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                throw AddressFailure(spec, $"bind {path}", errno);
-            }
-        }
+        int errno = NativeSocket.TryBind(fd, UnixSocketAddress.Parse(path).Sockaddr);
+        if (errno != 0) throw AddressFailure(spec, $"bind {path}", errno);
         try
         {
             // Not yet listening: until listen() a connect is refused, so nobody gets in under the umask's mode.
-            if (chmod(path, (uint)spec.Mode) != 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                throw new ListenerSocketException(spec, $"set mode 0{Convert.ToString(spec.Mode, 8)} on {path}", errno);
-            }
+            errno = FileCalls.TrySetMode(path, (uint)spec.Mode);
+            if (errno != 0) throw new ListenerSocketException(spec, $"set mode 0{Convert.ToString(spec.Mode, 8)} on {path}", errno);
             if (spec.Group is not null)
             {
                 uint gid = uint.TryParse(spec.Group, out uint number) ? number
-                    : UnixGroup.Find(spec.Group) ?? throw new ListenerSocketException(spec, $"look up group {spec.Group}", ENOENT);
-                if (chown(path, uint.MaxValue, gid) != 0)
-                {
-                    int errno = Marshal.GetLastPInvokeError();
-                    throw new ListenerSocketException(spec, $"give {path} to group {spec.Group}", errno);
-                }
+                    : UnixGroup.Find(spec.Group) ?? throw new ListenerSocketException(spec, $"look up group {spec.Group}", UnixError.NoSuchFile);
+                errno = FileCalls.TryChangeGroup(path, gid);
+                if (errno != 0) throw new ListenerSocketException(spec, $"give {path} to group {spec.Group}", errno);
             }
             Listen(fd, spec);
         }
         catch
         {
-            unlink(path); // ours: made by the bind above
+            FileCalls.TryRemove(path); // ours: made by the bind above
             throw;
         }
         // Ownership: from the SafeFd to a SafeSocketHandle, and with it to the Socket the caller gets.
@@ -96,69 +81,49 @@ internal static class ListeningSocketFactory
 
     private static void Listen(SafeFd fd, ListenerSpec spec)
     {
-        if (listen(fd.Value, spec.Backlog) != 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            throw AddressFailure(spec, "listen", errno);
-        }
+        int errno = NativeSocket.TryListen(fd, spec.Backlog);
+        if (errno != 0) throw AddressFailure(spec, "listen", errno);
     }
 
     private static SafeFd Create(ListenerSpec spec)
     {
-        var (domain, type, protocol) = spec.Transport switch
+        var (family, type, protocol) = spec.Transport switch
         {
-            ListenerTransport.Unix => (AF_UNIX, SOCK_STREAM, 0),
-            ListenerTransport.Udp => (IpDomain(spec), SOCK_DGRAM, IPPROTO_UDP),
-            ListenerTransport.Sctp => (IpDomain(spec), SOCK_STREAM, IPPROTO_SCTP),
-            ListenerTransport.Mptcp => (IpDomain(spec), SOCK_STREAM, IPPROTO_MPTCP),
-            _ => (IpDomain(spec), SOCK_STREAM, IPPROTO_TCP),
+            ListenerTransport.Unix => (AddressFamily.Unix, SocketType.Stream, 0),
+            ListenerTransport.Udp => (IpFamily(spec), SocketType.Dgram, SocketNumbers.UdpProtocol),
+            ListenerTransport.Sctp => (IpFamily(spec), SocketType.Stream, SocketNumbers.SctpProtocol),
+            ListenerTransport.Mptcp => (IpFamily(spec), SocketType.Stream, SocketNumbers.MptcpProtocol),
+            _ => (IpFamily(spec), SocketType.Stream, SocketNumbers.TcpProtocol),
         };
-        int fd = socket(domain, type | SOCK_CLOEXEC, protocol);
-        if (fd >= 0) return new SafeFd(fd);
-        int errno = Marshal.GetLastPInvokeError();
+        int errno = NativeSocket.TryOpen(family, type, protocol, out var fd);
+        if (errno == 0) return fd!;
         // No MPTCP in the kernel: EPROTONOSUPPORT; MPTCP switched off (net.mptcp.enabled = 0): ENOPROTOOPT.
-        if (spec.Transport == ListenerTransport.Mptcp && errno is EPROTONOSUPPORT or ESOCKTNOSUPPORT or ENOPROTOOPT)
+        if (spec.Transport == ListenerTransport.Mptcp && errno is UnixError.ProtocolNotSupported or UnixError.SocketNotSupported or UnixError.ProtocolOption)
             throw new MptcpUnavailableException(spec, "socket()", errno);
-        if (errno is EPROTONOSUPPORT or ESOCKTNOSUPPORT) throw new ProtocolUnavailableException(spec, "socket()", errno);
+        if (errno is UnixError.ProtocolNotSupported or UnixError.SocketNotSupported) throw new ProtocolUnavailableException(spec, "socket()", errno);
         throw new ListenerSocketException(spec, "socket()", errno);
     }
 
-    private static int IpDomain(ListenerSpec spec) => spec.Family == AddressFamily.InterNetworkV6 ? AF_INET6 : AF_INET;
+    private static AddressFamily IpFamily(ListenerSpec spec) =>
+        spec.Family == AddressFamily.InterNetworkV6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
 
-    private static unsafe void SetOption(SafeFd fd, ListenerSpec spec, int level, int option, int value, string attempted)
+    private static void SetOption(SafeFd fd, ListenerSpec spec, SocketOption option)
     {
-        if (setsockopt(fd.Value, level, option, &value, sizeof(int)) != 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            throw new ListenerSocketException(spec, attempted, errno);
-        }
+        int errno = SocketOptions.TrySet(fd, option, 1);
+        if (errno != 0) throw new ListenerSocketException(spec, $"set {option}", errno);
     }
 
-    private static unsafe void BindTo(SafeFd fd, ListenerSpec spec, IPEndPoint endpoint)
+    private static void BindTo(SafeFd fd, ListenerSpec spec, IPEndPoint endpoint)
     {
-        ReadOnlySpan<byte> sockaddr = Sockaddr(endpoint);
-        fixed (byte* p = sockaddr)
-        {
-            if (bind(fd.Value, p, (uint)sockaddr.Length) != 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                throw AddressFailure(spec, $"bind {endpoint}", errno);
-            }
-        }
+        int errno = NativeSocket.TryBind(fd, Sockaddr(endpoint));
+        if (errno != 0) throw AddressFailure(spec, $"bind {endpoint}", errno);
     }
 
-    // sctp_bindx(SCTP_BINDX_ADD_ADDR) is setsockopt(IPPROTO_SCTP, SCTP_SOCKOPT_BINDX_ADD) with packed sockaddrs.
-    private static unsafe void BindxAdd(SafeFd fd, ListenerSpec spec, IPAddress address)
+    // The extra addresses of a multi-homed SCTP listener (sctp_bindx(3)).
+    private static void BindxAdd(SafeFd fd, ListenerSpec spec, IPAddress address)
     {
-        ReadOnlySpan<byte> sockaddr = Sockaddr(new IPEndPoint(address, spec.Port));
-        fixed (byte* p = sockaddr)
-        {
-            if (setsockopt(fd.Value, IPPROTO_SCTP, SCTP_SOCKOPT_BINDX_ADD, p, (uint)sockaddr.Length) != 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                throw AddressFailure(spec, $"bindx {address}", errno);
-            }
-        }
+        int errno = SocketOptions.TryAddSctpAddress(fd, Sockaddr(new IPEndPoint(address, spec.Port)));
+        if (errno != 0) throw AddressFailure(spec, $"bindx {address}", errno);
     }
 
     // On Linux a SocketAddress holds the native struct sockaddr_in/sockaddr_in6, family included.
@@ -170,9 +135,9 @@ internal static class ListeningSocketFactory
 
     private static ListenerSocketException AddressFailure(ListenerSpec spec, string attempted, int errno) => errno switch
     {
-        EADDRINUSE => new AddressInUseException(spec, attempted, errno),
-        EADDRNOTAVAIL => new AddressNotAvailableException(spec, attempted, errno),
-        EACCES => new AddressAccessDeniedException(spec, attempted, errno),
+        UnixError.AddressAlreadyInUse => new AddressInUseException(spec, attempted, errno),
+        UnixError.AddressNotAvailable => new AddressNotAvailableException(spec, attempted, errno),
+        UnixError.AccessDenied => new AddressAccessDeniedException(spec, attempted, errno),
         _ => new ListenerSocketException(spec, attempted, errno),
     };
 }

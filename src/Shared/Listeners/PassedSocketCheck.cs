@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using FdHandoff.Interop;
 using FdHandoff.Sockets;
-using static FdHandoff.Interop.Libc;
 
 namespace FdHandoff.Listeners;
 
@@ -22,16 +21,16 @@ internal static class PassedSocketCheck
     /// <exception cref="PassedSocketMismatchException">It is not what the spec says.</exception>
     internal static Socket Adopt(ListenerSpec spec, SafeFd fd)
     {
-        int expectedType = spec.IsStream ? SOCK_STREAM : SOCK_DGRAM;
-        int expectedDomain = spec.Transport == ListenerTransport.Unix ? AF_UNIX
-            : spec.Family == AddressFamily.InterNetworkV6 ? AF_INET6 : AF_INET;
+        int expectedType = SocketNumbers.Of(spec.IsStream ? SocketType.Stream : SocketType.Dgram);
+        int expectedDomain = SocketNumbers.Of(spec.Transport == ListenerTransport.Unix ? AddressFamily.Unix
+            : spec.Family == AddressFamily.InterNetworkV6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork);
         int expectedProtocol = spec.Transport switch
         {
-            ListenerTransport.Sctp => IPPROTO_SCTP,
-            ListenerTransport.Mptcp => IPPROTO_MPTCP,
-            ListenerTransport.Udp => IPPROTO_UDP,
+            ListenerTransport.Sctp => SocketNumbers.SctpProtocol,
+            ListenerTransport.Mptcp => SocketNumbers.MptcpProtocol,
+            ListenerTransport.Udp => SocketNumbers.UdpProtocol,
             ListenerTransport.Unix => 0,
-            _ => IPPROTO_TCP,
+            _ => SocketNumbers.TcpProtocol,
         };
 
         int type = SocketProbe.Type(fd);
@@ -78,11 +77,11 @@ internal static class PassedSocketCheck
         PassedSocketMismatchException Mismatch(string reason) => new(fd.Value, reason);
     }
 
-    private static string FamilyName(int domain) => domain switch
+    private static string FamilyName(int domain) => SocketNumbers.FamilyOf(domain) switch
     {
-        AF_INET6 => "IPv6",
-        AF_INET => "IPv4",
-        AF_UNIX => "AF_UNIX",
+        AddressFamily.InterNetworkV6 => "IPv6",
+        AddressFamily.InterNetwork => "IPv4",
+        AddressFamily.Unix => "AF_UNIX",
         _ => $"family {domain}",
     };
 }

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using FdHandoff.Interop;
 using FdHandoff.Unix;
-using static FdHandoff.Interop.Libc;
 
 namespace FdHandoff.Listeners;
 
@@ -41,14 +40,14 @@ internal static class UnixSocketPath
             try
             {
                 probe.Connect(new UnixDomainSocketEndPoint(path));
-                throw new AddressInUseException(spec, $"bind {path}", EADDRINUSE);
+                throw new AddressInUseException(spec, $"bind {path}", UnixError.AddressAlreadyInUse);
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
             {
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.TryAgain)
             {
-                throw new AddressInUseException(spec, $"bind {path}", EADDRINUSE);
+                throw new AddressInUseException(spec, $"bind {path}", UnixError.AddressAlreadyInUse);
             }
             catch (SocketException e)
             {
@@ -57,11 +56,8 @@ internal static class UnixSocketPath
                 throw new ListenerSocketException(spec, $"connect to {path}", e.NativeErrorCode);
             }
         }
-        if (unlink(path) != 0)
-        {
-            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            if (errno != ENOENT) throw new ListenerSocketException(spec, $"remove the stale socket {path}", errno);
-        }
+        int errno = FileCalls.TryRemove(path);
+        if (errno != 0 && errno != UnixError.NoSuchFile) throw new ListenerSocketException(spec, $"remove the stale socket {path}", errno);
         return true;
     }
 
@@ -79,6 +75,6 @@ internal static class UnixSocketPath
         {
             return false;
         }
-        return unlink(path) == 0;
+        return FileCalls.TryRemove(path) == 0;
     }
 }

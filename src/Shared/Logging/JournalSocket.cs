@@ -1,7 +1,6 @@
-using System.Runtime.InteropServices;
+using System.Net.Sockets;
 using FdHandoff.Interop;
 using FdHandoff.Sockets;
-using static FdHandoff.Interop.Libc;
 
 namespace FdHandoff.Logging;
 
@@ -25,20 +24,15 @@ internal sealed class JournalSocket : IDisposable
     /// slows down with a busy journald but must not hang the service behind a stuck one.
     /// </param>
     /// <exception cref="NativeCallException">No socket could be created (out of descriptors).</exception>
-    public unsafe JournalSocket(string path, TimeSpan sendTimeout)
+    public JournalSocket(string path, TimeSpan sendTimeout)
     {
         _address = UnixSocketAddress.Parse(path);
-        int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) throw NativeCallException.FromLastError($"create a socket for the journal at {path}");
-        _socket = new SafeFd(fd);
-
-        long micros = Math.Max(1, (long)(sendTimeout.Ticks / TimeSpan.TicksPerMicrosecond));
-        var timeout = new timeval { tv_sec = micros / 1_000_000, tv_usec = micros % 1_000_000 };
-        if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, (uint)sizeof(timeval)) != 0)
+        _socket = NativeSocket.Open(AddressFamily.Unix, SocketType.Dgram, $"create a socket for the journal at {path}");
+        int errno = SocketOptions.TrySetSendTimeout(_socket, sendTimeout);
+        if (errno != 0)
         {
-            var error = NativeCallException.FromLastError($"set a send timeout on the socket for the journal at {path}");
             _socket.Dispose();
-            throw error;
+            throw new NativeCallException($"set a send timeout on the socket for the journal at {path}", errno);
         }
     }
 
@@ -55,7 +49,7 @@ internal sealed class JournalSocket : IDisposable
         if (errno == 0) return JournalSendResult.Sent;
         // EMSGSIZE: larger than the socket's send buffer allows; ENOBUFS: the kernel could not get
         // memory for one skb that large. Both are what sd_journal_sendv answers with a memfd.
-        if (errno is EMSGSIZE or ENOBUFS)
+        if (errno is UnixError.MessageSize or UnixError.NoBufferSpaceAvailable)
         {
             errno = SendAsMemfd(entry);
             return errno == 0 ? JournalSendResult.SentAsMemfd : Classify(errno);
@@ -64,32 +58,18 @@ internal sealed class JournalSocket : IDisposable
     }
 
     private static JournalSendResult Classify(int errno) =>
-        errno is ENOENT or ECONNREFUSED ? JournalSendResult.Unreachable : JournalSendResult.Failed;
+        errno is UnixError.NoSuchFile or UnixError.ConnectionRefused ? JournalSendResult.Unreachable : JournalSendResult.Failed;
 
-    // journald only reads a memfd that nobody can change any more, hence the seals.
-    private unsafe int SendAsMemfd(ReadOnlySpan<byte> entry)
+    // journald only reads a memfd that nobody can change any more, hence a sealed one.
+    private int SendAsMemfd(ReadOnlySpan<byte> entry)
     {
-        int fd = memfd_create("journal-entry", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-        if (fd < 0) return Marshal.GetLastPInvokeError();
-        using var memfd = new SafeFd(fd); // ours until closed below; journald gets its own copy
-        fixed (byte* start = entry)
+        int errno = SealedMemoryFile.TryCreate("journal-entry", entry, out var memfd);
+        if (errno != 0) return errno;
+        using (memfd) // ours until closed here; journald gets its own copy
         {
-            for (int offset = 0; offset < entry.Length;)
-            {
-                nint written = write(fd, start + offset, (nuint)(entry.Length - offset));
-                if (written < 0)
-                {
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno == EINTR) continue;
-                    return errno;
-                }
-                offset += (int)written;
-            }
+            // The datagram itself is empty: journald reads the whole entry from the descriptor.
+            return UnixDatagrams.SendTo(_socket, _address, [], [memfd!.Value]);
         }
-        if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
-            return Marshal.GetLastPInvokeError();
-        // The datagram itself is empty: journald reads the whole entry from the descriptor.
-        return UnixDatagrams.SendTo(_socket, _address, [], [fd]);
     }
 
     public void Dispose() => _socket.Dispose();

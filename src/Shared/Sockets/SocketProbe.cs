@@ -1,38 +1,27 @@
 using System.Runtime.InteropServices;
 using FdHandoff.Interop;
-using static FdHandoff.Interop.Libc;
 
 namespace FdHandoff.Sockets;
 
-/// <summary>Reads what a descriptor is (getsockopt) and whether it is CLOEXEC (fcntl).</summary>
+/// <summary>
+/// What a descriptor is, read back from the kernel (<see cref="SocketOptions"/>), and whether it is CLOEXEC:
+/// for checking a descriptor someone passed us, and for tests. The numbers are Linux's (<see cref="SocketNumbers"/>).
+/// </summary>
 internal static class SocketProbe
 {
     /// <summary>SO_PROTOCOL: 6 for TCP, 132 for SCTP (a .NET Socket reports SCTP as Unknown).</summary>
-    public static int Protocol(SafeHandle fd) => GetIntOption(fd, SO_PROTOCOL, "read SO_PROTOCOL");
+    public static int Protocol(SafeHandle fd) => SocketOptions.Get(fd, SocketOption.Protocol);
 
     /// <summary>SO_TYPE: 1 for SOCK_STREAM.</summary>
-    public static int Type(SafeHandle fd) => GetIntOption(fd, SO_TYPE, "read SO_TYPE");
+    public static int Type(SafeHandle fd) => SocketOptions.Get(fd, SocketOption.Type);
 
     /// <summary>SO_DOMAIN: 2 for AF_INET, 10 for AF_INET6.</summary>
-    public static int Domain(SafeHandle fd) => GetIntOption(fd, SO_DOMAIN, "read SO_DOMAIN");
+    public static int Domain(SafeHandle fd) => SocketOptions.Get(fd, SocketOption.Domain);
 
     /// <summary>SO_ACCEPTCONN: whether listen() was called on it.</summary>
-    public static bool IsListening(SafeHandle fd) => GetIntOption(fd, SO_ACCEPTCONN, "read SO_ACCEPTCONN") != 0;
+    public static bool IsListening(SafeHandle fd) => SocketOptions.Get(fd, SocketOption.AcceptsConnections) != 0;
 
-    public static bool IsCloseOnExec(int fd)
-    {
-        int flags = fcntl(fd, F_GETFD, 0);
-        if (flags < 0) throw NativeCallException.FromLastError($"read the flags of fd {fd}");
-        return (flags & FD_CLOEXEC) != 0;
-    }
-
-    private static unsafe int GetIntOption(SafeHandle fd, int option, string attempted)
-    {
-        using var lease = new DescriptorLease(fd);
-        int value = 0;
-        uint length = sizeof(int);
-        if (getsockopt(lease.Fd, SOL_SOCKET, option, &value, ref length) != 0)
-            throw NativeCallException.FromLastError(attempted);
-        return value;
-    }
+    /// <exception cref="NativeCallException"><paramref name="fd"/> is not open.</exception>
+    public static bool IsCloseOnExec(int fd) =>
+        Descriptors.CloseOnExec(fd, out int errno) ?? throw new NativeCallException($"read the flags of fd {fd}", errno);
 }

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using FdHandoff.Interop;
-using static FdHandoff.Interop.Libc;
 
 namespace FdHandoff.Sockets;
 
@@ -11,26 +10,26 @@ namespace FdHandoff.Sockets;
 internal static class StreamSocketPair
 {
     /// <summary>Creates the pair; the caller owns both sockets.</summary>
-    public static unsafe (Socket First, Socket Second) Create()
+    public static (Socket First, Socket Second) Create()
     {
-        int* fds = stackalloc int[2];
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-            throw NativeCallException.FromLastError("create a socket pair");
-        using var first = new SafeFd(fds[0]);
-        using var second = new SafeFd(fds[1]);
-        // Each descriptor goes from its SafeFd to a SafeSocketHandle, then to its Socket; until then, disposing the
-        // SafeFds (on a throw) closes whatever was not handed on yet.
-        var a = new SafeSocketHandle(first.Release(), ownsHandle: true);
-        var b = new SafeSocketHandle(second.Release(), ownsHandle: true);
-        try
+        var (first, second) = NativeSocket.OpenPair(SocketType.Stream, "create a socket pair");
+        using (first)
+        using (second)
         {
-            return (new Socket(a), new Socket(b));
-        }
-        catch
-        {
-            a.Dispose();
-            b.Dispose();
-            throw;
+            // Each descriptor goes from its SafeFd to a SafeSocketHandle, then to its Socket; until then, disposing the
+            // SafeFds (on a throw) closes whatever was not handed on yet.
+            var a = new SafeSocketHandle(first.Release(), ownsHandle: true);
+            var b = new SafeSocketHandle(second.Release(), ownsHandle: true);
+            try
+            {
+                return (new Socket(a), new Socket(b));
+            }
+            catch
+            {
+                a.Dispose();
+                b.Dispose();
+                throw;
+            }
         }
     }
 }

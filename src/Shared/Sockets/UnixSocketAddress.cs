@@ -1,5 +1,5 @@
 using System.Text;
-using static FdHandoff.Interop.Libc;
+using FdHandoff.Interop;
 
 namespace FdHandoff.Sockets;
 
@@ -10,9 +10,6 @@ namespace FdHandoff.Sockets;
 /// </summary>
 internal sealed class UnixSocketAddress
 {
-    // offsetof(struct sockaddr_un, sun_path): the family field comes first.
-    private const int PathOffset = sizeof(ushort);
-
     private readonly byte[] _sockaddr;
 
     private UnixSocketAddress(string text, byte[] sockaddr)
@@ -44,13 +41,10 @@ internal sealed class UnixSocketAddress
         int length = name.Length + 1;
         if (isAbstract && name.Length == 0)
             throw new ArgumentException("Unix socket address '@' names nothing: an abstract name needs at least one character", nameof(text));
-        if (length > SUN_PATH_LENGTH)
-            throw new ArgumentException($"Unix socket address '{text}' is {name.Length} bytes; sun_path holds at most {SUN_PATH_LENGTH - 1}", nameof(text));
+        if (length > UnixSockaddr.NameCapacity)
+            throw new ArgumentException($"Unix socket address '{text}' is {name.Length} bytes; sun_path holds at most {UnixSockaddr.NameCapacity - 1}", nameof(text));
 
-        var sockaddr = new byte[PathOffset + length];
-        BitConverter.TryWriteBytes(sockaddr.AsSpan(0, PathOffset), (ushort)AF_UNIX);
-        name.CopyTo(sockaddr, PathOffset + (isAbstract ? 1 : 0));
-        return new UnixSocketAddress(text, sockaddr);
+        return new UnixSocketAddress(text, UnixSockaddr.Encode(name, isAbstract));
     }
 
     public override string ToString() => Text;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using FdHandoff.Interop;
-using static FdHandoff.Interop.Libc;
 
 namespace FdHandoff.Systemd;
 
@@ -61,9 +60,8 @@ internal static class ListenFds
         for (int i = 0; i < names.Length; i++)
         {
             int fd = firstFd + i;
-            int flags = fcntl(fd, F_GETFD, 0);
-            if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
-                throw NativeCallException.FromLastError($"adopt fd {fd} ({names[i]}) passed by systemd in {FdsVariable}={listenFds}");
+            int errno = Descriptors.TrySetCloseOnExec(fd);
+            if (errno != 0) throw new NativeCallException($"adopt fd {fd} ({names[i]}) passed by systemd in {FdsVariable}={listenFds}", errno);
         }
 
         var adopted = new ActivatedFd[names.Length];

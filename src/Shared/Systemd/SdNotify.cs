@@ -1,8 +1,8 @@
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using FdHandoff.Interop;
 using FdHandoff.Sockets;
-using static FdHandoff.Interop.Libc;
 
 namespace FdHandoff.Systemd;
 
@@ -73,7 +73,7 @@ internal sealed class SdNotify
             ? $"send '{Describe(text)}' to the notify socket {_address}"
             : $"send '{Describe(text)}' with {fds.Count} descriptors to the notify socket {_address}";
         // Before any handle is looked at, so that too many is reported as such, not as the first closed one.
-        ScmRights.ThrowIfTooMany(fds.Count, attempted);
+        SocketMessage.ThrowIfTooManyDescriptors(fds.Count, attempted);
 
         var added = new bool[fds.Count];
         var numbers = new int[fds.Count];
@@ -89,9 +89,7 @@ internal sealed class SdNotify
 
             // A socket per message, as sd_notify does: notifications are rare, and nothing is left open
             // for a child to inherit.
-            int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-            if (fd < 0) throw NativeCallException.FromLastError(attempted);
-            using var client = new SafeFd(fd);
+            using var client = NativeSocket.Open(AddressFamily.Unix, SocketType.Dgram, attempted);
             // Messages are far smaller than the socket buffer; a send blocks only if systemd stops reading.
             int errno = UnixDatagrams.SendTo(client, _address, Encoding.UTF8.GetBytes(text), numbers);
             if (errno != 0) throw new NativeCallException(attempted, errno);

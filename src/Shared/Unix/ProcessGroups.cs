@@ -1,5 +1,4 @@
 using FdHandoff.Interop;
-using static FdHandoff.Interop.Libc;
 
 namespace FdHandoff.Unix;
 
@@ -17,20 +16,17 @@ internal static class ProcessGroups
     /// <exception cref="NativeCallException">Already a group leader (EPERM).</exception>
     internal static void StartSession()
     {
-        if (setsid() < 0) throw NativeCallException.FromLastError("start a session of its own (setsid)");
+        int errno = ProcessCalls.TryStartSession();
+        if (errno != 0) throw new NativeCallException("start a session of its own (setsid)", errno);
     }
 
     /// <summary>The session <paramref name="pid"/> belongs to; null when it is gone.</summary>
-    internal static int? SessionOf(int pid)
-    {
-        int sid = getsid(pid);
-        return sid < 0 ? null : sid;
-    }
+    internal static int? SessionOf(int pid) => ProcessCalls.SessionOf(pid);
 
     /// <summary>
     /// Sends <paramref name="signal"/> to every process of group <paramref name="group"/>. False when the
     /// group has no process left (ESRCH) or is not ours to signal. A group number is not handed to a new
     /// process while any member lives, so a group that still has members is still the worker's.
     /// </summary>
-    internal static bool Signal(int group, int signal) => group > 1 && kill(-group, signal) == 0;
+    internal static bool Signal(int group, int signal) => group > 1 && ProcessCalls.TrySignal(-group, signal);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using FdHandoff.Interop;
-using static FdHandoff.Interop.Libc;
 
 namespace FdHandoff.Unix;
 
@@ -44,7 +43,7 @@ internal static class ProcessPriority
             {
                 if (!seen.Add(tid)) continue;
                 found = true;
-                if (setpriority(PRIO_PROCESS, (uint)tid, nice) == 0) changed++;
+                if (ProcessCalls.TrySetThreadNice(tid, nice)) changed++;
             }
             if (!found) break;
         }

@@ -1,4 +1,4 @@
-using static FdHandoff.Interop.Libc;
+using FdHandoff.Interop;
 
 namespace FdHandoff.Unix;
 
@@ -12,5 +12,5 @@ internal static class ProcessSignals
     /// Sends SIGKILL to <paramref name="pid"/>. False when it could not be sent (no such process any
     /// more, or not ours to signal): the caller is about to see the exit or has seen it.
     /// </summary>
-    internal static bool Kill(int pid) => kill(pid, SIGKILL) == 0;
+    internal static bool Kill(int pid) => ProcessCalls.TrySignal(pid, Signals.Kill);
 }

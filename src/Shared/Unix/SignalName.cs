@@ -1,4 +1,4 @@
-using static FdHandoff.Interop.Libc;
+using FdHandoff.Interop;
 
 namespace FdHandoff.Unix;
 
@@ -7,15 +7,15 @@ internal static class SignalName
 {
     private static readonly Dictionary<string, int> Known = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["HUP"] = SIGHUP, ["INT"] = SIGINT, ["QUIT"] = SIGQUIT, ["KILL"] = SIGKILL, ["USR1"] = SIGUSR1,
-        ["USR2"] = SIGUSR2, ["TERM"] = SIGTERM, ["WINCH"] = SIGWINCH,
+        ["HUP"] = Signals.HangUp, ["INT"] = Signals.Interrupt, ["QUIT"] = Signals.Quit, ["KILL"] = Signals.Kill,
+        ["USR1"] = Signals.User1, ["USR2"] = Signals.User2, ["TERM"] = Signals.Terminate, ["WINCH"] = Signals.WindowChanged,
     };
 
     /// <summary>SIGTERM: the graceful stop of gunicorn, Puma, Node.js and most servers.</summary>
-    internal static int Term => SIGTERM;
+    internal static int Term => Signals.Terminate;
 
     /// <summary>SIGKILL.</summary>
-    internal static int Kill => SIGKILL;
+    internal static int Kill => Signals.Kill;
 
     /// <summary>The number of <paramref name="text"/>, or null when it names no signal we know.</summary>
     internal static int? Parse(string? text)
@@ -33,8 +33,8 @@ internal static class SignalName
     /// </summary>
     internal static string? WhyNotGraceful(int signal) => signal switch
     {
-        SIGKILL => "SIGKILL (9) cannot be caught: the worker would die at once, with the requests it is serving",
-        SIGSTOP => "SIGSTOP (19) cannot be caught: the worker would freeze, serving nothing, until the deadline's SIGKILL",
+        Signals.Kill => "SIGKILL (9) cannot be caught: the worker would die at once, with the requests it is serving",
+        Signals.Stop => "SIGSTOP (19) cannot be caught: the worker would freeze, serving nothing, until the deadline's SIGKILL",
         _ => null,
     };
 

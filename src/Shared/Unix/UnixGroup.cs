@@ -1,4 +1,4 @@
-using static FdHandoff.Interop.Libc;
+using FdHandoff.Interop;
 
 namespace FdHandoff.Unix;
 
@@ -9,9 +9,5 @@ internal static class UnixGroup
     /// The gid of the group named <paramref name="name"/>, or null when there is none. Not thread-safe
     /// (getgrnam(3) answers in a static buffer): for start-up only.
     /// </summary>
-    internal static unsafe uint? Find(string name)
-    {
-        group* entry = getgrnam(name);
-        return entry is null ? null : entry->gr_gid;
-    }
+    internal static uint? Find(string name) => Accounts.GroupId(name);
 }

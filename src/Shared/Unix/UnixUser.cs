@@ -1,4 +1,4 @@
-using static FdHandoff.Interop.Libc;
+using FdHandoff.Interop;
 
 namespace FdHandoff.Unix;
 
@@ -6,5 +6,5 @@ namespace FdHandoff.Unix;
 internal static class UnixUser
 {
     /// <summary>The effective uid (geteuid(2)): whom files are created for and permission checks see.</summary>
-    internal static uint EffectiveId => geteuid();
+    internal static uint EffectiveId => Accounts.EffectiveUserId;
 }

@@ -61,7 +61,7 @@ internal static class ListenerBinder
             $"cannot bind listener {spec}: permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)",
         _ when spec.Transport == ListenerTransport.Unix && e.Attempted.StartsWith("connect to ", StringComparison.Ordinal) =>
             $"cannot bind listener {spec}: {spec.Path} is a socket that a stream connect fails on ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(e.Errno)}: a datagram socket, or not this user's to connect to), so whether it is in use is unknown; remove it if nothing uses it, or change Listeners:{spec.Name}",
-        { Errno: Interop.Libc.ENOENT } when spec.Transport == ListenerTransport.Unix && e.Attempted.StartsWith("bind ", StringComparison.Ordinal) =>
+        { Errno: Interop.UnixError.NoSuchFile } when spec.Transport == ListenerTransport.Unix && e.Attempted.StartsWith("bind ", StringComparison.Ordinal) =>
             $"cannot bind listener {spec}: directory {Path.GetDirectoryName(spec.Path)} does not exist; create it (RuntimeDirectory= in the service unit) or change Listeners:{spec.Name}",
         _ when e.Attempted.StartsWith("give ", StringComparison.Ordinal) =>
             $"cannot bind listener {spec}: {e.Message}; run the supervisor as root or as a member of group {spec.Group}, or change the group in Listeners:{spec.Name}",
