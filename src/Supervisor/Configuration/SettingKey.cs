@@ -58,8 +58,8 @@ internal abstract record SettingKey
     /// </summary>
     public abstract IEnumerable<KeyValuePair<string, string>> Write(SupervisorSettings settings);
 
-    // The kinds, each read and written by SettingValue. A value of the wrong kind was refused by the schema check
-    // (with where it was written); Fail is for settings read without it.
+    // The kinds, each read and written by SettingValue. A value of the wrong kind was already refused by the
+    // schema check, which names where it was written; Scalar's own line is only a fallback.
 
     public static SettingKey Text(string path, string example, string help, Func<SupervisorSettings, string> get, Func<SupervisorSettings, string, SupervisorSettings> set, params SettingRule<string>[] rules) =>
         new ValueKey<string>(path, ValueKind.Text, example, help, get, (raw, s) => raw is null ? s : set(s, raw), v => v, rules);
