@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FdHandoff.Client.AspNetCore;
 
@@ -15,7 +16,9 @@ public static class FdHandoffWebApplicationBuilderExtensions
     /// (no URLs of its own), warms up (<see cref="FdHandoffOptions.WarmUp"/>) before it accepts, reports ready
     /// then, and drains without dropping a request when told.
     /// Returns the <see cref="HandoffClient"/> (for the other listeners), or null when not under a
-    /// supervisor, in which case Kestrel binds its own URLs as usual.
+    /// supervisor, in which case Kestrel binds its own URLs as usual. <paramref name="configure"/> is where options
+    /// are set: the <c>FdHandoffWorker:*</c> keys override it, and the result is registered as
+    /// <c>IOptions&lt;FdHandoffOptions&gt;</c> (a <c>services.Configure&lt;FdHandoffOptions&gt;</c> is not read).
     /// </summary>
     public static HandoffClient? UseFdHandoff(this WebApplicationBuilder builder, Action<FdHandoffOptions>? configure = null)
     {
@@ -23,12 +26,7 @@ public static class FdHandoffWebApplicationBuilderExtensions
 
         var options = new FdHandoffOptions();
         configure?.Invoke(options);
-        // The operator's configuration wins over code; code-set paths are held to the same rules.
-        var warmUp = builder.Configuration.GetSection(WarmUpKey);
-        options.WarmUp = warmUp.Value is { } list ? ParseWarmUp(list)
-            : warmUp.GetChildren().Any() ? ParseWarmUp(string.Join(',', warmUp.GetChildren().Select(c => c.Value)))
-            : [.. (options.WarmUp ?? []).Select(p => p.Trim()).Where(p => p.Length > 0).Select(CheckedPath)];
-        if (builder.Configuration[WarmUpTimeoutKey] is { } limit) options.WarmUpTimeout = ParseWarmUpTimeout(limit);
+        FdHandoffWorkerSettings.Apply(builder.Configuration, options);
         if (!options.ReportReadyOnStart) options.WarmUp = []; // the app owns readiness, and so its warm-up
         var client = HandoffClient.Connect();
         var http = client.Listeners.Values.Where(options.ServeWithKestrel).ToList();
@@ -36,15 +34,7 @@ public static class FdHandoffWebApplicationBuilderExtensions
         if (http.Count == 0) options.WarmUp = []; // nothing for Kestrel to serve, so no pipeline to warm
 
         builder.Services.AddSingleton(client);
-        builder.Services.Configure<FdHandoffOptions>(o =>
-        {
-            o.ServeWithKestrel = options.ServeWithKestrel;
-            o.ShutdownReserve = options.ShutdownReserve;
-            o.ReportReadyOnStart = options.ReportReadyOnStart;
-            o.AcceptWhileClosingWindow = options.AcceptWhileClosingWindow;
-            o.WarmUp = options.WarmUp;
-            o.WarmUpTimeout = options.WarmUpTimeout;
-        });
+        AddOptions(builder.Services, options);
         builder.Services.AddSingleton<DrainState>();
         builder.Services.AddSingleton<AcceptGate>();
         builder.Services.AddSingleton<WarmUpListener>();
@@ -78,24 +68,10 @@ public static class FdHandoffWebApplicationBuilderExtensions
         return client;
     }
 
-    private const string WarmUpKey = "FdHandoffWorker:WarmUp";
-    private const string WarmUpTimeoutKey = "FdHandoffWorker:WarmUpTimeout";
-
-    /// <summary>"00:00:05" -> 5 s (the supervisor's duration format). A bare number is refused, as the supervisor
-    /// refuses it: TimeSpan would read "5" as five days.</summary>
-    internal static TimeSpan ParseWarmUpTimeout(string value) =>
-        value.Contains(':') && TimeSpan.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var t) && t > TimeSpan.Zero
-            ? t
-            : throw new FdHandoffConfigurationException(
-                $"{WarmUpTimeoutKey}: '{value}' is not a positive duration; write it as hh:mm:ss (\"00:00:10\")");
-
-    /// <summary>"/, /health" -> ["/", "/health"]; "" -> [] (no warm-up). A path starts with '/' and is printable ASCII.</summary>
-    internal static List<string> ParseWarmUp(string value) =>
-        [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(CheckedPath)];
-
-    private static string CheckedPath(string path) =>
-        path.StartsWith('/') && path.All(c => c > ' ' && c <= '~') // a request line takes printable ASCII only
-            ? path
-            : throw new FdHandoffConfigurationException(
-                $"{WarmUpKey}: '{path}' is not a request path; write paths that start with '/', separated by commas (\"/,/health\"), or leave it empty to turn the warm-up off");
+    /// <summary>
+    /// Registers <paramref name="options"/> itself as <c>IOptions&lt;FdHandoffOptions&gt;</c>: the services read the very
+    /// instance the decisions above were made from, so no option can be left out of a copy.
+    /// </summary>
+    internal static void AddOptions(IServiceCollection services, FdHandoffOptions options) =>
+        services.AddSingleton<IOptions<FdHandoffOptions>>(Microsoft.Extensions.Options.Options.Create(options));
 }

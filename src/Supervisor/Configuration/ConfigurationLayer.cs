@@ -24,5 +24,16 @@ internal sealed class ConfigurationLayer(string name)
     /// <summary>Where <paramref name="key"/> was written: "/etc/fdhandoff.json:7", "FDHANDOFF_WORKERS__COUNT".</summary>
     public string OriginOf(string key) => _origins.TryGetValue(key, out var o) ? o : Name;
 
-    public IEnumerable<KeyValuePair<string, string?>> AsPairs() => _values.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value));
+    /// <summary>
+    /// The layers as one, a later layer's key winning over an earlier one's (keys ignore case), each key with
+    /// where it was written: what the configuration builder did with them, minus the binder.
+    /// </summary>
+    public static ConfigurationLayer Merge(string name, params ConfigurationLayer?[] layers)
+    {
+        var merged = new ConfigurationLayer(name);
+        foreach (var layer in layers.OfType<ConfigurationLayer>())
+            foreach (var (key, value) in layer.Values)
+                merged.Add(key, value, layer.OriginOf(key));
+        return merged;
+    }
 }

@@ -52,12 +52,7 @@ internal sealed class ConfigurationSource
     public SupervisorSettings Read()
     {
         var (layer, version) = ReadFile();
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(layer?.AsPairs() ?? [])
-            .AddInMemoryCollection(_environment.AsPairs())
-            .AddInMemoryCollection(_commandLine.AsPairs())
-            .Build();
-        return SettingsLoader.Load(configuration) with { Version = version };
+        return SettingsLoader.Load(ConfigurationLayer.Merge("configuration", layer, _environment, _commandLine)) with { Version = version };
     }
 
     private (ConfigurationLayer? Layer, ConfigurationVersion Version) ReadFile()

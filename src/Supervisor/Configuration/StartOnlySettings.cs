@@ -2,29 +2,24 @@ namespace FdHandoff.Supervisor.Configuration;
 
 /// <summary>
 /// Settings a reload cannot apply, because what they configure lives for the supervisor's life (the control
-/// socket, the metrics endpoint, the pool's restart backoff, the workers' notify socket and watchdog): a reload that changes one is refused, never half-applied.
+/// socket, the metrics endpoint, the pool's restart backoff, the workers' notify socket and watchdog): a reload
+/// that changes one is refused, never half-applied. Which keys: those defined with <see cref="SettingKey.StartOnly"/>.
 /// </summary>
 internal static class StartOnlySettings
 {
     public static void Check(SupervisorSettings atStart, SupervisorSettings next)
     {
-        Same("ControlSocket", atStart.ControlSocketPath, next.ControlSocketPath);
-        Same("ControlSocketGroup", atStart.ControlSocketGroup?.Name ?? "(none)", next.ControlSocketGroup?.Name ?? "(none)");
-        Same("Control:FirstMessageTimeout", atStart.FirstMessageTimeout.ToString("c"), next.FirstMessageTimeout.ToString("c"));
-        Same("Workers:RestartBackoff", atStart.Workers.RestartBackoff.ToString("c"), next.Workers.RestartBackoff.ToString("c"));
-        Same("Workers:MaxRestartBackoff", atStart.Workers.MaxRestartBackoff.ToString("c"), next.Workers.MaxRestartBackoff.ToString("c"));
-        // The metrics endpoint is bound once, at start.
-        Same("Metrics:Listen", atStart.MetricsListen?.ToString() ?? "(none)", next.MetricsListen?.ToString() ?? "(none)");
-        // The notify socket (served only for systemd-protocol workers), its access rule and the watchdog run for
-        // the supervisor's life.
-        Same("Workers:Protocol", atStart.Workers.Protocol.ToString(), next.Workers.Protocol.ToString());
-        Same("Workers:NotifyAccess", atStart.Workers.NotifyAccess.ToString(), next.Workers.NotifyAccess.ToString());
-        Same("Workers:WatchdogSec", atStart.Workers.WatchdogSec.ToString(System.Globalization.CultureInfo.InvariantCulture), next.Workers.WatchdogSec.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var key in SupervisorSettings.Keys.Where(k => k.StartOnly))
+        {
+            string before = Shown(key, atStart), after = Shown(key, next);
+            if (before != after)
+                throw new SupervisorException($"{key.Path} changed ({before} -> {after}) but is read only at start: put back {before}, or restart the supervisor to apply it", SupervisorException.ConfigurationError);
+        }
     }
 
-    private static void Same(string key, string before, string after)
+    private static string Shown(SettingKey key, SupervisorSettings settings)
     {
-        if (before != after)
-            throw new SupervisorException($"{key} changed ({before} -> {after}) but is read only at start: put back {before}, or restart the supervisor to apply it", SupervisorException.ConfigurationError);
+        string written = string.Join(", ", key.Write(settings).Select(kv => kv.Value));
+        return written.Length == 0 ? "(none)" : written;
     }
 }

@@ -1,11 +1,8 @@
 namespace FdHandoff.Supervisor.Configuration;
 
-/// <summary>What a configuration key holds, and so which values it accepts.</summary>
+/// <summary>What a configuration key holds, and so which values it accepts. A section (<c>Workers</c>) is not a key: it is any path a key's path goes through.</summary>
 internal enum ValueKind
 {
-    /// <summary>A fixed set of child keys (<c>Workers</c>).</summary>
-    Section,
-
     /// <summary>Children of any name, each a string (<c>Listeners</c>, <c>Workers:Environment</c>).</summary>
     Map,
 

@@ -4,7 +4,7 @@ namespace FdHandoff.Supervisor.Control;
 
 /// <summary>
 /// Which listeners a worker gets, in which order: the ones <c>Workers:Listeners</c> names, in its order, or
-/// else all of them in the order the configuration lists them. In systemd mode that order is fd 3, 4, ...
+/// else all of them, sorted by name (as <c>SupervisorSettings.Listeners</c> is). In systemd mode that order is fd 3, 4, ...
 /// </summary>
 internal static class ListenerSelection
 {

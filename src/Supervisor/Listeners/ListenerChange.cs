@@ -11,7 +11,7 @@ internal sealed class ListenerChange(
     IReadOnlyList<(BoundListener Listener, FdHandoff.Listeners.ListenerSpec Before)> relistened,
     IReadOnlyList<BoundListener> dropped)
 {
-    /// <summary>What the new generation is handed, in configuration order.</summary>
+    /// <summary>What the new generation is handed: its settings' listeners, sorted by name, then any socket unit's listener it no longer names.</summary>
     public IReadOnlyList<BoundListener> Planned { get; } = planned;
 
     /// <summary>Bound by this reload; owned by the <see cref="ListenerSet"/> (closed by it on a rollback).</summary>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace FdHandoff.Supervisor.Listeners;
 
 /// <summary>
-/// Every listening socket of the supervisor, in configuration order: adopted from systemd when it passed
+/// Every listening socket of the supervisor, sorted by name as <see cref="SupervisorSettings.Listeners"/> is: adopted from systemd when it passed
 /// one of that name (socket activation, or our own fd store after a restart), bound here otherwise.
 /// Owns them from then until the supervisor exits (invariant 1), or, for a listener a reload dropped, until
 /// no worker holds it any more; <see cref="Dispose"/> closes them. A reload adds listeners through

@@ -1,5 +1,6 @@
 using FdHandoff.Supervisor;
 using FdHandoff.Supervisor.Cli;
+using FdHandoff.Supervisor.Configuration;
 
 namespace FdHandoff.Tests.Unit;
 
@@ -12,6 +13,18 @@ public sealed class CommandLineTests
 
         Assert.Equal(["--Listeners:http=tcp://127.0.0.1:8080", "--Workers:Count=4", "--Workers:Command=./app", "--ControlSocket=/run/x.sock", "--Workers:DrainTimeout=00:00:03"], args);
         Assert.Equal("f.json", config);
+    }
+
+    [Fact]
+    public void Every_switch_names_a_defined_key()
+    {
+        var (args, _) = CommandLine.Normalize(["--listen", "http=tcp://127.0.0.1:8080", "--workers", "4", "--worker", "./app", "--control-socket", "/run/x.sock"]);
+
+        foreach (string arg in args)
+        {
+            string path = arg[2..arg.IndexOf('=')];
+            Assert.Contains(SupervisorSettings.Keys, k => k.Path == path || k.Kind == ValueKind.Map && path.StartsWith(k.Path + ":", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

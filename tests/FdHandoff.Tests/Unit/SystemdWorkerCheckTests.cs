@@ -4,7 +4,7 @@ using FdHandoff.Supervisor.Configuration;
 
 namespace FdHandoff.Tests.Unit;
 
-/// <summary>The keys of systemd-protocol workers that a start or a reload refuses with one line.</summary>
+/// <summary>The keys of systemd-protocol workers that a start or a reload refuses with one line (the rules of their definitions).</summary>
 public sealed class SystemdWorkerCheckTests
 {
     private static readonly ListenerSpec[] Http = [ListenerSpec.Parse("http=tcp://127.0.0.1:8080")];
@@ -16,7 +16,7 @@ public sealed class SystemdWorkerCheckTests
     [InlineData(4_000_000)]
     public void A_watchdog_of_0_or_from_4_ms_to_4000000_s_is_taken(double seconds)
     {
-        SystemdWorkerCheck.Check(new WorkerSettings { Protocol = WorkerProtocol.Systemd, WatchdogSec = seconds }, Http);
+        SettingsLoader.Check(new SupervisorSettings(Http, new WorkerSettings { Protocol = WorkerProtocol.Systemd, WatchdogSec = seconds }, "", ""));
     }
 
     [Theory]
@@ -27,7 +27,7 @@ public sealed class SystemdWorkerCheckTests
     [InlineData(double.NaN, "NaN")]
     public void Any_other_watchdog_is_one_line_naming_the_range(double seconds, string shown)
     {
-        var e = Assert.Throws<SupervisorException>(() => SystemdWorkerCheck.Check(new WorkerSettings { Protocol = WorkerProtocol.Systemd, WatchdogSec = seconds }, Http));
+        var e = Assert.Throws<SupervisorException>(() => SettingsLoader.Check(new SupervisorSettings(Http, new WorkerSettings { Protocol = WorkerProtocol.Systemd, WatchdogSec = seconds }, "", "")));
 
         Assert.Equal($"Workers:WatchdogSec is {shown}: use 0 (no watchdog) or a number of seconds from 0.004 to 4000000", e.Message);
         Assert.Equal(SupervisorException.ConfigurationError, e.ExitCode);
@@ -40,7 +40,7 @@ public sealed class SystemdWorkerCheckTests
     [InlineData("19", "SIGSTOP (19) cannot be caught")]
     public void A_drain_signal_that_cannot_be_caught_is_one_line_saying_why(string signal, string? why)
     {
-        var e = Assert.Throws<SupervisorException>(() => SystemdWorkerCheck.Check(new WorkerSettings { Protocol = WorkerProtocol.Systemd, DrainSignal = signal }, Http));
+        var e = Assert.Throws<SupervisorException>(() => SettingsLoader.Check(new SupervisorSettings(Http, new WorkerSettings { Protocol = WorkerProtocol.Systemd, DrainSignal = signal }, "", "")));
 
         Assert.DoesNotContain('\n', e.Message);
         Assert.StartsWith($"Workers:DrainSignal", e.Message);

@@ -11,7 +11,7 @@ public sealed class WarmUpSettingsTests
     [InlineData("", new string[0])]
     [InlineData(" , ", new string[0])]
     public void Warm_up_paths_are_read_as_a_comma_separated_list_and_empty_turns_it_off(string value, string[] paths) =>
-        Assert.Equal(paths, FdHandoffWebApplicationBuilderExtensions.ParseWarmUp(value));
+        Assert.Equal(paths, FdHandoffWorkerSettings.ParseWarmUp(value));
 
     [Theory]
     [InlineData("health")]
@@ -20,7 +20,7 @@ public sealed class WarmUpSettingsTests
     [InlineData("/café")]
     public void A_warm_up_value_that_is_not_a_path_is_one_line_saying_what_to_write(string value)
     {
-        var e = Assert.Throws<FdHandoffConfigurationException>(() => FdHandoffWebApplicationBuilderExtensions.ParseWarmUp(value));
+        var e = Assert.Throws<FdHandoffConfigurationException>(() => FdHandoffWorkerSettings.ParseWarmUp(value));
         Assert.DoesNotContain('\n', e.Message);
         Assert.StartsWith("FdHandoffWorker:WarmUp: '", e.Message);
         Assert.Contains("write paths that start with '/'", e.Message);
@@ -29,11 +29,11 @@ public sealed class WarmUpSettingsTests
     [Fact]
     public void The_warm_up_limit_is_a_positive_duration_in_the_supervisors_format()
     {
-        Assert.Equal(TimeSpan.FromSeconds(5), FdHandoffWebApplicationBuilderExtensions.ParseWarmUpTimeout("00:00:05"));
-        Assert.Equal(TimeSpan.FromMilliseconds(500), FdHandoffWebApplicationBuilderExtensions.ParseWarmUpTimeout("00:00:00.5"));
+        Assert.Equal(TimeSpan.FromSeconds(5), FdHandoffWorkerSettings.ParseWarmUpTimeout("00:00:05"));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), FdHandoffWorkerSettings.ParseWarmUpTimeout("00:00:00.5"));
         foreach (var bad in new[] { "0", "5", "00:00:00", "-00:00:01", "5s" }) // "5" would be five days to TimeSpan
         {
-            var e = Assert.Throws<FdHandoffConfigurationException>(() => FdHandoffWebApplicationBuilderExtensions.ParseWarmUpTimeout(bad));
+            var e = Assert.Throws<FdHandoffConfigurationException>(() => FdHandoffWorkerSettings.ParseWarmUpTimeout(bad));
             Assert.Equal($"FdHandoffWorker:WarmUpTimeout: '{bad}' is not a positive duration; write it as hh:mm:ss (\"00:00:10\")", e.Message);
         }
     }

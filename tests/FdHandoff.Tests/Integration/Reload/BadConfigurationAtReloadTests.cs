@@ -64,7 +64,7 @@ public sealed class BadConfigurationAtReloadTests
         squatter.Listen();
         int busy = ((IPEndPoint)squatter.LocalEndPoint!).Port;
         int free = FreePort.Next();
-        // "http-a" binds first (listeners in file order), then "http-b" fails: "http-a" must be closed again.
+        // "http-a" binds first (listeners sorted by name), then "http-b" fails: "http-a" must be closed again.
         serving.Supervisor.WriteConfig(SupervisorProcess.ConfigJson(serving.Options with
         {
             Listeners = new() { ["http"] = $"tcp://127.0.0.1:{serving.Http}", ["http-a"] = $"tcp://127.0.0.1:{free}", ["http-b"] = $"tcp://127.0.0.1:{busy}" },
