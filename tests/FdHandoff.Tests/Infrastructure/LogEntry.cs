@@ -42,6 +42,10 @@ public sealed partial class LogEntry
 
     public bool Has(string property) => _properties.ContainsKey(property);
 
+    /// <summary>Whether the event is about worker <paramref name="workerPid"/> (its WorkerPid), of <paramref name="generation"/> when given.</summary>
+    public bool IsAbout(int workerPid, int? generation = null) =>
+        Int("WorkerPid") == workerPid && (generation is null || Int("Generation") == generation);
+
     public int Int(string property) => Get(property) switch
     {
         long l => checked((int)l),

@@ -98,6 +98,7 @@ public static class LogEvents
     public static readonly EventKind DatagramEchoStopped = Worker(nameof(WorkerLog.DatagramEchoStopped));
 
     // Fault worker (900-999).
+    public static readonly EventKind FaultHangs = Fault(nameof(FaultLog.Hangs));
     public static readonly EventKind FaultIgnoresDrain = Fault(nameof(FaultLog.IgnoresDrain));
     public static readonly EventKind FaultHoldsConnections = Fault(nameof(FaultLog.HoldsConnections));
     public static readonly EventKind FaultHandedOverOne = Fault(nameof(FaultLog.HandedOverOne));
