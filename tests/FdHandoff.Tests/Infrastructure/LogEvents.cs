@@ -52,6 +52,15 @@ public static class LogEvents
     public static readonly EventKind WorkerRestartScheduled = Supervisor(nameof(SupervisorLog.WorkerRestartScheduled));
     public static readonly EventKind WorkerKilled = Supervisor(nameof(SupervisorLog.WorkerKilled));
 
+    /// <summary>A worker ready, as either side says it: the supervisor (12) or the worker itself (100, the same first words).</summary>
+    public static IReadOnlyCollection<EventKind> Ready => [WorkerReady, WorkerReadyItself];
+
+    /// <summary>
+    /// A worker draining, as either side says it: the supervisor telling it (13) or the worker itself (101, the
+    /// same words); the supervisor's comes first.
+    /// </summary>
+    public static IReadOnlyCollection<EventKind> Draining => [WorkerDraining, WorkerDrainingItself];
+
     /// <summary>A worker's end, whichever way: exited (14) or crashed (15).</summary>
     public static readonly IReadOnlyCollection<EventKind> WorkerGone = [WorkerExited, WorkerCrashed];
 
@@ -72,6 +81,7 @@ public static class LogEvents
     public static readonly EventKind WatchdogExpired = Supervisor(nameof(SupervisorLog.WatchdogExpired));
     public static readonly EventKind MetricsListening = Supervisor(nameof(SupervisorLog.MetricsListening));
     public static readonly EventKind ReloadRefused = Supervisor(nameof(SupervisorLog.ReloadRefused));
+    public static readonly EventKind ListenerRemoved = Supervisor(nameof(SupervisorLog.ListenerRemoved));
     public static readonly EventKind ListenerClosed = Supervisor(nameof(SupervisorLog.ListenerClosed));
     public static readonly EventKind ListenerUnserved = Supervisor(nameof(SupervisorLog.ListenerUnserved));
     public static readonly EventKind StaleUnixSocketReplaced = Supervisor(nameof(SupervisorLog.StaleUnixSocketReplaced));
@@ -81,6 +91,9 @@ public static class LogEvents
     // Supervisor: rolling upgrades (430-459), start priority (460-469).
     public static readonly EventKind RollDone = Supervisor(nameof(SupervisorLog.RollDone));
     public static readonly EventKind RollFailed = Supervisor(nameof(SupervisorLog.RollFailed));
+
+    /// <summary>An upgrade's end: done (42, 432 rolling) or failed (43, 433 rolling).</summary>
+    public static readonly IReadOnlyCollection<EventKind> UpgradeEnded = [UpgradeDone, UpgradeFailed, RollDone, RollFailed];
     public static readonly EventKind SlotRolledBack = Supervisor(nameof(SupervisorLog.SlotRolledBack));
     public static readonly EventKind WorkerRaisedUnready = Supervisor(nameof(SupervisorLog.WorkerRaisedUnready));
 
@@ -88,6 +101,8 @@ public static class LogEvents
     public static readonly IReadOnlyCollection<EventKind> Serving = [GenerationServing, UpgradeDone, RollDone];
 
     // Worker-side library, FdHandoff.AspNetCore (100-199).
+    public static readonly EventKind WorkerReadyItself = Library(nameof(HandoffLog.Ready));
+    public static readonly EventKind WorkerDrainingItself = Library(nameof(HandoffLog.Draining));
     public static readonly EventKind StoppedAccepting = Library(nameof(HandoffLog.StoppedAccepting));
     public static readonly EventKind RequestsCutAtDeadline = Library(nameof(HandoffLog.RequestsCutAtDeadline));
     public static readonly EventKind WarmedUp = Library(nameof(HandoffLog.WarmedUp));
