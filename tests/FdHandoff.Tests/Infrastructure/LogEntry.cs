@@ -54,6 +54,14 @@ public sealed partial class LogEntry
         var other => throw Mistyped(property, "an int", other),
     };
 
+    public long Long(string property) => Get(property) switch
+    {
+        long l => l,
+        double d when d == Math.Floor(d) => checked((long)d),
+        string s when long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l) => l,
+        var other => throw Mistyped(property, "a whole number", other),
+    };
+
     public double Double(string property) => Get(property) switch
     {
         long l => l,
