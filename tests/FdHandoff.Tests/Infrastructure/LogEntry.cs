@@ -42,6 +42,11 @@ public sealed partial class LogEntry
 
     public bool Has(string property) => _properties.ContainsKey(property);
 
+    /// <summary>Whether this is a worker's report of listener <paramref name="listener"/> (event ListenerReceived) with these values.</summary>
+    public bool IsListenerReport(string listener, string address, string transport, int protocol, string service) =>
+        String("Listener") == listener && String("Address") == address && String("Transport") == transport
+        && Int("Protocol") == protocol && String("Service") == service;
+
     /// <summary>Whether the event is about worker <paramref name="workerPid"/> (its WorkerPid), of <paramref name="generation"/> when given.</summary>
     public bool IsAbout(int workerPid, int? generation = null) =>
         Int("WorkerPid") == workerPid && (generation is null || Int("Generation") == generation);
