@@ -17,7 +17,10 @@ public sealed class OutputLog
 
     private sealed record Waiter(int From, Func<int, bool> TryComplete, Action<Exception> Fail);
 
-    /// <summary>The lines as written (JSON lines as JSON).</summary>
+    /// <summary>
+    /// The lines as written (JSON lines as JSON). Tests read a one-line refusal here (<c>fdhandoff: ...</c>, printed
+    /// before any logger exists, so no event): its wording is what they check.
+    /// </summary>
     public IReadOnlyList<string> Lines { get { lock (_lock) return _lines.ToList(); } }
 
     public int Count { get { lock (_lock) return _lines.Count; } }
