@@ -32,13 +32,17 @@ public sealed partial class LogEntry
     public string Program { get; }
     public int Pid { get; }
     public int? Id { get; }
+    /// <summary>The event's name; null without an id, or on a console line whose message fits none of our templates.</summary>
     public string? Name { get; }
     public string Message { get; }
     public string? Exception { get; }
     public IEnumerable<string> PropertyNames => _properties.Keys;
 
-    /// <summary>Whether this is an event of <paramref name="kind"/>: same id, and same name when the line has one.</summary>
-    public bool Is(EventKind kind) => Id == kind.Id && (Name is null || Name == kind.Name);
+    /// <summary>
+    /// Whether this is an event of <paramref name="kind"/>: same id and same name (a console line has the name of the
+    /// event whose template its message fits). A framework event of the same id (Kestrel's, the host's) is not.
+    /// </summary>
+    public bool Is(EventKind kind) => Id == kind.Id && Name == kind.Name;
 
     public bool Has(string property) => _properties.ContainsKey(property);
 

@@ -38,6 +38,19 @@ public sealed class OutputLogTests
     }
 
     [Fact]
+    public void A_console_line_of_a_framework_event_with_one_of_our_ids_is_not_ours()
+    {
+        var log = new OutputLog();
+        log.Add("12:00:00.123 ERR fdhandoff-worker[4243] #13 Connection id \"0HN\", Request id \"0HN:1\": An unhandled exception was thrown by the application.");
+        log.Add("12:00:00.124 INF fdhandoff[4242] #13 Worker 4243 of generation 1 draining (upgrade), deadline 5000 ms");
+
+        var draining = Assert.Single(log.All(LogEvents.WorkerDraining));
+        Assert.Equal(1, draining.Index);
+        Assert.Equal("upgrade", draining.String("Reason"));
+        Assert.Equal(5000, draining.Double("DrainMs"));
+    }
+
+    [Fact]
     public async Task A_wait_fails_at_once_when_the_output_has_ended()
     {
         var log = new OutputLog();

@@ -85,7 +85,7 @@ public sealed class SystemdProtocolFaultTests
         {
             Assert.Equal(1, await supervisor.WaitExitAsync(Wait));
             Assert.True(supervisor.Log.All(LogEvents.NotifyRefused, e => e.String("Reason").StartsWith("not the main process of any worker (Workers:NotifyAccess = main)", StringComparison.Ordinal)).Any(), supervisor.Log.ToString());
-            // The one line a person reads when the start fails (printed by Program.cs, no log event): its wording is the subject.
+            // The one-line refusal a person reads (no event): its wording is the subject.
             Assert.Contains(supervisor.Log.Lines, l => l.StartsWith("fdhandoff: generation 1 did not become ready: 1 of 1 workers not ready after 6 s"));
         }
     }
@@ -226,8 +226,7 @@ public sealed class SystemdProtocolFaultTests
             await supervisor.WaitServingAsync();
             int first = Assert.Single(supervisor.SpawnedWorkers()).Pid;
 
-            await supervisor.Log.WaitForEventAsync(LogEvents.WatchdogExpired,
-                e => e.IsAbout(first, 1) && Math.Round(e.Double("WatchdogMs"), MidpointRounding.AwayFromZero) == 1000, Wait); // "(limit 1000 ms)"
+            await supervisor.Log.WaitForEventAsync(LogEvents.WatchdogExpired, e => e.IsAbout(first, 1) && Math.Round(e.Double("WatchdogMs")) == 1000, Wait);
             await supervisor.Log.WaitForEventAsync(LogEvents.WorkerRestartScheduled, e => e.Int("Slot") == 0 && e.Int("Generation") == 1, Wait);
             await supervisor.Log.WaitForEventAsync(LogEvents.WorkerSpawned, e => e.Int("Generation") == 1 && e.Int("WorkerPid") != first, Wait);
         }
