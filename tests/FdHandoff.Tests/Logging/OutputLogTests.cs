@@ -84,6 +84,19 @@ public sealed class OutputLogTests
     }
 
     [Fact]
+    public async Task Waiting_for_a_supervisor_that_exited_fails_at_once_with_its_output()
+    {
+        await using var supervisor = SupervisorProcess.Start(new SupervisorOptions { ConfigFile = "/nonexistent/fdhandoff.json" });
+        var clock = Stopwatch.StartNew();
+
+        var e = await Assert.ThrowsAsync<OutputEndedException>(() => supervisor.WaitServingAsync(timeout: TimeSpan.FromMinutes(1)));
+
+        Assert.Contains("exited with code 2", e.Message);
+        Assert.Contains("fdhandoff: configuration file /nonexistent/fdhandoff.json does not exist", e.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"{clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task A_predicate_over_a_property_the_event_lacks_fails_the_wait_naming_it()
     {
         var log = new OutputLog();
