@@ -8,7 +8,7 @@ namespace FdHandoff.Tests.FaultWorker;
 /// The handing side's fault: serves the line counter on <c>counter*</c>; on drain hands exactly one connection
 /// over, says so, and hangs with the others until the test kills it in the middle of its hand-over.
 /// </summary>
-public sealed class HandOverOneThenHang(HandoffClient handoff) : BackgroundService
+public sealed class HandOverOneThenHang(HandoffClient handoff, ILogger<HandOverOneThenHang> logger) : BackgroundService
 {
     private readonly List<(Socket Socket, CounterProtocol Counter, Task Reading)> _connections = [];
 
@@ -28,7 +28,7 @@ public sealed class HandOverOneThenHang(HandoffClient handoff) : BackgroundServi
         lock (_connections) all = _connections.ToArray();
         foreach (var c in all) await c.Reading;
         bool taken = await handoff.HandOverAsync(all[0].Socket, listener.Name, all[0].Counter.SaveState());
-        Console.Out.WriteLine($"fdhandoff-worker: fault HandOverOneThenHang: pid {Environment.ProcessId} handed over 1 connection (taken: {taken}) of {all.Length}, hangs until killed");
+        FaultLog.HandedOverOne(logger, Environment.ProcessId, taken, all.Length);
         await Task.Delay(Timeout.Infinite, CancellationToken.None);
     }
 

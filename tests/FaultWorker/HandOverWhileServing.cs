@@ -9,7 +9,7 @@ namespace FdHandoff.Tests.FaultWorker;
 /// or buggy worker might): it connects to its own counter listener, takes that connection and hands it over.
 /// The supervisor must refuse; the worker says what it heard and keeps serving the connection it kept.
 /// </summary>
-public sealed class HandOverWhileServing(HandoffClient handoff) : BackgroundService
+public sealed class HandOverWhileServing(HandoffClient handoff, ILogger<HandOverWhileServing> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -20,6 +20,6 @@ public sealed class HandOverWhileServing(HandoffClient handoff) : BackgroundServ
         await client.ConnectAsync((IPEndPoint)listener.Socket.LocalEndPoint!, stoppingToken);
         using var accepted = await listener.Socket.AcceptAsync(stoppingToken);
         var (taken, reason) = await handoff.HandOverWithReasonAsync(accepted, listener.Name, new byte[8], stoppingToken);
-        Console.Out.WriteLine($"fdhandoff-worker: fault HandOverWhileServing: pid {Environment.ProcessId} hand-over taken: {taken} ({reason})");
+        FaultLog.HandOverAnswered(logger, Environment.ProcessId, taken, reason);
     }
 }

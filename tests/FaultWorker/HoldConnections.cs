@@ -8,9 +8,9 @@ namespace FdHandoff.Tests.FaultWorker;
 /// </summary>
 public static class HoldConnections
 {
-    public static void AskAndNeverTake(HandoffClient handoff)
+    public static void AskAndNeverTake(HandoffClient handoff, ILogger logger)
     {
         handoff.TakeHandedOverConnections();
-        Console.Out.WriteLine($"fdhandoff-worker: fault HoldConnections: pid {Environment.ProcessId} holds every connection handed to it");
+        FaultLog.HoldsConnections(logger, Environment.ProcessId);
     }
 }

@@ -61,12 +61,12 @@ public static class WorkerFaults
     }
 
     /// <summary>
-    /// Says which fault hangs this process (tests wait for the line, then kill the pid), and hangs
+    /// Says which fault hangs this process (tests wait for the event, then kill the pid), and hangs
     /// until killed.
     /// </summary>
-    public static void Hang(WorkerFault fault)
+    public static void Hang(WorkerFault fault, ILogger logger)
     {
-        Console.Out.WriteLine($"fdhandoff-worker: fault {fault}: pid {Environment.ProcessId} hangs until killed");
+        FaultLog.Hangs(logger, fault, Environment.ProcessId);
         Thread.Sleep(Timeout.Infinite);
     }
 }

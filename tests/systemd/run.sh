@@ -189,6 +189,11 @@ for ident in ("fdhandoff", "fdhandoff-worker"):
         n_fields = len([e for e in entries if e.get("SYSLOG_IDENTIFIER") == ident and "GENERATION" in e])
         missing.append(f"no entry with SYSLOG_IDENTIFIER={ident} GENERATION={gen} WORKER_PID=... "
                        f"({n_fields} {ident} entries have GENERATION; identifiers seen: {idents})")
+    elif not [e for e in has(ident, gen) if e.get("EVENT_ID") and e.get("EVENT_NAME")]:
+        missing.append(f"no {ident} entry of generation {gen} with EVENT_ID and EVENT_NAME (docs/operations.md, Log events)")
+# The id an operator filters on: journalctl -u fdhandoff EVENT_ID=12 finds the new workers ready.
+if not missing and not [e for e in has("fdhandoff", gen) if e.get("EVENT_ID") == "12" and e.get("EVENT_NAME") == "WorkerReady"]:
+    missing.append(f"no fdhandoff entry EVENT_ID=12 EVENT_NAME=WorkerReady for generation {gen}")
 print("; ".join(missing))
 sys.exit(1 if missing else 0)
 PY

@@ -1,18 +1,15 @@
 using Serilog.Core;
 using Serilog.Events;
-using Serilog.Formatting;
-using Serilog.Formatting.Display;
 
 namespace FdHandoff.Logging;
 
 /// <summary>
-/// Plain text lines on standard error: the fallback where there is no journal, and what a person
-/// running the supervisor in a terminal reads.
+/// Plain text lines on standard error (see <see cref="ConsoleLineFormatter"/>): the fallback where there is
+/// no journal, and what a person running the supervisor in a terminal reads.
 /// </summary>
 internal sealed class ConsoleSink(string identifier) : ILogEventSink
 {
-    private readonly ITextFormatter _formatter = new MessageTemplateTextFormatter(
-        "{Timestamp:HH:mm:ss.fff} {Level:u3} " + identifier + "[" + Environment.ProcessId + "] {Message:lj}{NewLine}{Exception}");
+    private readonly ConsoleLineFormatter _formatter = new(identifier);
     private readonly Lock _lock = new();
 
     public void Emit(LogEvent logEvent)

@@ -10,16 +10,20 @@ namespace FdHandoff.Logging;
 /// </summary>
 public static class FdHandoffLogging
 {
-    /// <summary>The environment variable that picks the <see cref="LogTarget"/>: <c>auto</c>, <c>journal</c> or <c>console</c>.</summary>
+    /// <summary>The environment variable that picks the <see cref="LogTarget"/>: <c>auto</c>, <c>journal</c>, <c>console</c> or <c>json</c>.</summary>
     internal const string TargetVariable = "FDHANDOFF_LOG";
+
+    /// <summary>The event id of the warning about an unknown <c>FDHANDOFF_LOG</c> (90-99: the logging set-up).</summary>
+    internal static readonly EventIdentity UnknownTarget = new(90, "LogTargetUnknown");
 
     /// <summary>Set by systemd when standard error goes to the journal (systemd.exec(5)).</summary>
     private const string JournalStreamVariable = "JOURNAL_STREAM";
 
     /// <summary>
     /// A Serilog logger with <c>Microsoft.*</c> framework noise kept at Warning, writing where
-    /// <c>FDHANDOFF_LOG</c> says: <c>journal</c> (journald's native protocol), <c>console</c> (standard
-    /// error), or <c>auto</c> (the journal when systemd connected standard error to it, else the console).
+    /// <c>FDHANDOFF_LOG</c> says: <c>journal</c> (journald's native protocol), <c>console</c> (plain lines on
+    /// standard error), <c>json</c> (JSON lines on standard error), or <c>auto</c> (the journal when systemd
+    /// connected standard error to it, else the console). Every form carries the event id (docs/operations.md).
     /// <paramref name="identifier"/> names the program in every line (SYSLOG_IDENTIFIER in the journal).
     /// </summary>
     /// <remarks>Defaults to <c>auto</c> when <c>FDHANDOFF_LOG</c> is unset; an unknown value
@@ -30,7 +34,8 @@ public static class FdHandoffLogging
         bool understood = TryParseTarget(setting, out var target);
         var logger = CreateLogger(identifier, minimumLevel, target);
         if (!understood)
-            logger.Warning("{Variable}={Value} is not one of auto, journal, console; using auto", TargetVariable, setting);
+            logger.ForContext(UnknownTarget.AsEnricher())
+                .Warning("{Variable}={Value} is not one of auto, journal, console, json; using auto", TargetVariable, setting);
         return logger;
     }
 
@@ -52,6 +57,7 @@ public static class FdHandoffLogging
             case "auto": return true;
             case "journal": target = LogTarget.Journal; return true;
             case "console": target = LogTarget.Console; return true;
+            case "json": target = LogTarget.Json; return true;
             default: return false;
         }
     }
@@ -65,7 +71,7 @@ public static class FdHandoffLogging
     internal static bool UsesJournal(LogTarget target, string journalSocketPath, string? journalStream) => target switch
     {
         LogTarget.Journal => true,
-        LogTarget.Console => false,
+        LogTarget.Console or LogTarget.Json => false,
         _ => !string.IsNullOrEmpty(journalStream) && File.Exists(journalSocketPath),
     };
 
@@ -73,10 +79,9 @@ public static class FdHandoffLogging
     internal static Logger Create(string identifier, LogEventLevel minimumLevel, LogTarget target,
         string journalSocketPath, string? journalStream)
     {
-        var console = new ConsoleSink(identifier);
-        ILogEventSink sink = UsesJournal(target, journalSocketPath, journalStream)
-            ? new JournaldSink(identifier, journalSocketPath, fallback: console)
-            : console;
+        ILogEventSink sink = target == LogTarget.Json ? new JsonLineSink(identifier)
+            : UsesJournal(target, journalSocketPath, journalStream) ? new JournaldSink(identifier, journalSocketPath, fallback: new ConsoleSink(identifier))
+            : new ConsoleSink(identifier);
         return new LoggerConfiguration()
             .MinimumLevel.Is(minimumLevel)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)

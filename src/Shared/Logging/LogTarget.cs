@@ -1,6 +1,6 @@
 namespace FdHandoff.Logging;
 
-/// <summary>Where <see cref="FdHandoffLogging"/> sends log events; set with <c>FDHANDOFF_LOG=auto|journal|console</c>.</summary>
+/// <summary>Where <see cref="FdHandoffLogging"/> sends log events; set with <c>FDHANDOFF_LOG=auto|journal|console|json</c>.</summary>
 internal enum LogTarget
 {
     /// <summary>The journal when the process runs under systemd with its stderr going to the journal
@@ -12,4 +12,7 @@ internal enum LogTarget
 
     /// <summary>Plain lines on standard error.</summary>
     Console,
+
+    /// <summary>One JSON object per line on standard error, for programs that read the log (tests, collectors).</summary>
+    Json,
 }

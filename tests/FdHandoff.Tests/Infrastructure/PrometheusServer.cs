@@ -47,6 +47,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
         var log = new OutputLog();
         var process = LoggedProcess.Start(start, log);
         var server = new PrometheusServer(process, dir, address, log);
+        // Prometheus's own words (not an event of ours); a Prometheus that exits ends this wait at once.
         await log.WaitForAsync("Server is ready to receive web requests", TimeSpan.FromSeconds(60));
         return server;
     }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using FdHandoff.Protocol;
 
 namespace FdHandoff.Tests.Infrastructure;
@@ -88,6 +87,8 @@ internal sealed class SupervisorProcess : IAsyncDisposable
             foreach (var a in launcher.Skip(1)) start.ArgumentList.Add(a);
             start.ArgumentList.Add(Binaries.Supervisor);
         }
+        // JSON lines (its workers inherit the variable): tests wait on event ids and properties, not wording.
+        start.Environment["FDHANDOFF_LOG"] = "json";
         if (environment is not null) foreach (var (k, v) in environment) start.Environment[k] = v;
         if (options.Verb is not null) start.ArgumentList.Add(options.Verb);
         start.ArgumentList.Add("--config");
@@ -98,8 +99,8 @@ internal sealed class SupervisorProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until generation <paramref name="generation"/> serves (all its workers ready).</summary>
-    public Task WaitServingAsync(int generation = 1, TimeSpan? timeout = null) =>
-        Log.WaitForAsync($@"Generation {generation} serving|Upgrade to generation {generation} done", timeout ?? TimeSpan.FromSeconds(60));
+    public Task<LogEntry> WaitServingAsync(int generation = 1, TimeSpan? timeout = null) =>
+        Log.WaitForEventAsync(LogEvents.Serving, e => e.Int("Generation") == generation, timeout ?? TimeSpan.FromSeconds(60));
 
     /// <summary>Waits until the process exits; returns its exit code.</summary>
     public async Task<int> WaitExitAsync(TimeSpan timeout)
@@ -129,14 +130,16 @@ internal sealed class SupervisorProcess : IAsyncDisposable
     {
         var spawned = SpawnedWorkers().Where(w => w.Generation < generation).Select(w => w.Pid).ToList();
         foreach (int pid in spawned)
-            await Log.WaitForAsync($@"Worker {pid} of generation \d+ (exited|crashed)", timeout);
+            await WaitWorkerGoneAsync(pid, timeout);
     }
+
+    /// <summary>Waits until the supervisor logs worker <paramref name="pid"/>'s end: exited or crashed.</summary>
+    public Task<LogEntry> WaitWorkerGoneAsync(int pid, TimeSpan timeout, int from = 0) =>
+        Log.WaitForEventAsync(LogEvents.WorkerGone, e => e.Int("WorkerPid") == pid, timeout, from);
 
     /// <summary>Every worker the supervisor logged as spawned: pid and generation.</summary>
     public IReadOnlyList<(int Pid, int Generation)> SpawnedWorkers() =>
-        Log.All(@"Spawned worker (\d+) for generation (\d+)")
-            .Select(m => (int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value)))
-            .ToList();
+        Log.All(LogEvents.WorkerSpawned).Select(e => (e.Int("WorkerPid"), e.Int("Generation"))).ToList();
 
     /// <summary>
     /// Open descriptors other than the runtime's mapped assemblies (.dll, .so): those grow by two

@@ -18,9 +18,9 @@ public sealed class CrashTests
 
         int mark = supervisor.Log.Count;
         Native.Kill(victim, Native.SIGKILL);
-        await supervisor.Log.WaitForAsync($@"Worker {victim} of generation 1 crashed", TimeSpan.FromSeconds(30));
-        var replacement = await supervisor.Log.WaitForAsync(@"Spawned worker (\d+) for generation 1", TimeSpan.FromSeconds(30), from: mark);
-        await supervisor.Log.WaitForAsync($@"Worker {replacement.Groups[1].Value} of generation 1 ready", TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForEventAsync(LogEvents.WorkerCrashed, e => e.IsAbout(victim, 1), TimeSpan.FromSeconds(30));
+        var replacement = await supervisor.Log.WaitForEventAsync(LogEvents.WorkerSpawned, e => e.Int("Generation") == 1, TimeSpan.FromSeconds(30), from: mark);
+        await supervisor.Log.WaitForEventAsync(LogEvents.WorkerReady, e => e.IsAbout(replacement.Int("WorkerPid"), 1), TimeSpan.FromSeconds(30));
         await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
         var result = await load.StopAsync();
         var status = supervisor.Status();
@@ -41,7 +41,7 @@ public sealed class CrashTests
         int victim = supervisor.Status().Workers[0].Pid;
 
         Native.Kill(victim, Native.SIGKILL);
-        await supervisor.Log.WaitForAsync($@"Worker {victim} of generation 1 crashed", TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForEventAsync(LogEvents.WorkerCrashed, e => e.IsAbout(victim, 1), TimeSpan.FromSeconds(30));
         // No worker is running now: the connection waits in the listening socket's backlog and is
         // answered by the replacement, instead of being refused.
         var response = await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http));
@@ -66,11 +66,12 @@ public sealed class CrashTests
             var delays = new List<double>();
             for (int crash = 1; crash <= 4; crash++)
             {
-                var m = await supervisor.Log.WaitForAsync($@"Restarting slot 0 of generation 1 in (\d+) ms \(crash {crash} in a row\)", TimeSpan.FromSeconds(30));
-                delays.Add(double.Parse(m.Groups[1].Value));
+                var restart = await supervisor.Log.WaitForEventAsync(LogEvents.WorkerRestartScheduled,
+                    e => e.Int("Slot") == 0 && e.Int("Generation") == 1 && e.Int("CrashesInARow") == crash, TimeSpan.FromSeconds(30));
+                delays.Add(Math.Round(restart.Double("BackoffMs"), MidpointRounding.AwayFromZero)); // as the line shows it ({BackoffMs:0})
             }
             File.Delete(faultFile);
-            await supervisor.Log.WaitForAsync(@"Worker (\d+) of generation 1 ready", TimeSpan.FromSeconds(30), from: supervisor.Log.Count);
+            await supervisor.Log.WaitForEventAsync(LogEvents.WorkerReady, e => e.Int("Generation") == 1, TimeSpan.FromSeconds(30), from: supervisor.Log.Count);
 
             Assert.Equal([100, 200, 400, 800], delays);
             Assert.Contains(supervisor.Status().Workers, w => w.Restarts >= 4);

@@ -19,15 +19,15 @@ public sealed class DrainTests
         using var connection = await RawHttp.ConnectAsync(new IPEndPoint(IPAddress.Loopback, http), CancellationToken.None);
         var slow = connection.GetAsync("/slow/8000", close: false, CancellationToken.None);
         var upgrade = await supervisor.UpgradeAsync();
-        await supervisor.Log.WaitForAsync($@"Worker {old} of generation 1 draining", TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForEventAsync(LogEvents.WorkerDraining, e => e.IsAbout(old, 1), TimeSpan.FromSeconds(30));
         var response = await slow;
-        await supervisor.Log.WaitForAsync($@"Worker {old} of generation 1 exited with code 0", TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForEventAsync(LogEvents.WorkerExited, e => e.IsAbout(old, 1) && e.Int("ExitCode") == 0, TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, upgrade.ExitCode);
         Assert.Equal(200, response.Status);
         Assert.Contains($"pid {old} generation 1", response.Body);
         Assert.True(response.ConnectionClose, "a response sent while draining must close its connection");
-        Assert.Empty(supervisor.Log.All($@"Killed worker {old}"));
+        Assert.Empty(supervisor.Log.All(LogEvents.WorkerKilled, e => e.Int("WorkerPid") == old));
     }
 
     [Fact]
@@ -43,8 +43,8 @@ public sealed class DrainTests
         var upgrade = await supervisor.UpgradeAsync();
         // Until the old worker has stopped accepting (after its 500 ms Connection: close window); it stays
         // alive while its slow request runs.
-        await supervisor.Log.WaitForAsync($@"Worker {old} of generation 1 draining", TimeSpan.FromSeconds(30));
-        await supervisor.Log.WaitForAsync($@"Worker {old} of generation 1 stopped accepting, 1 connections open", TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForEventAsync(LogEvents.WorkerDraining, e => e.IsAbout(old, 1), TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForEventAsync(LogEvents.StoppedAccepting, e => e.IsAbout(old, 1) && e.Int("OpenConnections") == 1, TimeSpan.FromSeconds(30));
         var answeredBy = new List<string>();
         for (int i = 0; i < 50; i++)
             answeredBy.Add((await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http))).Body);
@@ -76,12 +76,12 @@ public sealed class DrainTests
         // The server closes the idle connection with FIN (a 0-byte read), not RST (an exception).
         int eof = await idle.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(30));
         var closedAfter = DateTime.UtcNow - drainStarted;
-        await supervisor.Log.WaitForAsync($@"Worker {old} of generation 1 exited with code 0", TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForEventAsync(LogEvents.WorkerExited, e => e.IsAbout(old, 1) && e.Int("ExitCode") == 0, TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, upgrade.ExitCode);
         Assert.Equal(0, eof);
         Assert.True(closedAfter < drain, $"closed after {closedAfter.TotalMilliseconds:0} ms, the deadline was {drain.TotalMilliseconds:0} ms");
-        Assert.Empty(supervisor.Log.All($@"Killed worker {old}"));
+        Assert.Empty(supervisor.Log.All(LogEvents.WorkerKilled, e => e.Int("WorkerPid") == old));
     }
 
     [Fact]
@@ -98,14 +98,14 @@ public sealed class DrainTests
         var upgrade = await supervisor.UpgradeAsync();
         var response = await slow.WaitAsync(TimeSpan.FromSeconds(30));
         bool fin = await connection.ClosedCleanlyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
-        await supervisor.Log.WaitForAsync($@"Worker {old} of generation 1 reached its drain deadline with requests running: 1 stopped", TimeSpan.FromSeconds(30));
-        await supervisor.Log.WaitForAsync($@"Worker {old} of generation 1 exited with code 0", TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForEventAsync(LogEvents.RequestsCutAtDeadline, e => e.IsAbout(old, 1) && e.Int("RequestsCut") == 1, TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForEventAsync(LogEvents.WorkerExited, e => e.IsAbout(old, 1) && e.Int("ExitCode") == 0, TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, upgrade.ExitCode);
         Assert.Equal(503, response.Status);
         Assert.True(response.ConnectionClose, "the 503 must close its connection");
         Assert.True(fin, "the connection must end with FIN after the answer");
-        Assert.Empty(supervisor.Log.All($@"Killed worker {old}"));
+        Assert.Empty(supervisor.Log.All(LogEvents.WorkerKilled, e => e.Int("WorkerPid") == old));
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class DrainTests
             int code = await supervisor.WaitExitAsync(TimeSpan.FromSeconds(30));
 
             Assert.Equal(0, code);
-            Assert.All(workers, pid => Assert.Single(supervisor.Log.All($@"Worker {pid} of generation 1 exited with code 0")));
+            Assert.All(workers, pid => Assert.Single(supervisor.Log.All(LogEvents.WorkerExited, e => e.IsAbout(pid, 1) && e.Int("ExitCode") == 0)));
             Assert.False(File.Exists(supervisor.ControlSocket));
         }
     }

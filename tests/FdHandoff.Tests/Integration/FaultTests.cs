@@ -21,11 +21,19 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
         };
 
     [Theory]
-    [InlineData("hang-before-hello", @"fault HangBeforeHello: pid (\d+) hangs")]
-    [InlineData("hang-after-listeners", @"fault HangAfterListeners: pid (\d+) hangs")]
-    [InlineData("never-ready", @"Handed \d+ listeners to worker (\d+) of generation 2")]
-    public async Task A_new_worker_killed_mid_upgrade_fails_the_upgrade_and_the_old_generation_serves_on(string fault, string killWhen)
+    [InlineData("hang-before-hello")]
+    [InlineData("hang-after-listeners")]
+    [InlineData("never-ready")]
+    public async Task A_new_worker_killed_mid_upgrade_fails_the_upgrade_and_the_old_generation_serves_on(string fault)
     {
+        // When to strike: the hanging worker says it hangs; the never-ready one has been handed its listeners.
+        var killWhen = fault == "never-ready" ? LogEvents.HandedOff : LogEvents.FaultHangs;
+        Func<LogEntry, bool> where = fault switch
+        {
+            "hang-before-hello" => e => e.String("Fault") == "HangBeforeHello",
+            "hang-after-listeners" => e => e.String("Fault") == "HangAfterListeners",
+            _ => e => e.Int("Generation") == 2,
+        };
         await using var supervisor = SupervisorProcess.Start(Options(out int http));
         await supervisor.WaitServingAsync();
         var generation1 = supervisor.Status().Workers.Select(w => w.Pid).ToHashSet();
@@ -35,11 +43,11 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
 
         File.WriteAllText(_faultFile, fault);
         var upgrade = supervisor.UpgradeAsync();
-        int victim = int.Parse((await supervisor.Log.WaitForAsync(killWhen, TimeSpan.FromSeconds(30))).Groups[1].Value);
+        int victim = (await supervisor.Log.WaitForEventAsync(killWhen, where, TimeSpan.FromSeconds(30))).Int("WorkerPid");
         Native.Kill(victim, Native.SIGKILL);
         var result = await upgrade;
         foreach (var (pid, _) in supervisor.SpawnedWorkers().Where(w => w.Generation == 2))
-            await supervisor.Log.WaitForAsync($@"Worker {pid} of generation 2 (exited|crashed)", TimeSpan.FromSeconds(30));
+            await supervisor.WaitWorkerGoneAsync(pid, TimeSpan.FromSeconds(30));
         await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
         var seen = await load.StopAsync();
         var status = supervisor.Status();
@@ -67,14 +75,14 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
 
         int mark = supervisor.Log.Count;
         Native.Kill(victim, Native.SIGKILL);
-        var replacement = await supervisor.Log.WaitForAsync(@"Spawned worker (\d+) for generation 1", TimeSpan.FromSeconds(30), from: mark);
-        await supervisor.Log.WaitForAsync($@"Worker {replacement.Groups[1].Value} of generation 1 ready", TimeSpan.FromSeconds(30));
+        var replacement = await supervisor.Log.WaitForEventAsync(LogEvents.WorkerSpawned, e => e.Int("Generation") == 1, TimeSpan.FromSeconds(30), from: mark);
+        await supervisor.Log.WaitForEventAsync(LogEvents.WorkerReady, e => e.IsAbout(replacement.Int("WorkerPid"), 1), TimeSpan.FromSeconds(30));
         await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
         var seen = await load.StopAsync();
         var status = supervisor.Status();
         output.WriteLine($"worker killed while serving: {seen}");
 
-        Assert.Contains(supervisor.Log.Lines, l => l.Contains($"Worker {victim} of generation 1 crashed: exit code 137 while Ready"));
+        Assert.Contains(supervisor.Log.All(LogEvents.WorkerCrashed), e => e.IsAbout(victim, 1) && e.Int("ExitCode") == 137 && e.String("WorkerState") == "Ready");
         Assert.Equal(1, status.Generation);
         Assert.Equal(2, status.Workers.Count);
         Assert.True(seen.Failed <= Clients, seen.ToString());
@@ -94,7 +102,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
 
         var upgrade = await supervisor.UpgradeAsync();
         foreach (int pid in generation1)
-            await supervisor.Log.WaitForAsync($@"Killed worker {pid} of generation 1: did not drain within 5 s", TimeSpan.FromSeconds(30));
+            await supervisor.Log.WaitForEventAsync(LogEvents.WorkerKilled, e => e.IsAbout(pid, 1) && e.String("Reason").StartsWith("did not drain within 5 s", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         await supervisor.WaitOldGenerationsGoneAsync(2, TimeSpan.FromSeconds(30));
         await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
         var seen = await load.StopAsync();
@@ -123,9 +131,9 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
         await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
 
         var upgrade = await supervisor.UpgradeAsync();
-        await supervisor.Log.WaitForAsync($@"fault IgnoreDrain: pid {generation1[0]} ignores the drain", TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForEventAsync(LogEvents.FaultIgnoresDrain, e => e.Int("WorkerPid") == generation1[0], TimeSpan.FromSeconds(30));
         Native.Kill(generation1[0], Native.SIGKILL);
-        await supervisor.Log.WaitForAsync($@"Worker {generation1[0]} of generation 1 exited with code 137", TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForEventAsync(LogEvents.WorkerExited, e => e.IsAbout(generation1[0], 1) && e.Int("ExitCode") == 137, TimeSpan.FromSeconds(30));
         await supervisor.WaitOldGenerationsGoneAsync(2, TimeSpan.FromSeconds(30));
         await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
         var seen = await load.StopAsync();
@@ -136,7 +144,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2, status.Generation);
         Assert.Equal(2, status.Workers.Count);
         Assert.All(status.Workers, w => Assert.Equal(2, w.Generation));
-        Assert.DoesNotContain(supervisor.Log.Lines, l => l.Contains("Restarting slot"));
+        Assert.Empty(supervisor.Log.All(LogEvents.WorkerRestartScheduled));
         Assert.True(seen.Failed == 0, seen.ToString());
         Assert.Equal(descriptorsBefore, supervisor.OpenDescriptors());
     }

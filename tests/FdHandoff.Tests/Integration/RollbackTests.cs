@@ -31,7 +31,7 @@ public sealed class RollbackTests
             var upgrade = await supervisor.UpgradeAsync();
             var failedGeneration = supervisor.SpawnedWorkers().Where(w => w.Generation == 2).Select(w => w.Pid).ToList();
             foreach (int pid in failedGeneration)
-                await supervisor.Log.WaitForAsync($@"Worker {pid} of generation 2 (exited|crashed)", TimeSpan.FromSeconds(30));
+                await supervisor.WaitWorkerGoneAsync(pid, TimeSpan.FromSeconds(30));
             await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
             var result = await load.StopAsync();
             var status = supervisor.Status();

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using FdHandoff.Tests.Infrastructure;
 
 namespace FdHandoff.Tests.Integration;
@@ -44,7 +43,7 @@ public sealed class RollingUpgradeTests
         // Count+1 at most, and exactly that: each new worker was alive (ready) beside the old one it replaced.
         Assert.True(watch.Peak == Workers + 1, $"peak {watch.Peak} worker processes ({string.Join(", ", watch.PeakPids)})\n{supervisor.Log}");
         AssertSlotBySlot(supervisor, from: 1, to: 2, slots: Enumerable.Range(0, Workers));
-        Assert.Single(supervisor.Log.All(@"Upgrade to generation 2 done, rolling: 4 slots replaced one at a time"));
+        Assert.Single(supervisor.Log.All(LogEvents.RollDone, e => e.Int("Generation") == 2 && e.Int("SlotCount") == 4));
     }
 
     [Theory]
@@ -84,7 +83,7 @@ public sealed class RollingUpgradeTests
             string line = Assert.Single(upgrade.Stderr.Trim().Split('\n'));
             foreach (string part in new[] { "failed, generation 1 still serving: rolling upgrade stopped at slot 2 (3 of 4)", reason, "slots 0-1 rolled back, generation 1 serves with 4 workers" })
                 Assert.True(line.Contains(part), $"'{part}' not in: {line}\n{supervisor.Log}");
-            Assert.Single(supervisor.Log.All(@"Upgrade to generation 2 failed, rolling: stopped at slot 2 \(3 of 4\)"));
+            Assert.Single(supervisor.Log.All(LogEvents.RollFailed, e => e.Int("Generation") == 2 && e.Int("Slot") == 2 && e.Int("SlotNumber") == 3 && e.Int("SlotCount") == 4));
             Assert.True(result.Failed == 0, $"{result}\n{supervisor.Log}");
             // The service ends on the old plan: 4 workers of generation 1, the slots never reached untouched,
             // slots 0 and 1 with new workers of generation 1, and no worker of generation 2 left.
@@ -101,7 +100,7 @@ public sealed class RollingUpgradeTests
             Assert.True(watch.Peak <= Workers + 1, $"peak {watch.Peak} worker processes ({string.Join(", ", watch.PeakPids)})\n{supervisor.Log}");
             AssertSlotBySlot(supervisor, from: 1, to: 2, slots: [0, 1]);
             foreach (int slot in new[] { 0, 1 })
-                Assert.Single(supervisor.Log.All($@"Slot {slot} rolled back to generation 1: worker \d+ ready, 1 worker\(s\) of generation 2 drained"));
+                Assert.Single(supervisor.Log.All(LogEvents.SlotRolledBack, e => e.Int("Slot") == slot && e.Int("Generation") == 1 && e.Int("OldWorkerCount") == 1 && e.Int("FailedGeneration") == 2));
 
             // Once the fault is gone the next rolling upgrade goes through from the restored generation.
             File.Delete(faultFile);
@@ -140,11 +139,11 @@ public sealed class RollingUpgradeTests
             await load.WaitForMoreLinesAsync(connections * 2, Wait);
 
             var rolled = await supervisor.UpgradeAsync();
-            await supervisor.Log.WaitForAsync(@"Generation 1 retired in \d+ ms", Wait);
+            await supervisor.Log.WaitForEventAsync(LogEvents.GenerationRetired, e => e.Int("PreviousGeneration") == 1, Wait);
             await load.WaitForMoreLinesAsync(connections * 2, Wait);
             File.WriteAllText(faultFile, "exit-at-start generation=3 slot=2");
             var failed = await supervisor.UpgradeAsync();
-            await supervisor.Log.WaitForAsync(@"Generation 3 retired in \d+ ms", Wait);
+            await supervisor.Log.WaitForEventAsync(LogEvents.GenerationRetired, e => e.Int("PreviousGeneration") == 3, Wait);
             await load.WaitForMoreLinesAsync(connections * 2, Wait);
             var result = await load.StopAsync();
             var status = supervisor.Status();
@@ -155,11 +154,13 @@ public sealed class RollingUpgradeTests
             Assert.Equal(connections, result.ConnectionsOpened);
             // Slot by slot, every connection of generation 1 moved on; the two slots of generation 3 that were
             // rolled back handed theirs back to generation 2. None was closed on the way.
-            var retired = supervisor.Log.All(@"Generation (\d+) retired in \d+ ms: (\d+) connections moved to generation (\d+), (\d+) kept and closed by their worker, (\d+) closed by the supervisor").ToList();
-            Assert.Equal(["1", "3"], retired.Select(m => m.Groups[1].Value));
-            Assert.Equal(($"{connections}", "2", "0", "0"), (retired[0].Groups[2].Value, retired[0].Groups[3].Value, retired[0].Groups[4].Value, retired[0].Groups[5].Value));
-            Assert.Equal(("2", "0", "0"), (retired[1].Groups[3].Value, retired[1].Groups[4].Value, retired[1].Groups[5].Value));
-            Assert.True(int.Parse(retired[1].Groups[2].Value) > 0, supervisor.Log.ToString());
+            var retired = supervisor.Log.All(LogEvents.GenerationRetired)
+                .Select(e => (Retired: e.Int("PreviousGeneration"), Moved: e.Int("ConnectionsMoved"), To: e.Int("Generation"), Kept: e.Int("ConnectionsKept"), Closed: e.Int("ConnectionsClosed")))
+                .ToList();
+            Assert.Equal([1, 3], retired.Select(r => r.Retired));
+            Assert.Equal((connections, 2, 0, 0), (retired[0].Moved, retired[0].To, retired[0].Kept, retired[0].Closed));
+            Assert.Equal((2, 0, 0), (retired[1].To, retired[1].Kept, retired[1].Closed));
+            Assert.True(retired[1].Moved > 0, supervisor.Log.ToString());
             Assert.Equal(2, status.Generation);
             Assert.All(status.Workers, w => Assert.Equal(2, w.Generation));
         }
@@ -179,18 +180,18 @@ public sealed class RollingUpgradeTests
 
         var upgrade = supervisor.UpgradeAsync();
         // The roll is at slot 0: slot 3 still belongs to generation 1, whose crashed worker must come back.
-        await supervisor.Log.WaitForAsync(@"Spawned worker \d+ for generation 2 \(slot 0\)", Wait);
+        await supervisor.Log.WaitForEventAsync(LogEvents.WorkerSpawned, e => e.Int("Generation") == 2 && e.Int("Slot") == 0, Wait);
         int mark = supervisor.Log.Count;
         Native.Kill(victim, Native.SIGKILL);
-        var restarted = await supervisor.Log.WaitForAsync(@"Spawned worker (\d+) for generation 1 \(slot 3\)", Wait, from: mark);
+        var restarted = await supervisor.Log.WaitForEventAsync(LogEvents.WorkerSpawned, e => e.Int("Generation") == 1 && e.Int("Slot") == 3, Wait, from: mark);
         var result = await upgrade;
         var status = supervisor.Status();
 
         Assert.True(result.ExitCode == 0, result.Stderr);
-        Assert.Single(supervisor.Log.All($@"Worker {victim} of generation 1 crashed"));
-        Assert.Single(supervisor.Log.All(@"Restarting slot 3 of generation 1"));
+        Assert.Single(supervisor.Log.All(LogEvents.WorkerCrashed, e => e.IsAbout(victim, 1)));
+        Assert.Single(supervisor.Log.All(LogEvents.WorkerRestartScheduled, e => e.Int("Slot") == 3 && e.Int("Generation") == 1));
         // The restarted worker served slot 3 until the roll reached it, then drained like the others.
-        await supervisor.Log.WaitForAsync($@"Worker {restarted.Groups[1].Value} of generation 1 draining", Wait);
+        await supervisor.Log.WaitForEventAsync(LogEvents.Draining, e => e.IsAbout(restarted.Int("WorkerPid"), 1), Wait);
         Assert.Equal(2, status.Generation);
         Assert.Equal(Enumerable.Range(0, Workers), status.Workers.Select(w => w.Slot).Order());
         Assert.All(status.Workers, w => Assert.Equal(2, w.Generation));
@@ -221,15 +222,15 @@ public sealed class RollingUpgradeTests
             var kept = supervisor.Status().Workers.Single(w => w.Slot == 0);
             int mark = supervisor.Log.Count;
             Native.Kill(kept.Pid, Native.SIGKILL);
-            var restarted = await supervisor.Log.WaitForAsync(@"Spawned worker (\d+) for generation 2 \(slot 0\)", Wait, from: mark);
-            await supervisor.Log.WaitForAsync($@"Worker {restarted.Groups[1].Value} of generation 2 ready", Wait, from: mark);
+            var restarted = await supervisor.Log.WaitForEventAsync(LogEvents.WorkerSpawned, e => e.Int("Generation") == 2 && e.Int("Slot") == 0, Wait, from: mark);
+            await supervisor.Log.WaitForEventAsync(LogEvents.WorkerReady, e => e.IsAbout(restarted.Int("WorkerPid"), 2), Wait, from: mark);
             var onAdded = await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, added));
 
             Assert.Equal(1, upgrade.ExitCode);
             Assert.True(upgrade.Stderr.Contains("rolled back except slot 0"), $"{upgrade.Stderr}\n{supervisor.Log}");
             Assert.Equal(2, kept.Generation);
             Assert.True(onAdded.Body.Contains("generation 2"), $"{onAdded.Body}\n{supervisor.Log}");
-            Assert.Empty(supervisor.Log.All(@"Listener http-new .* closed"));
+            Assert.Empty(supervisor.Log.All([LogEvents.ListenerRemoved, LogEvents.ListenerClosed], e => e.String("Listener") == "http-new"));
         }
         finally
         {
@@ -262,21 +263,20 @@ public sealed class RollingUpgradeTests
     /// </summary>
     private static void AssertSlotBySlot(SupervisorProcess supervisor, int from, int to, IEnumerable<int> slots)
     {
-        var lines = supervisor.Log.Lines;
-        int Index(string pattern) => lines.Select((l, i) => (l, i)).First(x => Regex.IsMatch(x.l, pattern)).i;
+        var log = supervisor.Log;
+        LogEntry First(IReadOnlyCollection<EventKind> kinds, Func<LogEntry, bool> where) => log.All(kinds, where)[0];
         int previousExit = -1;
         foreach (int slot in slots)
         {
-            int oldPid = int.Parse(Regex.Match(lines[Index($@"Spawned worker \d+ for generation {from} \(slot {slot}\)")], @"worker (\d+)").Groups[1].Value);
-            int spawn = Index($@"Spawned worker \d+ for generation {to} \(slot {slot}\)");
-            int newPid = int.Parse(Regex.Match(lines[spawn], @"worker (\d+)").Groups[1].Value);
-            int ready = Index($@"Worker {newPid} of generation {to} ready");
-            int drain = Index($@"Worker {oldPid} of generation {from} draining");
-            int exit = Index($@"Worker {oldPid} of generation {from} exited");
-            string log = string.Join("\n", lines);
+            int oldPid = First([LogEvents.WorkerSpawned], e => e.Int("Generation") == from && e.Int("Slot") == slot).Int("WorkerPid");
+            var spawned = First([LogEvents.WorkerSpawned], e => e.Int("Generation") == to && e.Int("Slot") == slot);
+            int spawn = spawned.Index, newPid = spawned.Int("WorkerPid");
+            int ready = First(LogEvents.Ready, e => e.IsAbout(newPid, to)).Index;
+            int drain = First(LogEvents.Draining, e => e.IsAbout(oldPid, from)).Index;
+            int exit = First([LogEvents.WorkerExited], e => e.IsAbout(oldPid, from)).Index;
             Assert.True(previousExit < spawn, $"slot {slot}: spawned before the previous slot's old worker exited\n{log}");
             Assert.True(ready < drain, $"slot {slot}: old worker {oldPid} drained before new worker {newPid} was ready\n{log}");
-            Assert.True(drain < exit, log);
+            Assert.True(drain < exit, log.ToString());
             previousExit = exit;
         }
     }

@@ -23,8 +23,8 @@ public sealed class StartPriorityTests
             // Generation 2 never reports ready: it stays in its warm-up, where its priority is seen.
             File.WriteAllText(faultFile, "never-ready generation=2");
             var failing = supervisor.UpgradeAsync();
-            var handed = await supervisor.Log.WaitForAsync(@"Handed \d+ listeners to worker (\d+) of generation 2", TimeSpan.FromSeconds(60));
-            int warming = int.Parse(handed.Groups[1].Value, CultureInfo.InvariantCulture);
+            var handed = await supervisor.Log.WaitForEventAsync(LogEvents.HandedOff, e => e.Int("Generation") == 2, TimeSpan.FromSeconds(60));
+            int warming = handed.Int("WorkerPid");
             var warmingNice = ThreadNice(warming);
             Assert.True(warmingNice.Count > 1, $"worker {warming} has {warmingNice.Count} threads");
             Assert.All(warmingNice, n => Assert.Equal(7, n));
@@ -57,8 +57,9 @@ public sealed class StartPriorityTests
             await supervisor.WaitServingAsync();
             File.WriteAllText(faultFile, "never-ready generation=2");
             var failing = supervisor.UpgradeAsync();
-            var raised = await supervisor.Log.WaitForAsync(@"Worker (\d+) of generation 2 not ready 10000 ms into its warm-up: back to nice 0", TimeSpan.FromSeconds(60));
-            int pid = int.Parse(raised.Groups[1].Value, CultureInfo.InvariantCulture);
+            var raised = await supervisor.Log.WaitForEventAsync(LogEvents.WorkerRaisedUnready,
+                e => e.Int("Generation") == 2 && Math.Round(e.Double("LimitMs"), MidpointRounding.AwayFromZero) == 10000 && e.Int("Nice") == 0, TimeSpan.FromSeconds(60));
+            int pid = raised.Int("WorkerPid");
             Assert.All(ThreadNice(pid), n => Assert.Equal(0, n));
             Native.Kill(pid, 9);
             Assert.Equal(1, (await failing).ExitCode);

@@ -38,8 +38,8 @@ public sealed class UpgradeTests
         Assert.All(after.Workers, w => Assert.DoesNotContain(w.Pid, before));
         Assert.Contains("generation 2", response.Body);
         // Invariant 2: no old worker was told to drain before every new worker was ready.
-        int lastReady = LineIndex(supervisor, @"of generation 2 ready \d+ ms after spawn", last: true);
-        int firstDrain = LineIndex(supervisor, @"of generation 1 draining", last: false);
+        int lastReady = supervisor.Log.All(LogEvents.WorkerReady, e => e.Int("Generation") == 2).Max(e => e.Index);
+        int firstDrain = supervisor.Log.All(LogEvents.Draining, e => e.Int("Generation") == 1).Min(e => e.Index);
         Assert.True(lastReady < firstDrain, supervisor.Log.ToString());
     }
 
@@ -69,20 +69,12 @@ public sealed class UpgradeTests
 
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Stderr));
         // The first runs alone; the four that arrived meanwhile share the one next upgrade.
-        var generations = supervisor.Log.All(@"Upgrade to generation (\d+) done").Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        var generations = supervisor.Log.All([LogEvents.UpgradeDone, LogEvents.RollDone]).Select(e => e.Int("Generation")).ToList();
         Assert.Equal([2, 3], generations);
-        // Never interleaved: each upgrade finished before the next one started.
-        var starts = supervisor.Log.Lines.Select((l, i) => (l, i)).Where(x => x.l.Contains("Upgrade from generation")).Select(x => x.i).ToList();
-        var ends = supervisor.Log.Lines.Select((l, i) => (l, i)).Where(x => x.l.Contains("Upgrade to generation")).Select(x => x.i).ToList();
+        // Never interleaved: each upgrade finished (done or failed) before the next one started.
+        var starts = supervisor.Log.All(LogEvents.UpgradeStarting).Select(e => e.Index).ToList();
+        var ends = supervisor.Log.All(LogEvents.UpgradeEnded).Select(e => e.Index).ToList();
         Assert.Equal(2, starts.Count);
         Assert.True(ends[0] < starts[1], supervisor.Log.ToString());
-    }
-
-    private static int LineIndex(SupervisorProcess supervisor, string pattern, bool last)
-    {
-        var regex = new System.Text.RegularExpressions.Regex(pattern);
-        var indexes = supervisor.Log.Lines.Select((l, i) => (l, i)).Where(x => regex.IsMatch(x.l)).Select(x => x.i).ToList();
-        Assert.NotEmpty(indexes);
-        return last ? indexes[^1] : indexes[0];
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using FdHandoff.Tests.Infrastructure;
 
@@ -45,21 +44,22 @@ public sealed class WarmUpTests
 
         var upgrade = await supervisor.UpgradeAsync();
         await supervisor.WaitOldGenerationsGoneAsync(2, Wait);
-        var warmed = await supervisor.Log.WaitForAsync(@"^(\S+) INF fdhandoff-worker\[(\d+)\] Worker \d+ of generation 2 warmed up: 1 requests through its own pipeline in (\d+) ms", Wait);
-        int pid = int.Parse(warmed.Groups[2].Value, CultureInfo.InvariantCulture);
-        var ready = await supervisor.Log.WaitForAsync($@"^(\S+) INF fdhandoff\[\d+\] Worker {pid} of generation 2 ready \d+ ms after spawn", Wait);
+        var warmed = await supervisor.Log.WaitForEventAsync(LogEvents.WarmedUp,
+            e => e.Program == "fdhandoff-worker" && e.Level == "Information" && e.Int("Generation") == 2 && e.Int("WarmUpRequests") == 1, Wait);
+        int pid = warmed.Pid;
+        var ready = await supervisor.Log.WaitForEventAsync(LogEvents.WorkerReady, e => e.Program == "fdhandoff" && e.Level == "Information" && e.IsAbout(pid, 2), Wait);
         await stop.CancelAsync();
         await Task.WhenAll(clients);
         // With the old generation gone, these are surely the new worker's.
         for (int i = 0; i < 5; i++) answers.Add((TimeOnly.FromDateTime(DateTime.Now), (await RawHttp.GetOnceAsync(endpoint)).Body));
 
-        var warmedAt = LogTime(warmed.Groups[1].Value);
+        var warmedAt = LogTime(warmed);
         var fromNew = answers.Where(a => a.Body.Contains($"pid {pid} generation 2")).ToList();
         Assert.Equal(0, upgrade.ExitCode);
         Assert.Empty(failures);
         Assert.All(answers, a => Assert.DoesNotContain("status", a.Body));
-        Assert.True(int.Parse(warmed.Groups[3].Value, CultureInfo.InvariantCulture) >= 1500, warmed.Value); // the configured path was the warm-up
-        Assert.True(After(LogTime(ready.Groups[1].Value), warmedAt), $"ready before warmed up:\n{warmed.Value}\n{ready.Value}");
+        Assert.True(warmed.Int("WarmUpMs") >= 1500, warmed.ToString()); // the configured path was the warm-up
+        Assert.True(After(LogTime(ready), warmedAt), $"ready before warmed up:\n{warmed}\n{ready}");
         Assert.NotEmpty(fromNew);
         // A log line's time is cut to the millisecond, so it is never later than the moment it stands for.
         Assert.All(fromNew, a => Assert.True(After(a.At, warmedAt), $"answered at {a.At:HH:mm:ss.fff}, before its warm-up ended at {warmedAt:HH:mm:ss.fff}"));
@@ -80,8 +80,8 @@ public sealed class WarmUpTests
 
         Assert.Equal(200, response.Status);
         Assert.Contains("generation 1", response.Body);
-        Assert.Single(supervisor.Log.All(@"warm-up not over after 1000 ms \(at GET /slow/60000\); accepting anyway"));
-        Assert.Empty(supervisor.Log.All("warmed up"));
+        Assert.Single(supervisor.Log.All(LogEvents.WarmUpTimedOut, e => e.Int("WarmUpTimeoutMs") == 1000 && e.String("WarmUpPath") == "/slow/60000"));
+        Assert.Empty(supervisor.Log.All(LogEvents.WarmedUp));
     }
 
     [Fact]
@@ -95,17 +95,24 @@ public sealed class WarmUpTests
         supervisor.WriteConfig(options with { WorkerEnvironment = new() { ["FdHandoffWorker__WarmUp"] = "health" } });
         var upgrade = await supervisor.UpgradeAsync();
         var response = await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http));
-        await supervisor.Log.WaitForAsync("FdHandoffWorker:WarmUp: 'health'", Wait); // the worker's line, read from its pipe
+        // The worker's one-line refusal (no log event: it stops before its logger exists), read from its pipe; its wording is the subject.
+        await supervisor.Log.WaitForAsync("FdHandoffWorker:WarmUp: 'health'", Wait);
 
         Assert.NotEqual(0, upgrade.ExitCode);
         var line = Assert.Single(supervisor.Log.Lines, l => l.Contains("FdHandoffWorker:WarmUp"));
         Assert.Contains("fdhandoff-worker: FdHandoffWorker:WarmUp: 'health' is not a request path; write paths that start with '/'", line);
-        Assert.Empty(supervisor.Log.All(@"^\s+at "));
+        Assert.Empty(supervisor.Log.All(@"^\s+at ")); // no stack trace: not on a line of its own,
+        Assert.DoesNotContain(supervisor.Log.Events, e => e.Exception is not null); // nor inside an event
         Assert.Equal(200, response.Status);
         Assert.Contains($"pid {serving} generation 1", response.Body);
     }
 
-    private static TimeOnly LogTime(string hhmmssfff) => TimeOnly.ParseExact(hhmmssfff, "HH:mm:ss.fff", CultureInfo.InvariantCulture);
+    /// <summary>An event's local time of day, cut to the millisecond as a console line shows it.</summary>
+    private static TimeOnly LogTime(LogEntry entry)
+    {
+        var local = entry.Time.ToLocalTime().TimeOfDay;
+        return TimeOnly.FromTimeSpan(TimeSpan.FromTicks(local.Ticks - local.Ticks % TimeSpan.TicksPerMillisecond));
+    }
 
     /// <summary>Whether <paramref name="later"/> is at or after <paramref name="earlier"/> (within half a day: across midnight too).</summary>
     private static bool After(TimeOnly later, TimeOnly earlier) => later - earlier < TimeSpan.FromHours(12);

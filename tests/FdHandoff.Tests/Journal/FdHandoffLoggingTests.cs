@@ -16,6 +16,8 @@ public sealed class FdHandoffLoggingTests : IDisposable
     [InlineData("journal", nameof(LogTarget.Journal))]
     [InlineData("JOURNAL", nameof(LogTarget.Journal))]
     [InlineData(" console ", nameof(LogTarget.Console))]
+    [InlineData("json", nameof(LogTarget.Json))]
+    [InlineData("JSON", nameof(LogTarget.Json))]
     public void The_log_switch_is_read_case_insensitively(string? value, string expectedName)
     {
         var expected = Enum.Parse<LogTarget>(expectedName); // LogTarget is internal: a public theory cannot take it
@@ -43,6 +45,7 @@ public sealed class FdHandoffLoggingTests : IDisposable
     {
         Assert.True(FdHandoffLogging.UsesJournal(LogTarget.Journal, _journal.Path + ".missing", null));
         Assert.False(FdHandoffLogging.UsesJournal(LogTarget.Console, _journal.Path, "8:12345"));
+        Assert.False(FdHandoffLogging.UsesJournal(LogTarget.Json, _journal.Path, "8:12345"));
     }
 
     [Fact]

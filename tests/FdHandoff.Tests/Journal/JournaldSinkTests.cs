@@ -53,6 +53,23 @@ public sealed class JournaldSinkTests : IDisposable
     }
 
     [Fact]
+    public void An_event_id_becomes_the_fields_EVENT_ID_and_EVENT_NAME()
+    {
+        using var sink = new JournaldSink("fdhandoff", _journal.Path);
+        using var log = LoggerFor(sink);
+        using var factory = new Serilog.Extensions.Logging.SerilogLoggerFactory(log);
+
+        FdHandoff.Supervisor.SupervisorLog.WorkerReady(factory.CreateLogger("FdHandoff.Supervisor.Workers.WorkerPool"), 4243, 1, 219.6);
+
+        var entry = _journal.Receive();
+        Assert.Equal("12", entry["EVENT_ID"]);
+        Assert.Equal("WorkerReady", entry["EVENT_NAME"]);
+        Assert.Equal("4243", entry["WORKER_PID"]);
+        Assert.Equal("Worker 4243 of generation 1 ready 220 ms after spawn", entry["MESSAGE"]);
+        Assert.Single(entry.All, f => f.Name == "EVENT_ID"); // not a second value rendered from the EventId structure
+    }
+
+    [Fact]
     public void A_property_named_like_a_field_of_the_sink_does_not_add_a_second_value()
     {
         using var sink = new JournaldSink("fdhandoff", _journal.Path);

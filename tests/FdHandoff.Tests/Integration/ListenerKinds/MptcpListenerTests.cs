@@ -29,8 +29,8 @@ public sealed class MptcpListenerTests
         Assert.Equal(200, response.Status);
         Assert.Equal("multipath\n", echoed);
         // SO_PROTOCOL of the descriptor each worker received: the kernel's word that it is MPTCP, not TCP.
-        Assert.Equal(2, supervisor.Log.All($@"Listener httpm \(mptcp://127\.0\.0\.1:{http}\): Mptcp, SO_PROTOCOL 262, served by Kestrel").Count());
-        Assert.Equal(2, supervisor.Log.All($@"Listener echom \(mptcp://\[::1\]:{echo}\): Mptcp, SO_PROTOCOL 262, served by EchoProtocol").Count());
+        Assert.Equal(2, supervisor.Log.All(LogEvents.ListenerReceived, e => e.IsListenerReport("httpm", $"mptcp://127.0.0.1:{http}", "Mptcp", 262, "Kestrel")).Count);
+        Assert.Equal(2, supervisor.Log.All(LogEvents.ListenerReceived, e => e.IsListenerReport("echom", $"mptcp://[::1]:{echo}", "Mptcp", 262, "EchoProtocol")).Count);
     }
 
     [Theory]

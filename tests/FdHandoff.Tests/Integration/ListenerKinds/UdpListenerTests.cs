@@ -36,8 +36,8 @@ public sealed class UdpListenerTests
         Assert.Empty(r4.Missing);
         Assert.Empty(r6.Missing);
         Assert.Equal(0, r4.Unexpected + r6.Unexpected);
-        Assert.Equal(2, supervisor.Log.All($@"Listener dgram \(udp://127\.0\.0\.1:{port}\): Udp, SO_PROTOCOL 17, served by DatagramEchoService").Count());
-        Assert.Equal(2, supervisor.Log.All($@"Listener dgram6 \(udp://\[::1\]:{port}\): Udp, SO_PROTOCOL 17, served by DatagramEchoService").Count());
+        Assert.Equal(2, supervisor.Log.All(LogEvents.ListenerReceived, e => e.IsListenerReport("dgram", $"udp://127.0.0.1:{port}", "Udp", 17, "DatagramEchoService")).Count);
+        Assert.Equal(2, supervisor.Log.All(LogEvents.ListenerReceived, e => e.IsListenerReport("dgram6", $"udp://[::1]:{port}", "Udp", 17, "DatagramEchoService")).Count);
     }
 
     [Fact]
@@ -64,6 +64,6 @@ public sealed class UdpListenerTests
         // Every retired worker stopped reading at its drain, and said so: the socket went on with the next generation.
         var retired = supervisor.SpawnedWorkers().Where(w => w.Generation < 4).ToList();
         foreach (var (pid, _) in retired)
-            Assert.Single(supervisor.Log.All($@"fdhandoff-worker\[{pid}\] Datagram echo on dgram stopped reading \(drain\)"));
+            Assert.Single(supervisor.Log.All(LogEvents.DatagramEchoStopped, e => e.Program == "fdhandoff-worker" && e.Pid == pid && e.String("Listener") == "dgram" && e.String("Reason") == "drain"));
     }
 }

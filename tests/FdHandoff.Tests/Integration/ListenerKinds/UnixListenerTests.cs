@@ -45,7 +45,7 @@ public sealed class UnixListenerTests : IDisposable
         Assert.Equal("over a unix socket\n", echoed);
         Assert.Equal((UnixFileMode)0x1B6, File.GetUnixFileMode(Http)); // 0666
         Assert.Equal((UnixFileMode)0x1B0, File.GetUnixFileMode(EchoPath)); // 0660, the default
-        Assert.Equal(2, supervisor.Log.All($@"Listener httpu \(unix://{Http}\?mode=0666\): Unix, SO_PROTOCOL 0, served by Kestrel").Count());
+        Assert.Equal(2, supervisor.Log.All(LogEvents.ListenerReceived, e => e.IsListenerReport("httpu", $"unix://{Http}?mode=0666", "Unix", 0, "Kestrel")).Count);
     }
 
     [Theory]
@@ -74,7 +74,7 @@ public sealed class UnixListenerTests : IDisposable
         Assert.Equal(0, code);
         Assert.False(File.Exists(Http));
         Assert.False(File.Exists(EchoPath));
-        Assert.Single(supervisor.Log.All($@"Listener httpu: removed its socket file {Http}"));
+        Assert.Single(supervisor.Log.All(LogEvents.UnixSocketRemoved, e => e.String("Listener") == "httpu" && e.String("Path") == Http));
     }
 
     [Fact]
@@ -83,14 +83,14 @@ public sealed class UnixListenerTests : IDisposable
         using var notify = new NotifyReceiver();
         await using var supervisor = SupervisorProcess.Start(HttpOnly, [], new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Address });
         await supervisor.WaitServingAsync();
-        await supervisor.Log.WaitForAsync("Listener httpu kept in systemd's fd store", Exit);
+        await supervisor.Log.WaitForEventAsync(LogEvents.ListenerStored, e => e.String("Listener") == "httpu", Exit);
 
         supervisor.Signal(Native.SIGTERM);
         int code = await supervisor.WaitExitAsync(Exit);
 
         Assert.Equal(0, code);
         Assert.True(FileNode.Lstat(Http)!.Value.IsSocket);
-        Assert.Single(supervisor.Log.All($@"Listener httpu: socket file {Http} kept for the next supervisor"));
+        Assert.Single(supervisor.Log.All(LogEvents.UnixSocketKept, e => e.String("Listener") == "httpu" && e.String("Path") == Http));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class UnixListenerTests : IDisposable
         await supervisor.WaitServingAsync();
         var response = await RawHttp.GetOnceAsync(new UnixDomainSocketEndPoint(Http), null);
 
-        Assert.Single(supervisor.Log.All($@"Listener httpu: replaced the stale socket file {Http} \(nobody listened on it"));
+        Assert.Single(supervisor.Log.All(LogEvents.StaleUnixSocketReplaced, e => e.String("Listener") == "httpu" && e.String("Path") == Http));
         Assert.Equal(200, response.Status);
     }
 

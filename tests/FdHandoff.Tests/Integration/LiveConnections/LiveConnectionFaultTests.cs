@@ -24,16 +24,17 @@ public sealed class LiveConnectionFaultTests : IDisposable
         File.WriteAllText(_faultFile, "hold-connections");
         var upgrade = await supervisor.UpgradeAsync();
         Assert.True(upgrade.ExitCode == 0, upgrade.Stderr);
-        int holder = int.Parse((await supervisor.Log.WaitForAsync(@"fault HoldConnections: pid (\d+) holds", TimeSpan.FromSeconds(30))).Groups[1].Value);
+        int holder = (await supervisor.Log.WaitForEventAsync(LogEvents.FaultHoldsConnections, TimeSpan.FromSeconds(30))).Int("WorkerPid");
         await WaitUntilAsync(() => supervisor.Status().LastHandOver!.InTransit == Connections / 2, () => $"half the connections in transit to the holder\n{supervisor.Log}");
         File.Delete(_faultFile); // the slot's restart after the kill serves normally
         Native.Kill(holder, Native.SIGKILL);
-        await supervisor.Log.WaitForAsync($@"Worker {holder} of generation 2 is gone with {Connections / 2} connections sent to it and not taken", TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForEventAsync(LogEvents.ConnectionsOrphaned, e => e.IsAbout(holder, 2) && e.Int("ConnectionCount") == Connections / 2, TimeSpan.FromSeconds(30));
 
         // Every connection goes on where it was: the held ones now in the other worker of generation 2.
         foreach (var (c, i) in connections.Select((c, i) => (c, i)))
             Assert.Equal(2, await c.ExchangeAsync($"c{i}-after"));
-        await supervisor.Log.WaitForAsync($@"Generation 1 retired in \d+ ms: {Connections} connections moved to generation 2, 0 kept and closed by their worker, 0 closed by the supervisor", TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForEventAsync(LogEvents.GenerationRetired, e => e.Int("PreviousGeneration") == 1 && e.Int("ConnectionsMoved") == Connections
+            && e.Int("Generation") == 2 && e.Int("ConnectionsKept") == 0 && e.Int("ConnectionsClosed") == 0, TimeSpan.FromSeconds(30));
         Assert.Equal(0, supervisor.Status().LastHandOver!.InTransit);
         foreach (var c in connections) c.Dispose();
     }
@@ -49,9 +50,9 @@ public sealed class LiveConnectionFaultTests : IDisposable
 
         var upgrade = await supervisor.UpgradeAsync();
         Assert.True(upgrade.ExitCode == 0, upgrade.Stderr);
-        int handing = int.Parse((await supervisor.Log.WaitForAsync(@"fault HandOverOneThenHang: pid (\d+) handed over 1 connection \(taken: True\)", TimeSpan.FromSeconds(30))).Groups[1].Value);
+        int handing = (await supervisor.Log.WaitForEventAsync(LogEvents.FaultHandedOverOne, e => e.Bool("Taken"), TimeSpan.FromSeconds(30))).Int("WorkerPid");
         Native.Kill(handing, Native.SIGKILL);
-        await supervisor.Log.WaitForAsync($@"Worker {handing} of generation 1 (exited|crashed)", TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForEventAsync(LogEvents.WorkerGone, e => e.IsAbout(handing, 1), TimeSpan.FromSeconds(30));
 
         // The one it handed over goes on with its count; the kernel closed the others with the process.
         var continued = new List<int>();
@@ -70,7 +71,7 @@ public sealed class LiveConnectionFaultTests : IDisposable
         }
         Assert.Single(continued);
         Assert.Equal(Connections - 1, closed.Count);
-        await supervisor.Log.WaitForAsync(@"Generation 1 retired in \d+ ms: 1 connections moved to generation 2", TimeSpan.FromSeconds(30));
+        await supervisor.Log.WaitForEventAsync(LogEvents.GenerationRetired, e => e.Int("PreviousGeneration") == 1 && e.Int("ConnectionsMoved") == 1 && e.Int("Generation") == 2, TimeSpan.FromSeconds(30));
         foreach (var c in connections) c.Dispose();
     }
 
@@ -85,7 +86,7 @@ public sealed class LiveConnectionFaultTests : IDisposable
         File.WriteAllText(_faultFile, "never-ready");
         var upgrade = await supervisor.UpgradeAsync();
         foreach (var (pid, _) in supervisor.SpawnedWorkers().Where(w => w.Generation == 2))
-            await supervisor.Log.WaitForAsync($@"Worker {pid} of generation 2 (exited|crashed)", TimeSpan.FromSeconds(30));
+            await supervisor.WaitWorkerGoneAsync(pid, TimeSpan.FromSeconds(30));
 
         Assert.Equal(1, upgrade.ExitCode);
         foreach (var (c, i) in connections.Select((c, i) => (c, i)))
@@ -93,7 +94,7 @@ public sealed class LiveConnectionFaultTests : IDisposable
         var status = supervisor.Status();
         Assert.Equal(generation1, status.Workers.Select(w => w.Pid).ToHashSet());
         Assert.Equal(0, status.LastHandOver!.RetiredGeneration);
-        Assert.DoesNotContain(supervisor.Log.Lines, l => l.Contains("of generation 1 draining"));
+        Assert.Empty(supervisor.Log.All(LogEvents.Draining, e => e.Int("Generation") == 1));
         foreach (var c in connections) c.Dispose();
     }
 
@@ -104,14 +105,16 @@ public sealed class LiveConnectionFaultTests : IDisposable
         await using var supervisor = SupervisorProcess.Start(Options(out _) with { Workers = 1 });
         await supervisor.WaitServingAsync();
 
-        var heard = await supervisor.Log.WaitForAsync(@"fault HandOverWhileServing: pid (\d+) hand-over taken: (\w+) \((.*)\)", TimeSpan.FromSeconds(30));
+        var heard = await supervisor.Log.WaitForEventAsync(LogEvents.FaultHandOverAnswered, TimeSpan.FromSeconds(30));
+        int pid = heard.Int("WorkerPid");
 
-        Assert.Equal("False", heard.Groups[2].Value);
-        Assert.Contains("generation 1 serves: only a retiring worker hands connections over", heard.Groups[3].Value);
-        await supervisor.Log.WaitForAsync($@"Worker {heard.Groups[1].Value} of generation 1 keeps its connection on counter: generation 1 serves", TimeSpan.FromSeconds(10));
+        Assert.False(heard.Bool("Taken"));
+        Assert.Contains("generation 1 serves: only a retiring worker hands connections over", heard.String("Reason"));
+        await supervisor.Log.WaitForEventAsync(LogEvents.HandOverRefused,
+            e => e.IsAbout(pid, 1) && e.String("Listener") == "counter" && e.String("Reason").StartsWith("generation 1 serves", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         var status = supervisor.Status();
         Assert.Equal(0, status.LastHandOver!.InTransit);
-        Assert.Equal(int.Parse(heard.Groups[1].Value), Assert.Single(status.Workers).Pid); // refused, not killed: it goes on serving
+        Assert.Equal(pid, Assert.Single(status.Workers).Pid); // refused, not killed: it goes on serving
     }
 
     private SupervisorOptions Options(out int counter)

@@ -27,7 +27,7 @@ public sealed class LiveConnectionTests
         {
             var upgrade = await supervisor.UpgradeAsync();
             Assert.True(upgrade.ExitCode == 0, upgrade.Stderr);
-            await supervisor.Log.WaitForAsync($@"Generation {generation - 1} retired in \d+ ms", TimeSpan.FromSeconds(60));
+            await supervisor.Log.WaitForEventAsync(LogEvents.GenerationRetired, e => e.Int("PreviousGeneration") == generation - 1, TimeSpan.FromSeconds(60));
             await load.WaitForMoreLinesAsync(Connections, TimeSpan.FromSeconds(60));
         }
         // Each worker reports its open connections (at most every 250 ms): status adds up to every client.
@@ -41,9 +41,9 @@ public sealed class LiveConnectionTests
         Assert.Equal(descriptorsBefore, supervisor.OpenDescriptors());
         Assert.True(result.LinesSplit > 0, result.ToString());
         // Every generation handed every connection on; none was kept back or closed by the supervisor.
-        var retired = supervisor.Log.All(@"Generation (\d+) retired in \d+ ms: (\d+) connections moved to generation \d+, (\d+) kept and closed by their worker, (\d+) closed by the supervisor").ToList();
+        var retired = supervisor.Log.All(LogEvents.GenerationRetired);
         Assert.Equal(Upgrades, retired.Count);
-        Assert.All(retired, m => Assert.Equal(($"{Connections}", "0", "0"), (m.Groups[2].Value, m.Groups[3].Value, m.Groups[4].Value)));
+        Assert.All(retired, e => Assert.Equal((Connections, 0, 0), (e.Int("ConnectionsMoved"), e.Int("ConnectionsKept"), e.Int("ConnectionsClosed"))));
         var status = supervisor.Status();
         Assert.Equal(Upgrades, status.LastHandOver!.RetiredGeneration);
         Assert.Equal(Connections, status.LastHandOver.Moved);
@@ -68,13 +68,13 @@ public sealed class LiveConnectionTests
             var upgrade = await supervisor.UpgradeAsync();
             Assert.True(upgrade.ExitCode == 0, upgrade.Stderr);
             // The retirement line comes once every old worker has exited: waiting for it waits for those too.
-            await supervisor.Log.WaitForAsync($@"Generation {generation - 1} retired in \d+ ms", TimeSpan.FromSeconds(30));
+            await supervisor.Log.WaitForEventAsync(LogEvents.GenerationRetired, e => e.Int("PreviousGeneration") == generation - 1, TimeSpan.FromSeconds(30));
         }
         stop.Cancel();
         int echoed = await exchanges;
 
         Assert.True(echoed > 0);
-        Assert.Equal(3, supervisor.Log.All(@"Generation \d+ retired in \d+ ms: 1 connections moved").Count());
+        Assert.Equal(3, supervisor.Log.All(LogEvents.GenerationRetired, e => e.Int("ConnectionsMoved") == 1).Count);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class LiveConnectionTests
         foreach (var c in connections.Take(10)) await c.SendAsync("partial");
 
         var upgrade = supervisor.UpgradeAsync();
-        await supervisor.Log.WaitForAsync(@"Worker \d+ of generation 1 draining", TimeSpan.FromSeconds(60));
+        await supervisor.Log.WaitForEventAsync(LogEvents.Draining, e => e.Int("Generation") == 1, TimeSpan.FromSeconds(60));
         supervisor.Signal(Native.SIGTERM);
         int exit = await supervisor.WaitExitAsync(TimeSpan.FromSeconds(30));
         await upgrade;
@@ -109,7 +109,7 @@ public sealed class LiveConnectionTests
             c.Dispose();
         }
         Assert.All(supervisor.SpawnedWorkers(), w => Assert.False(Native.IsAlive(w.Pid, "fdhandoff-worker"), $"worker {w.Pid} left running"));
-        Assert.DoesNotContain(supervisor.Log.Lines, l => l.Contains("closed by the supervisor") && !l.Contains(" 0 closed by the supervisor"));
+        Assert.Empty(supervisor.Log.All(LogEvents.GenerationRetired, e => e.Int("ConnectionsClosed") != 0));
     }
 
     /// <summary>The sum of the workers' reported connections once it reaches <paramref name="expected"/> (or what it is after 10 s).</summary>

@@ -28,8 +28,8 @@ public sealed class HealthEndpointTests
         try
         {
             // Start: generation 1's workers wait at the gate.
-            await supervisor.Log.WaitForAsync("Metrics on http://", Wait);
-            await supervisor.Log.WaitForAsync(@"Spawned worker \d+ for generation 1 \(slot 1\)", Wait);
+            await supervisor.Log.WaitForEventAsync(LogEvents.MetricsListening, Wait);
+            await supervisor.Log.WaitForEventAsync(LogEvents.WorkerSpawned, e => e.Int("Generation") == 1 && e.Int("Slot") == 1, Wait);
             await AssertBothAsync(metrics, 503, "starting: no generation is ready yet");
             gate.Open();
             await supervisor.WaitServingAsync();
@@ -38,7 +38,7 @@ public sealed class HealthEndpointTests
             // Upgrade: generation 2 waits at the gate while generation 1 serves; health stays 200 throughout.
             gate.Close();
             var upgrade = supervisor.UpgradeAsync();
-            await supervisor.Log.WaitForAsync(@"Spawned worker \d+ for generation 2 \(slot 1\)", Wait);
+            await supervisor.Log.WaitForEventAsync(LogEvents.WorkerSpawned, e => e.Int("Generation") == 2 && e.Int("Slot") == 1, Wait);
             await AssertBothAsync(metrics, 200, "ok");
             gate.Open();
             Assert.Equal(0, (await upgrade).ExitCode);
@@ -48,11 +48,11 @@ public sealed class HealthEndpointTests
             gate.Crash = true;
             int victim = supervisor.Status().Workers.First(w => w.Generation == 2).Pid;
             Native.Kill(victim, Native.SIGKILL);
-            await supervisor.Log.WaitForAsync(@"Restarting slot \d of generation 2 in \d+ ms \(crash 2 in a row\)", Wait);
+            await supervisor.Log.WaitForEventAsync(LogEvents.WorkerRestartScheduled, e => e.Int("Generation") == 2 && e.Int("CrashesInARow") == 2, Wait);
             await AssertBothAsync(metrics, 503, "generation 2 has an empty slot");
             int mark = supervisor.Log.Count;
             gate.Crash = false;
-            await supervisor.Log.WaitForAsync(@"Worker \d+ of generation 2 ready", Wait, from: mark);
+            await supervisor.Log.WaitForEventAsync(LogEvents.WorkerReady, e => e.Int("Generation") == 2, Wait, from: mark);
             await AssertBothAsync(metrics, 200, "ok");
 
             // Stop: an idle keep-alive connection keeps one worker draining until the test closes it; the probes say 503 meanwhile.
@@ -60,7 +60,7 @@ public sealed class HealthEndpointTests
             Assert.Equal(HttpStatusCode.OK, (await keepAlive.GetAsync($"http://127.0.0.1:{http}/")).StatusCode);
             mark = supervisor.Log.Count;
             supervisor.Signal(Native.SIGTERM);
-            await supervisor.Log.WaitForAsync(@"draining \(supervisor stopping\)", Wait, from: mark);
+            await supervisor.Log.WaitForEventAsync(LogEvents.Draining, e => e.String("Reason") == "supervisor stopping", Wait, from: mark);
             var healthz = await HealthProbe.GetAsync(metrics, "/healthz");
             var readyz = await HealthProbe.GetAsync(metrics, "/readyz");
             Assert.Equal(503, healthz.Status);

@@ -38,14 +38,15 @@ public sealed class SupervisorMetricsTests
             using (var stranger = ControlChannel.Connect(supervisor.ControlSocket))
             {
                 stranger.Send(new HelloMessage(Environment.ProcessId, 1, new string('A', 64)));
-                await supervisor.Log.WaitForAsync($@"Refused control connection from pid {Environment.ProcessId} uid \d+: not a worker this supervisor spawned", Wait);
+                await supervisor.Log.WaitForEventAsync(LogEvents.ConnectionRefused,
+                    e => e.Int("PeerPid") == Environment.ProcessId && e.String("Reason").StartsWith("not a worker this supervisor spawned", StringComparison.Ordinal), Wait);
             }
 
             // A worker of the serving generation dies: one crash, one restart.
             int victim = supervisor.Status().Workers[0].Pid;
             int mark = supervisor.Log.Count;
             Native.Kill(victim, Native.SIGKILL);
-            await supervisor.Log.WaitForAsync(@"Worker \d+ of generation 1 ready", Wait, from: mark);
+            await supervisor.Log.WaitForEventAsync(LogEvents.WorkerReady, e => e.Int("Generation") == 1, Wait, from: mark);
 
             // Generation 2 ignores its drain: when generation 3 replaces it, both its workers are killed at the deadline.
             File.WriteAllText(faultFile, "ignore-drain");
@@ -53,7 +54,7 @@ public sealed class SupervisorMetricsTests
             File.Delete(faultFile);
             mark = supervisor.Log.Count;
             Assert.Equal(0, (await supervisor.UpgradeAsync()).ExitCode);
-            await supervisor.Log.WaitForAsync(@"Generation 2 retired", Wait, from: mark);
+            await supervisor.Log.WaitForEventAsync(LogEvents.GenerationRetired, e => e.Int("PreviousGeneration") == 2, Wait, from: mark);
 
             var after = await ScrapeAsync(metrics);
             Assert.Equal(1, Value(after, "fdhandoff_worker_crashes_total"));
@@ -79,7 +80,7 @@ public sealed class SupervisorMetricsTests
         await supervisor.WaitServingAsync();
 
         Assert.Equal(0, (await supervisor.UpgradeAsync()).ExitCode);
-        await supervisor.Log.WaitForAsync(@"Generation 1 retired", Wait);
+        await supervisor.Log.WaitForEventAsync(LogEvents.GenerationRetired, e => e.Int("PreviousGeneration") == 1, Wait);
         // The alert FdHandoffUpgradeFailed must fire for a deploy whose configuration is refused.
         supervisor.WriteConfig(options with { Workers = 0 });
         var refused = await supervisor.UpgradeAsync();

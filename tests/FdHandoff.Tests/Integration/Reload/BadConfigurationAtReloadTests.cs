@@ -85,7 +85,8 @@ public sealed class BadConfigurationAtReloadTests
 
         await serving.AssertRefusedAsync(
             $"Listeners:http is now tcp://0.0.0.0:{serving.Http}, but port {serving.Http} is held by this supervisor's own listener 'http' (tcp://127.0.0.1:{serving.Http}) until the workers that serve it are gone, and the kernel cannot bind both: move it in two reloads");
-        Assert.DoesNotContain(serving.Supervisor.Log.Lines, l => l.Contains("stop what holds it"));
+        // The words a person reads are the subject: nothing tells them to stop another process.
+        Assert.DoesNotContain(serving.Supervisor.Log.Events, e => e.Message.Contains("stop what holds it"));
     }
 
     [Fact]
@@ -100,7 +101,8 @@ public sealed class BadConfigurationAtReloadTests
 
         await serving.AssertRefusedAsync(
             $"Listeners:http-unix is now unix://{path}?mode=0600, but {path} is this supervisor's own listener 'http-unix' (unix://{path}), which its workers serve: a reload cannot create a second socket at that path; keep Listeners:http-unix = unix://{path} and set the mode or group on the path itself (chmod/chgrp {path}: the socket keeps it)");
-        Assert.DoesNotContain(serving.Supervisor.Log.Lines, l => l.Contains("a process is listening on"));
+        // The words a person reads are the subject: nothing speaks of another process listening.
+        Assert.DoesNotContain(serving.Supervisor.Log.Events, e => e.Message.Contains("a process is listening on"));
     }
 
     private static async Task<Serving> ServingAsync(params (string Name, string Address)[] more)
@@ -127,7 +129,7 @@ public sealed class BadConfigurationAtReloadTests
             string said = Assert.Single(upgrade.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
             Assert.StartsWith($"fdhandoff upgrade: failed, generation 1 still serving: configuration refused: ", said);
             Assert.Contains(line, said);
-            Assert.Contains(line, Assert.Single(Supervisor.Log.Lines, l => l.Contains("Reload refused, generation 1 keeps serving unchanged")));
+            Assert.Contains(line, Assert.Single(Supervisor.Log.All(LogEvents.ReloadRefused, e => e.Int("Generation") == 1)).String("Reason"));
             Assert.Equal(1, after.Generation);
             Assert.Equal(Pids(before), Pids(after));
             Assert.Equal(before.Listeners, after.Listeners);

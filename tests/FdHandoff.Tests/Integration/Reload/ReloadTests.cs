@@ -87,7 +87,7 @@ public sealed class ReloadTests
         Assert.True(upgrade.ExitCode == 0, upgrade.Stderr);
         var onAdded = await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, added));
         await supervisor.WaitOldGenerationsGoneAsync(2, Wait);
-        await supervisor.Log.WaitForAsync($@"Listener http-old \(tcp://127.0.0.1:{removed}\) closed", Wait);
+        await supervisor.Log.WaitForEventAsync(LogEvents.ListenerClosed, e => e.String("Listener") == "http-old" && e.String("Address") == $"tcp://127.0.0.1:{removed}", Wait);
         await load.WaitForMoreSuccessesAsync(100, Wait);
         var result = await load.StopAsync();
 
@@ -99,7 +99,7 @@ public sealed class ReloadTests
         var serving = Assert.Single(status.Generations!);
         Assert.Equal(["http", "http-new"], serving.Listeners.Order());
         // The new generation was never handed the removed listener.
-        Assert.Matches(@"Handed 2 listeners to worker \d+ of generation 2", supervisor.Log.ToString());
+        Assert.Contains(supervisor.Log.All(LogEvents.HandedOff), e => e.Int("ListenerCount") == 2 && e.Int("Generation") == 2);
     }
 
     [Fact]

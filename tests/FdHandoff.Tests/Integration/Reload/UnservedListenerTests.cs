@@ -13,9 +13,11 @@ public sealed class UnservedListenerTests
         await using var supervisor = SupervisorProcess.Start(options);
         await supervisor.WaitServingAsync();
 
-        var warning = Assert.Single(supervisor.Log.Lines, l => l.Contains("served by no worker"));
-        Assert.Contains($"Listener web (tcp://127.0.0.1:{web}) is served by no worker of generation 1: connections to it wait in its backlog; the workers serve http: rename Listeners:web to a name the worker serves, or remove it", warning);
-        Assert.DoesNotContain(supervisor.Log.Lines, l => l.Contains("Listener http (") && l.Contains("served by no worker"));
+        var warning = Assert.Single(supervisor.Log.All(LogEvents.ListenerUnserved));
+        Assert.Equal(("web", $"tcp://127.0.0.1:{web}", 1), (warning.String("Listener"), warning.String("Address"), warning.Int("Generation")));
+        // What the warning tells a person to do is the subject here: its wording is checked.
+        Assert.Contains($"Listener web (tcp://127.0.0.1:{web}) is served by no worker of generation 1: connections to it wait in its backlog; the workers serve http: rename Listeners:web to a name the worker serves, or remove it", warning.Message);
+        Assert.Empty(supervisor.Log.All(LogEvents.ListenerUnserved, e => e.String("Listener") == "http"));
     }
 
     [Fact]
@@ -28,7 +30,8 @@ public sealed class UnservedListenerTests
         var upgrade = await supervisor.UpgradeAsync();
 
         Assert.True(upgrade.ExitCode == 0, upgrade.Stderr);
-        Assert.DoesNotContain(supervisor.Log.Lines, l => l.Contains("served by no worker"));
-        Assert.Equal(2, supervisor.Log.All(@"Listener dgram \(udp://127\.0\.0\.1:\d+\): Udp, .*served by DatagramEchoService").Count());
+        Assert.Empty(supervisor.Log.All(LogEvents.ListenerUnserved));
+        Assert.Equal(2, supervisor.Log.All(LogEvents.ListenerReceived, e => e.String("Listener") == "dgram" && e.String("Transport") == "Udp" && e.String("Service") == "DatagramEchoService"
+            && e.String("Address").StartsWith("udp://127.0.0.1:", StringComparison.Ordinal)).Count);
     }
 }

@@ -14,6 +14,9 @@ public sealed class MalformedMessageTests
 
     public sealed record Case(string Name, byte[] Datagram, int Descriptors, string Logged);
 
+    /// <summary>A refusal of this test process (root: the tests run as uid 0).</summary>
+    private static bool RefusedUs(LogEntry e) => e.Int("PeerPid") == Environment.ProcessId && e.Long("PeerUid") == 0;
+
     private static IEnumerable<Case> Cases()
     {
         byte[] status = RawControlConnection.Frame(MessageKind.StatusRequest, "{}"u8);
@@ -60,7 +63,7 @@ public sealed class MalformedMessageTests
                 problems.Add($"{c.Name}: {outcome.Closed} {outcome.DescriptorsReceived} [{string.Join(",", outcome.ReplyKinds)}]");
             try
             {
-                await supervisor.Log.WaitForAsync($@"Refused control connection from pid {Environment.ProcessId} uid 0: .*{System.Text.RegularExpressions.Regex.Escape(c.Logged)}", Reply, from: mark);
+                await supervisor.Log.WaitForEventAsync(LogEvents.ConnectionRefused, e => RefusedUs(e) && e.String("Reason").Contains(c.Logged, StringComparison.Ordinal), Reply, from: mark);
             }
             catch (TimeoutException)
             {
@@ -89,7 +92,7 @@ public sealed class MalformedMessageTests
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var outcome = silent.ReadUntilClosed(TimeSpan.FromSeconds(20));
         clock.Stop();
-        await supervisor.Log.WaitForAsync($@"Refused control connection from pid {Environment.ProcessId} uid 0: sent nothing for 5 s", Reply);
+        await supervisor.Log.WaitForEventAsync(LogEvents.ConnectionRefused, e => RefusedUs(e) && e.String("Reason").StartsWith("sent nothing for 5 s", StringComparison.Ordinal), Reply);
 
         Assert.True(outcome.Closed);
         Assert.Equal(0, outcome.DescriptorsReceived);
@@ -119,7 +122,7 @@ public sealed class MalformedMessageTests
             Assert.True(connection.TrySend(RawControlConnection.Frame(MessageKind.StatusRequest, "{}"u8, FdPassing.MaxDescriptorsPerMessage),
                 Enumerable.Repeat(fd, FdPassing.MaxDescriptorsPerMessage).ToArray()));
             outcome = connection.ReadUntilClosed(Reply);
-            await supervisor.Log.WaitForAsync($@"Refused control connection from pid {Environment.ProcessId} uid 0: descriptors were cut off \(MSG_CTRUNC\)", Reply);
+            await supervisor.Log.WaitForEventAsync(LogEvents.ConnectionRefused, e => RefusedUs(e) && e.String("Reason").StartsWith("descriptors were cut off (MSG_CTRUNC)", StringComparison.Ordinal), Reply);
         }
         finally
         {

@@ -37,9 +37,9 @@ public sealed class ListenerKindsActivationTests : IDisposable
         var overUnix = await RawHttp.GetOnceAsync(new UnixDomainSocketEndPoint(http), null);
         var overMptcp = await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, web), MptcpClient.For(AddressFamily.InterNetwork));
 
-        Assert.Single(supervisor.Log.All($@"Listener dgram adopted from systemd on udp://127\.0\.0\.1:{dgram} \(fd 3\)"));
-        Assert.Single(supervisor.Log.All($@"Listener httpu adopted from systemd on unix://{http} \(fd 4\)"));
-        Assert.Single(supervisor.Log.All($@"Listener httpm adopted from systemd on mptcp://127\.0\.0\.1:{web} \(fd 5\)"));
+        Assert.Single(supervisor.Log.All(LogEvents.ListenerAdopted, e => e.String("Listener") == "dgram" && e.String("Address") == $"udp://127.0.0.1:{dgram}" && e.Int("Fd") == 3));
+        Assert.Single(supervisor.Log.All(LogEvents.ListenerAdopted, e => e.String("Listener") == "httpu" && e.String("Address") == $"unix://{http}" && e.Int("Fd") == 4));
+        Assert.Single(supervisor.Log.All(LogEvents.ListenerAdopted, e => e.String("Listener") == "httpm" && e.String("Address") == $"mptcp://127.0.0.1:{web}" && e.Int("Fd") == 5));
         Assert.Empty(answered.Missing);
         Assert.Equal(200, overUnix.Status);
         Assert.Equal(200, overMptcp.Status);

@@ -23,9 +23,9 @@ public sealed class SocketActivationTests
         var v4 = await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http));
         var v6 = await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.IPv6Loopback, http));
 
-        Assert.Single(supervisor.Log.All($@"Listener http adopted from systemd on tcp://127.0.0.1:{http} \(fd 3\)"));
-        Assert.Single(supervisor.Log.All($@"Listener http6 adopted from systemd on tcp://\[::1\]:{http} \(fd 4\)"));
-        Assert.Single(supervisor.Log.All($@"Listener echo bound on tcp://127.0.0.1:{echo}"));
+        Assert.Single(supervisor.Log.All(LogEvents.ListenerAdopted, e => e.String("Listener") == "http" && e.String("Address") == $"tcp://127.0.0.1:{http}" && e.Int("Fd") == 3));
+        Assert.Single(supervisor.Log.All(LogEvents.ListenerAdopted, e => e.String("Listener") == "http6" && e.String("Address") == $"tcp://[::1]:{http}" && e.Int("Fd") == 4));
+        Assert.Single(supervisor.Log.All(LogEvents.ListenerBound, e => e.String("Listener") == "echo" && e.String("Address") == $"tcp://127.0.0.1:{echo}"));
         Assert.Equal(200, v4.Status);
         Assert.Equal(200, v6.Status);
         Assert.Equal(["bound", "systemd", "systemd"], supervisor.Status().Listeners.OrderBy(l => l.Name).Select(l => l.Origin));
@@ -51,7 +51,7 @@ public sealed class SocketActivationTests
         await using var supervisor = SupervisorProcess.Start(options, SocketActivation.Launcher($"old=127.0.0.1:{stale}"), null);
         await supervisor.WaitServingAsync();
 
-        Assert.Single(supervisor.Log.All(@"systemd passed fd 3 named 'old' but no listener of that name is configured: closed"));
+        Assert.Single(supervisor.Log.All(LogEvents.PassedFdUnclaimed, e => e.Int("Fd") == 3 && e.String("Listener") == "old"));
         Assert.Empty(ProcNet.ListeningInodes(stale));
         Assert.Equal(200, (await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http))).Status);
     }
@@ -109,7 +109,7 @@ public sealed class SocketActivationTests
             }
 
             // The next supervisor adopts the stored socket at this path: the file must still be there.
-            Assert.Single(supervisor.Log.All($@"Listener httpu: socket file {path} kept for the next supervisor"));
+            Assert.Single(supervisor.Log.All(LogEvents.UnixSocketKept, e => e.String("Listener") == "httpu" && e.String("Path") == path));
             Assert.True(File.Exists(path), supervisor.Log.ToString());
         }
         finally
@@ -131,7 +131,7 @@ public sealed class SocketActivationTests
         await using var supervisor = SupervisorProcess.Start(options, [], env);
         try
         {
-            await supervisor.Log.WaitForAsync(@"systemd watchdog: pinging every 100 ms", TimeSpan.FromSeconds(30));
+            await supervisor.Log.WaitForEventAsync(LogEvents.WatchdogEnabled, e => Math.Round(e.Double("PingMs"), MidpointRounding.AwayFromZero) == 100, TimeSpan.FromSeconds(30));
             ReceiveUntil(notify, m => m == "WATCHDOG=1");
 
             // Wedged from outside, as a deadlock would leave it: every thread stopped. The supervisor
