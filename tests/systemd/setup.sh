@@ -23,6 +23,7 @@ host_packages() {
     dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} = 0 ] && { echo "  host packages present"; return; }
+  echo "  host packages: installing ${missing[*]}"
   apt-get update -qq &&
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
