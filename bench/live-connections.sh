@@ -20,7 +20,9 @@
 #   --upgrade-cmd CMD   run CMD (a shell command) for each upgrade instead of `fdhandoff upgrade`
 #   --publish           copy the report to bench/results/live-connections.md (the committed figures)
 #   --out FILE          also copy the report to FILE
-#   --smoke             50 connections, 3 upgrades, 10 s + 3 s baseline, with --check (for CI)
+#   --smoke             50 connections, 3 upgrades, 6 s + 2 s baseline, with --check (for CI): the NativeAOT
+#                       supervisor and worker the package ships (FDH_PUBLISHED from .ci/run, else out/publish),
+#                       the workers' HTTP warm-up off (this bench's subject is the counter service, not HTTP)
 #   --check             exit 1 unless every connection opened and survived, no line was lost, answered
 #                       twice or numbered wrong, and every upgrade succeeded. Ends with
 #                       "bench: N passed, N failed".
@@ -58,7 +60,7 @@ while [ $# -gt 0 ]; do
     --publish) PUBLISH=1 ;;
     --out) OUT=$2; shift ;;
     --check) CHECK=1 ;;
-    --smoke) SMOKE=1 CHECK=1 CONNS=50 UPGRADES=3 DURATION=10 BASELINE=3 ;;
+    --smoke) SMOKE=1 CHECK=1 CONNS=50 UPGRADES=3 DURATION=6 BASELINE=2 ;;
     -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -81,8 +83,12 @@ BUILD_DIR=${BUILD_DIR:-$REPO_DIR/bench/.build}
 mkdir -p "$RAW" "$BUILD_DIR"
 # Unix socket paths are limited to 107 bytes: the control socket lives in a short directory.
 SOCK_DIR=$(mktemp -d /tmp/fdhb.XXXXXX)
-FDH=$BUILD_DIR/supervisor/fdhandoff
-if [ -z "$TARGET" ] || { [ -n "$CTL" ] && [ -z "$UPGRADE_CMD" ]; }; then publish_fdhandoff; fi
+WORKER=$BUILD_DIR/worker/fdhandoff-worker WORKER_BUILD=framework-dependent
+if [ "$SMOKE" = 1 ] && { [ -z "$TARGET" ] || { [ -n "$CTL" ] && [ -z "$UPGRADE_CMD" ]; }; }; then
+  use_aot_programs; WORKER=$BENCH_WORKER_AOT WORKER_BUILD=NativeAOT
+  export FdHandoffWorker__WarmUp=   # the workers inherit it: no HTTP warm-up, CPU saved per upgrade
+elif [ -z "$TARGET" ] || { [ -n "$CTL" ] && [ -z "$UPGRADE_CMD" ]; }; then publish_fdhandoff; fi
+FDH=$(supervisor_bin)
 
 # 1,000 client connections, and as many in the supervisor and each worker: past the usual 1,024.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -94,7 +100,7 @@ cleanup() {
   [ -n "$client_pid" ] && kill "$client_pid" 2>/dev/null && wait "$client_pid" 2>/dev/null
   if [ -n "$sup_pid" ]; then
     kill -TERM "$sup_pid" 2>/dev/null; wait "$sup_pid" 2>/dev/null
-    local left; left=$(pgrep -f "^$BUILD_DIR/worker/fdhandoff-worker" 2>/dev/null)
+    local left; left=$(pgrep -f "^$WORKER" 2>/dev/null)
     [ -z "$left" ] || log "warning: workers left after the supervisor stopped: $left"
   fi
   rm -rf "$SOCK_DIR"
@@ -118,7 +124,7 @@ if [ -z "$TARGET" ]; then
   cat > "$RAW/fdhandoff.json" <<JSON
 {
   "Listeners": { "http": "tcp://127.0.0.1:$HTTP_PORT", "counter": "tcp://127.0.0.1:$PORT" },
-  "Workers": { "Command": "$BUILD_DIR/worker/fdhandoff-worker", "Count": $FDH_WORKERS, "DrainTimeout": "00:00:10" }
+  "Workers": { "Command": "$WORKER", "Count": $FDH_WORKERS, "DrainTimeout": "00:00:10" }
 }
 JSON
   log "supervisor with $FDH_WORKERS workers, counter on 127.0.0.1:$PORT"
@@ -197,7 +203,7 @@ wait "$client_pid"; crc=$?; client_pid=
 # LIVE_COMMIT names the binaries when BUILD_DIR holds another checkout's publish (with SKIP_PUBLISH=1).
 COMMIT=${LIVE_COMMIT:-$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)}
 DESC="$CONNS connections, each a line every ~$INTERVAL_MS ms (one in flight, ~20% of lines in two pieces); ${BASELINE} s baseline, then $UPGRADES upgrades over ${DURATION} s"
-if [ -z "$TARGET" ]; then DESC="$DESC; supervisor with $FDH_WORKERS framework-dependent workers upgraded by \`fdhandoff upgrade\`"
+if [ -z "$TARGET" ]; then DESC="$DESC; supervisor with $FDH_WORKERS $WORKER_BUILD workers upgraded by \`fdhandoff upgrade\`"
 else DESC="$DESC; target $TARGET${UPGRADE_CMD:+ upgraded by \`$UPGRADE_CMD\`}"; fi
 REPORT=$RAW/live-connections.md
 "$PY" "$BENCH_DIR/lib/live_report.py" "$RAW" "$REPORT" "$DESC" "$COMMIT" | tee "$RAW/result.txt" || die "the report failed"

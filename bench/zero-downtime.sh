@@ -27,7 +27,8 @@
 #   --publish           also copy the table to bench/results/zero-downtime.md (and, with --timeline, the
 #                       timeline data to bench/results/timeline and the picture to docs/img): a deliberate step
 #   --no-install        do not apt-get install missing wrk/nginx/haproxy
-#   --smoke             3 s, 2 upgrades, fdhandoff only, both modes, with --check (for CI)
+#   --smoke             3 s, 2 upgrades, both modes, with --check (for CI): fdhandoff-aot only, the NativeAOT
+#                       supervisor and worker the package ships (FDH_PUBLISHED from .ci/run, else out/publish)
 #   --check             exit 1 if fdhandoff did not start, did no upgrade, had a failed upgrade, a socket
 #                       error (connect/read/write) or a non-2xx; wrk timeouts and failed probes are
 #                       reported only. Ends with "bench: N passed, N failed" (one per fdhandoff run).
@@ -68,7 +69,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift ;;
     --no-install) INSTALL=0 ;;
     --check) CHECK=1 ;;
-    --smoke) SMOKE=1 CHECK=1 DURATION=3 UPGRADES=2 SYSTEMS=fdhandoff ;;
+    --smoke) SMOKE=1 CHECK=1 DURATION=3 UPGRADES=2 SYSTEMS=fdhandoff-aot ;;
     -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -87,9 +88,16 @@ need=(wrk:wrk curl:curl)
 if [ "$INSTALL" = 1 ]; then ensure_tools "${need[@]}"; fi
 export PATH="$PATH:/usr/sbin:/sbin"
 for spec in "${need[@]}"; do command -v "${spec%%:*}" >/dev/null || die "${spec%%:*} is missing"; done
-if [[ ,$SYSTEMS, == *,fdhandoff* || ,$SYSTEMS, == *,kestrel-restart* ]]; then publish_fdhandoff; fi
-if [[ ,$SYSTEMS, == *-aot[-,@]* ]]; then publish_worker_aot; fi
-if [[ ,$SYSTEMS, == *-jit[-,@]* ]]; then publish_worker_jit; fi
+if [ "$SMOKE" = 1 ]; then
+  for system in ${SYSTEMS//,/ }; do
+    [[ ${system%@*} == *-aot ]] || die "--smoke runs the NativeAOT programs: $system is not an -aot system"
+  done
+  use_aot_programs   # the NativeAOT pair, supervisor included: nothing else to publish
+else
+  if [[ ,$SYSTEMS, == *,fdhandoff* || ,$SYSTEMS, == *,kestrel-restart* ]]; then publish_fdhandoff; fi
+  if [[ ,$SYSTEMS, == *-aot[-,@]* ]]; then publish_worker_aot; fi
+  if [[ ,$SYSTEMS, == *-jit[-,@]* ]]; then publish_worker_jit; fi
+fi
 
 # wrk -c1000 and its servers need more than the usual 1,024 descriptors.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

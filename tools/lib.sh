@@ -3,8 +3,13 @@
 FDH_TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 FDH_CHECKOUT=$(cd "$FDH_TOOLS_DIR/.." && pwd)
 
+# The Python the scripts start: the system's /usr/bin/python3 (Debian's; every client and helper here needs
+# only the standard library). A version manager's shim first on PATH (pyenv's is a bash script) cost ~0.45 s of
+# CPU per start on these machines, against ~0.05 s: it adds up where a check polls with Python.
+FDH_PY=${FDH_PY:-$(if [ -x /usr/bin/python3 ]; then echo /usr/bin/python3; else command -v python3 || echo python3; fi)}
+
 # A TCP port on 127.0.0.1 that nothing listens on right now (one copy: tools/free_port.py).
-free_port() { "${PY:-python3}" "$FDH_TOOLS_DIR/free_port.py"; }
+free_port() { "${PY:-$FDH_PY}" "$FDH_TOOLS_DIR/free_port.py"; }
 
 # Publishes one program (Release) into a directory. Every caller's publish goes through here, so
 # the programs the tests, the bench and run.sh start are built the same way.
@@ -81,4 +86,42 @@ fdh_publish() {
     return 1
   fi
   [ -z "$hash" ] || echo "$hash" > "$stamp"
+}
+
+# The NativeAOT supervisor and worker that the real-environment stages run: the Debian package ships them,
+# the systemd stage installs that package, the SCTP VM runs them in the guest (no JIT on an emulated CPU) and
+# the bench smokes put them under load. A NativeAOT publish costs ~3 min of CPU on 2 cores, so a CI run does it
+# once (.ci/run) and hands the directory to every stage in FDH_PUBLISHED; a stage run on its own publishes
+# into the checkout's out/publish (reused while src/ is unchanged).
+# Layout: DIR/supervisor/{fdhandoff,appsettings.json}, DIR/worker/fdhandoff-worker (logs beside them).
+
+# fdh_publish_aot_pair SRC DIR: publish both programs of checkout SRC with NativeAOT into DIR (--if-changed).
+fdh_publish_aot_pair() {
+  local src=$1 dir=$2
+  mkdir -p "$dir" || return 1
+  fdh_publish --src "$src" --aot --if-changed --log "$dir/supervisor.log" supervisor "$dir/supervisor" &&
+    fdh_publish --src "$src" --aot --if-changed --log "$dir/worker.log" worker "$dir/worker"
+}
+
+# fdh_is_aot_pair DIR: both programs there, and NativeAOT (a NativeAOT publish carries no managed .dll of its own).
+fdh_is_aot_pair() {
+  [ -x "$1/supervisor/fdhandoff" ] && [ -x "$1/worker/fdhandoff-worker" ] &&
+    [ ! -e "$1/supervisor/fdhandoff.dll" ] && [ ! -e "$1/worker/fdhandoff-worker.dll" ]
+}
+
+# fdh_aot_programs [SRC]: prints the directory holding the NativeAOT pair: FDH_PUBLISHED as it is (never
+# rebuilt: the caller published it), else SRC/out/publish (default: this checkout), published now if needed.
+# Progress goes to stderr; returns 1 after one line saying why.
+fdh_aot_programs() {
+  local src=${1:-$FDH_CHECKOUT} dir
+  if [ -n "${FDH_PUBLISHED:-}" ]; then
+    dir=$(cd "$FDH_PUBLISHED" 2>/dev/null && pwd) && fdh_is_aot_pair "$dir" ||
+      { echo "fdh: FDH_PUBLISHED=$FDH_PUBLISHED holds no NativeAOT supervisor/fdhandoff and worker/fdhandoff-worker" >&2; return 1; }
+    echo "fdh: using the NativeAOT programs in $dir (FDH_PUBLISHED)" >&2
+  else
+    dir=$src/out/publish
+    echo "fdh: NativeAOT publish of $src/src into $dir (republished only when src/ changed)" >&2
+    fdh_publish_aot_pair "$src" "$dir" || return 1
+  fi
+  echo "$dir"
 }

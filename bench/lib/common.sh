@@ -6,7 +6,7 @@ log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 # The Python used for the bench's stdlib helpers; matplotlib is looked up separately (plot.py).
-PY=${PY:-$(command -v python3 || echo /usr/bin/python3)}
+PY=${PY:-$FDH_PY}   # tools/lib.sh: the system's python3, not a version manager's slower shim
 
 # Installs the Debian packages the bench needs if a command is missing (root + apt-get).
 # usage: ensure_tools CMD:PACKAGE...
@@ -105,6 +105,7 @@ sleep_until_us() {
 
 # NativeAOT publish of the worker into $BUILD_DIR/worker-aot (clang and zlib1g-dev are needed).
 publish_worker_aot() {
+  [ -n "${BENCH_WORKER_AOT:-}" ] && return 0   # use_aot_programs: the shared NativeAOT worker
   [ -n "${SKIP_PUBLISH:-}" ] && [ -x "$BUILD_DIR/worker-aot/fdhandoff-worker" ] && return 0
   local pk=()
   command -v clang >/dev/null || pk+=(clang)
@@ -113,3 +114,16 @@ publish_worker_aot() {
   log "publishing the worker with NativeAOT to $BUILD_DIR/worker-aot (a few minutes)"
   fdh_publish --src "$REPO_DIR" --aot --if-changed --log "$BUILD_DIR/publish-worker-aot.log" worker "$BUILD_DIR/worker-aot" || die "NativeAOT publish of the worker failed"
 }
+
+# The smokes (CI) run the NativeAOT supervisor and worker that the Debian package ships: FDH_PUBLISHED when
+# .ci/run published them once for every stage, else the checkout's out/publish (tools/lib.sh fdh_aot_programs:
+# republished only when src/ changed). Sets BENCH_SUPERVISOR (the supervisor every fdhandoff system starts and
+# upgrades) and BENCH_WORKER_AOT (the worker of the -aot systems); BUILD_DIR's publishes are then not used.
+use_aot_programs() {
+  local dir
+  dir=$(fdh_aot_programs "$REPO_DIR") || die "the NativeAOT supervisor and worker are missing (see above)"
+  BENCH_SUPERVISOR=$dir/supervisor/fdhandoff BENCH_WORKER_AOT=$dir/worker/fdhandoff-worker
+  log "NativeAOT supervisor and worker from $dir"
+}
+# The supervisor program a bench starts: use_aot_programs' or BUILD_DIR's (framework-dependent) publish.
+supervisor_bin() { echo "${BENCH_SUPERVISOR:-$BUILD_DIR/supervisor/fdhandoff}"; }

@@ -27,7 +27,7 @@ sys_start() {
   local build=${_sys%-cold}
   [[ $_sys == *-cold && $_sys != fdhandoff* ]] && die "$_sys: -cold (the worker's warm-up off) applies to fdhandoff systems only"
   _worker=$BUILD_DIR/worker/fdhandoff-worker
-  [[ $build == *-aot ]] && _worker=$BUILD_DIR/worker-aot/fdhandoff-worker
+  [[ $build == *-aot ]] && _worker=${BENCH_WORKER_AOT:-$BUILD_DIR/worker-aot/fdhandoff-worker}
   [[ $build == *-jit ]] && _worker=$BUILD_DIR/worker-jit/fdhandoff-worker
   case $(_base) in
     nginx-reload)
@@ -102,6 +102,8 @@ fdh_control_socket() { echo "$SOCK_DIR/fdhandoff-$_port.sock"; }
 _fdh_start() {
   local nice=""; [ -n "${FDH_START_NICE:-}" ] && nice=", \"StartNice\": $FDH_START_NICE"
   local cold=(); [[ $_sys == *-cold ]] && cold=(FdHandoffWorker__WarmUp=)   # the workers inherit it: no warm-up
+  # BENCH_NO_WARM_UP=1 (soak and live smokes, whose subject is not HTTP latency): the same, CPU saved per upgrade
+  [ "${BENCH_NO_WARM_UP:-0}" = 1 ] && cold=(FdHandoffWorker__WarmUp=)
   cat > "$_work/fdhandoff.json" <<JSON
 {
   "Listeners": { "http": "tcp://127.0.0.1:$_port" },
@@ -109,13 +111,13 @@ _fdh_start() {
 }
 JSON
   env -u FDHANDOFF_SOCKET -u FDHANDOFF_TOKEN -u FDHANDOFF_GENERATION -u FDHANDOFF_SLOT -u FDHANDOFF_CONTROL_SOCKET "${cold[@]}" \
-    "$BUILD_DIR/supervisor/fdhandoff" --config "$_work/fdhandoff.json" --control-socket "$(fdh_control_socket)" \
+    "$(supervisor_bin)" --config "$_work/fdhandoff.json" --control-socket "$(fdh_control_socket)" \
     >>"$_work/supervisor.log" 2>&1 &
   _pid=$! _gen=1
 }
 _fdh_upgrade() {
   case $FDH_UPGRADE in
-    cli) "$BUILD_DIR/supervisor/fdhandoff" upgrade --control-socket "$(fdh_control_socket)" --timeout 60 ;;
+    cli) "$(supervisor_bin)" upgrade --control-socket "$(fdh_control_socket)" --timeout 60 ;;
     sighup)
       local want=$((_gen + 1)) i
       kill -HUP "$_pid" || return 1

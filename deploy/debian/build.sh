@@ -4,8 +4,8 @@
 # conffile, the maintainer scripts of this directory. The version is the top entry of ./changelog.
 #   deploy/debian/build.sh [--out DIR] [--publish DIR] [--reuse] [--lintian]
 #     --out DIR      where the .deb goes (default: out/deb in the checkout); its path is the last line printed
-#     --publish DIR  where the two programs are published (default: out/deb-publish); republished only
-#                    when src/ changed since (fdh_publish --if-changed)
+#     --publish DIR  where the two programs are published (default: out/publish, shared with the test stages:
+#                    tools/lib.sh fdh_aot_programs); republished only when src/ changed since (--if-changed)
 #     --reuse        take the programs already in --publish DIR as they are (fdh_publish --reuse)
 #     --lintian      run lintian on the result; fails on any error (warnings are printed)
 # Needs: the .NET SDK, clang and zlib1g-dev (NativeAOT), dpkg-dev (dpkg-shlibdeps, dpkg-parsechangelog).
@@ -14,7 +14,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 . "$REPO/tools/lib.sh"
 
-out=$REPO/out/deb publish=$REPO/out/deb-publish mode=--if-changed lint=0
+out=$REPO/out/deb publish=$REPO/out/publish mode=--if-changed lint=0
 while [ $# -gt 0 ]; do
   case $1 in
     --out) out=$2; shift ;;

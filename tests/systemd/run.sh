@@ -8,7 +8,10 @@
 # exits 1 if any check failed. The container is powered off and our cgroups removed whatever
 # happens (trap). Needs root, the .NET SDK on the host; runs setup.sh first (idempotent).
 # Env: FDH_KEEP=1   leave the lab running at the end (tests/systemd/lab.sh down to stop it)
-#      FDH_NO_PUBLISH=1  reuse the last published binaries (build the package from them)
+#      FDH_PUBLISHED=DIR  build the package from the NativeAOT programs published there (.ci/run publishes
+#                        them once for every stage; tools/lib.sh); without it they are published into out/publish
+#                        (reused while src/ is unchanged)
+#      FDH_NO_PUBLISH=1  take out/publish as it is, even if src/ changed since
 #      and those of common.sh (FDH_ROOTFS, FDH_LAB_STATE, ...)
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,8 +20,8 @@ REPO=$(cd "$HERE/../.." && pwd)
 . "$REPO/tools/lib.sh"
 LAB="$HERE/lab.sh"
 X() { "$LAB" x "$@"; }
-LOAD="python3 $HERE/load.py"
-PUB=$STATE/publish-aot        # the NativeAOT programs the package is built from
+LOAD="$FDH_PY $HERE/load.py"   # tools/lib.sh: the system's python3
+PUB=""                        # the NativeAOT programs the package is built from, set by build_package
 DEB=""                        # the package, set by build_package
 UNITS=(fdhandoff.service fdhandoff-http.socket fdhandoff-http6.socket fdhandoff-echo.socket)
 SOCKETS=(fdhandoff-http.socket fdhandoff-http6.socket fdhandoff-echo.socket)
@@ -43,13 +46,19 @@ WHY=""
 fail() { WHY="$*"; return 1; }
 show() { X systemctl show -P "$1" fdhandoff.service 2>/dev/null; }
 http_once() { $LOAD --once --target "${1:-127.0.0.1:8080}"; }     # prints a JSON object
-jget() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("" if v is None else v)' "$1" "$2"; }
+jget() { "$FDH_PY" -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("" if v is None else v)' "$1" "$2"; }
 wait_for() {  # wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds
   local end=$(( $(date +%s%N) + ${1%.*} * 1000000000 )); shift
   until "$@" >/dev/null 2>&1; do [ "$(date +%s%N)" -lt "$end" ] || return 1; sleep 0.1; done
 }
 active() { [ "$(show ActiveState)" = active ] && [ "$(show SubState)" = running ]; }
-serving() { [ "$(jget "$(http_once "${1:-127.0.0.1:8080}")" status)" = 200 ]; }
+# Polled every 0.1 s, so curl rather than load.py (a Python start each time) where only the status or the
+# generation matters; http_once stays for the answers a check reports.
+serving() { [ "$(curl -gs -o /dev/null -w '%{http_code}' --max-time 5 "http://${1:-127.0.0.1:8080}/")" = 200 ]; }
+gen_of() { curl -gs --max-time 5 "http://${1:-127.0.0.1:8080}/" | sed -n 's/.* generation \([0-9][0-9]*\).*/\1/p'; }
+gen_above() { local g; g=$(gen_of "${2:-}"); [ -n "$g" ] && [ "$g" -gt "$1" ]; }   # gen_above GEN [TARGET]
+# replaced UNIT PID: UNIT runs (active/running) under a main process other than PID
+replaced() { [ "$(X systemctl show -P MainPID "$1")" != "$2" ] && [ "$(X systemctl show -P SubState "$1")" = running ]; }
 journal_since() { X journalctl -u fdhandoff.service --no-pager -o cat --since "@$1" 2>/dev/null; }
 hints() {  # why the service may be misbehaving, from systemd's side
   local j; j=$(X journalctl -u fdhandoff.service --no-pager -o short -n 400 2>/dev/null)
@@ -60,7 +69,6 @@ hints() {  # why the service may be misbehaving, from systemd's side
   [ -n "$own" ] && printf ' [journal: %s]' "$own"
   return 0
 }
-gen_of() { jget "$(http_once "${1:-127.0.0.1:8080}")" generation; }
 load_start() {  # load_start NAME MODE TARGET...: a client loop in the background, result in $STATE/NAME.json
   local name=$1 mode=$2; shift 2
   local args=() t; for t in "$@"; do args+=(--target "$t"); done
@@ -81,10 +89,12 @@ fresh_start() {  # the service running with empty state, its sockets up
 }
 
 # ---------- stages ----------
-build_package() {  # the .deb from deploy/debian/build.sh (it republishes only when src/ changed)
-  local reuse=()
-  [ "${FDH_NO_PUBLISH:-0}" = 1 ] && reuse=(--reuse)
-  DEB=$("$REPO/deploy/debian/build.sh" --out "$STATE/deb" --publish "$PUB" "${reuse[@]}" 2>"$STATE/build-package.log" | tail -1) ||
+build_package() {  # the .deb from deploy/debian/build.sh, from the shared NativeAOT programs
+  [ "${FDH_NO_PUBLISH:-0}" = 1 ] && [ -z "${FDH_PUBLISHED:-}" ] && local FDH_PUBLISHED=$REPO/out/publish
+  PUB=$(FDH_PUBLISHED=${FDH_PUBLISHED:-} fdh_aot_programs "$REPO" 2>"$STATE/publish.log") ||
+    { tail -20 "$STATE/publish.log"; return 1; }
+  log "  programs: $PUB"
+  DEB=$("$REPO/deploy/debian/build.sh" --out "$STATE/deb" --publish "$PUB" --reuse 2>"$STATE/build-package.log" | tail -1) ||
     { tail -20 "$STATE/build-package.log"; return 1; }
   log "  package: $DEB ($(du -h "$DEB" | cut -f1))"
 }
@@ -126,7 +136,7 @@ check_socket_activation_first_request() {
   wait_for 30 active || fail "served, but fdhandoff.service is $(show ActiveState)/$(show SubState) (no READY=1?)" || return 1
   log "  first request (activation + supervisor + workers ready) answered in $ms ms: $(jget "$r" body | head -c 120)"
   r=$(http_once '[::1]:8080'); [ "$(jget "$r" status)" = 200 ] || fail "[::1]:8080 (http6): $r" || return 1
-  r=$(python3 -c 'import socket; s=socket.create_connection(("127.0.0.1",7007),timeout=10); s.sendall(b"ping fdhandoff\n"); s.shutdown(socket.SHUT_WR); b=b""
+  r=$("$FDH_PY" -c 'import socket; s=socket.create_connection(("127.0.0.1",7007),timeout=10); s.sendall(b"ping fdhandoff\n"); s.shutdown(socket.SHUT_WR); b=b""
 while True:
     d=s.recv(100)
     if not d: break
@@ -136,25 +146,26 @@ print(b.decode().strip())' 2>&1)
 }
 
 check_reload_under_load_no_failure() {
-  fresh_start || fail "service not serving before the reload$(hints)" || return 1
+  # The service the previous check's first request activated will do: no stop and start of its own.
+  active || fresh_start || fail "service not serving before the reload$(hints)" || return 1
   local main0 gen0 r; main0=$(show MainPID); gen0=$(gen_of)
   [ -n "$gen0" ] || fail "no generation in the HTTP body: $(http_once)" || return 1
   load_start reload new 127.0.0.1:8080 '[::1]:8080'
-  sleep 1
+  sleep 0.5   # the load runs before the first reload
   local i want=$gen0
   for i in 1 2 3; do
     X systemctl reload fdhandoff.service || { load_stop reload >/dev/null; fail "systemctl reload #$i failed$(hints)"; return 1; }
     want=$((want + 1))
     # systemctl reload returns when kill returns (systemd 252): wait for the new generation to answer
-    wait_for 60 sh -c '[ "$(python3 '"$HERE"'/load.py --once | python3 -c "import json,sys; print(json.load(sys.stdin).get(\"generation\"))")" -ge '"$want"' ]' \
+    wait_for 60 gen_above $((want - 1)) \
       || { load_stop reload >/dev/null; fail "reload #$i: generation $want never answered (still $(gen_of))$(hints)"; return 1; }
-    sleep 1.5   # let the old generation drain under load
+    sleep 1   # let the old generation drain under load (its drain: 300-1000 ms of Connection: close)
   done
   r=$(load_stop reload)
   log "  reload load: $r"
   [ "$(show MainPID)" = "$main0" ] || fail "the supervisor was replaced (MainPID $main0 -> $(show MainPID)): reload must not restart it" || return 1
   [ "$(jget "$r" failed)" = 0 ] || fail "$(jget "$r" failed) of $(jget "$r" requests) requests failed: $(jget "$r" errors)" || return 1
-  python3 - "$r" "$gen0" <<'PY' || fail "pids/generations did not change as expected: $(jget "$r" answered_by)"
+  "$FDH_PY" - "$r" "$gen0" <<'PY' || fail "pids/generations did not change as expected: $(jget "$r" answered_by)"
 import json, sys
 r, g0 = json.loads(sys.argv[1]), int(sys.argv[2])
 by = {tuple(map(int, k.split("/"))): n for k, n in r["answered_by"].items() if "None" not in k}
@@ -168,11 +179,10 @@ check_journal_fields_after_upgrade() {
   active || fresh_start || fail "service not serving$(hints)" || return 1
   local gen0 since; gen0=$(gen_of); since=$(date +%s)
   X systemctl reload fdhandoff.service || fail "systemctl reload failed" || return 1
-  wait_for 60 sh -c '[ "$(python3 '"$HERE"'/load.py --once | python3 -c "import json,sys; print(json.load(sys.stdin).get(\"generation\"))")" -gt '"${gen0:-0}"' ]' \
-    || fail "no new generation answered after the reload" || return 1
+  wait_for 60 gen_above "${gen0:-0}" || fail "no new generation answered after the reload" || return 1
   sleep 1
   X journalctl -u fdhandoff.service -o json --no-pager > "$STATE/journal.json" 2>&1
-  WHY=$(python3 - "$STATE/journal.json" "$(gen_of)" <<'PY'
+  WHY=$("$FDH_PY" - "$STATE/journal.json" "$(gen_of)" <<'PY'
 import json, sys
 entries = []
 for line in open(sys.argv[1]):
@@ -201,18 +211,18 @@ PY
 }
 
 check_restart_under_load_no_failure() {
-  fresh_start || fail "service not serving before the restart$(hints)" || return 1
+  active || fresh_start || fail "service not serving before the restart$(hints)" || return 1
   load_start rnew new 127.0.0.1:8080 '[::1]:8080'
   load_start rka keepalive 127.0.0.1:8080 '[::1]:8080'
   load_start ridle idle 127.0.0.1:8080
-  sleep 1
+  sleep 0.5   # the loads run before the first restart
   local i t0 ms worst=0 main
   for i in 1 2 3; do
     main=$(show MainPID); t0=$(date +%s%N)
     X systemctl restart fdhandoff.service || { load_stop rnew >/dev/null; load_stop rka >/dev/null; load_stop ridle >/dev/null; fail "systemctl restart #$i failed$(hints)"; return 1; }
     ms=$(( ($(date +%s%N) - t0) / 1000000 )); [ $ms -gt $worst ] && worst=$ms
     [ "$(show MainPID)" != "$main" ] || { load_stop rnew >/dev/null; load_stop rka >/dev/null; load_stop ridle >/dev/null; fail "MainPID unchanged after restart #$i"; return 1; }
-    sleep 1.5
+    sleep 0.5   # restart returns once the new supervisor is ready (Type=notify): the loads meet it before the next
   done
   local rn rk ri; rn=$(load_stop rnew); rk=$(load_stop rka); ri=$(load_stop ridle)
   log "  restart, new connection per request: $rn"
@@ -223,7 +233,7 @@ check_restart_under_load_no_failure() {
     fail "failed requests: new connection $(jget "$rn" failed)/$(jget "$rn" requests) $(jget "$rn" errors), keep-alive $(jget "$rk" failed)/$(jget "$rk" requests) $(jget "$rk" errors)$(hints)" || return 1
   # Nothing accepts between the old supervisor's exit and the new workers' readiness: every
   # request in that window waits. A drain that waits for idle keep-alive clients stretches it.
-  local max; max=$(python3 -c 'import json,sys; print(int(max(json.loads(a).get("max_ms") or 0 for a in sys.argv[1:])))' "$rn" "$rk")
+  local max; max=$("$FDH_PY" -c 'import json,sys; print(int(max(json.loads(a).get("max_ms") or 0 for a in sys.argv[1:])))' "$rn" "$rk")
   [ "$max" -le "${FDH_MAX_RESTART_LATENCY_MS:-10000}" ] ||
     fail "0 failed, but a request waited $max ms (> FDH_MAX_RESTART_LATENCY_MS=${FDH_MAX_RESTART_LATENCY_MS:-10000}); longest systemctl restart $worst ms; idle keep-alive connection held up to $(jget "$ri" idle_held_max_s) s by a stopping worker"
 }
@@ -235,12 +245,12 @@ port_inode() {  # inode of the LISTEN socket on 127.0.0.1:PORT
   awk -v a="0100007F:$(printf '%04X' "$1")" '$2 == a && $4 == "0A" { print $10 }' /proc/net/tcp
 }
 check_kill9_supervisor_restarts_on_same_sockets() {
-  fresh_start || fail "service not serving$(hints)" || return 1
+  active || fresh_start || fail "service not serving$(hints)" || return 1
   local main ino n0 r; main=$(show MainPID); ino=$(listen_inode); n0=$(show NRestarts)
   load_start k9 new 127.0.0.1:8080
   sleep 0.5
   X kill -9 "$main"
-  wait_for 60 sh -c "[ \"\$('$LAB' x systemctl show -P MainPID fdhandoff.service)\" != $main ] && [ \"\$('$LAB' x systemctl show -P ActiveState fdhandoff.service)\" = active ]" \
+  wait_for 60 replaced fdhandoff.service "$main" \
     || { load_stop k9 >/dev/null; fail "no new supervisor after kill -9 of $main (state $(show ActiveState)/$(show SubState))$(hints)"; return 1; }
   wait_for 30 serving || { load_stop k9 >/dev/null; fail "not serving after the restart$(hints)"; return 1; }
   sleep 0.5
@@ -273,17 +283,23 @@ _watchdog_body() {
   X kill -STOP "$main"
   wait_for 15 sh -c "'$LAB' x journalctl -u fdhandoff.service --no-pager -o cat --since @$since | grep -q 'Watchdog timeout'" \
     || { X kill -CONT "$main"; fail "no 'Watchdog timeout' 15 s after SIGSTOP of the supervisor ($main): systemd's watchdog is not armed"; } || return 1
-  wait_for 60 sh -c "[ \"\$('$LAB' x systemctl show -P MainPID fdhandoff.service)\" != $main ] && [ \"\$('$LAB' x systemctl show -P SubState fdhandoff.service)\" = running ]" \
+  wait_for 60 replaced fdhandoff.service "$main" \
     || fail "watchdog fired but the service was not restarted (state $(show ActiveState)/$(show SubState))" || return 1
   wait_for 30 serving || fail "restarted after the watchdog, but not serving$(hints)"
 }
 
+lintian_start() {  # lintian takes ~8 s of one core and needs only the .deb: it runs while the container boots and the checks before h run
+  rm -f "$STATE/lintian.out" "$STATE/lintian.rc"
+  { lintian --fail-on error --tag-display-limit 0 "$DEB" > "$STATE/lintian.out" 2>&1; echo $? > "$STATE/lintian.rc"; } &
+  LINTIAN_PID=$!; PIDS+=("$LINTIAN_PID")
+}
 check_package_lintian_no_errors() {
   # On the host. The warnings accepted, and why: deploy/debian/README.md.
   local out rc=0
-  out=$(lintian --fail-on error --tag-display-limit 0 "$DEB" 2>&1) || rc=$?
+  [ -n "${LINTIAN_PID:-}" ] || lintian_start   # a run of selected checks only
+  wait "$LINTIAN_PID"; out=$(cat "$STATE/lintian.out" 2>/dev/null); rc=$(cat "$STATE/lintian.rc" 2>/dev/null || echo "no exit status")
   log "  lintian: $(grep -c '^E: ' <<<"$out") errors, $(grep -c '^W: ' <<<"$out") warnings$(grep '^W: ' <<<"$out" | sed 's/^W: [^ ]* / /' | cut -d' ' -f2 | sort -u | tr '\n' ' ' | sed 's/^/ (/; s/ $/)/')"
-  [ $rc = 0 ] || fail "lintian: $(grep '^E: ' <<<"$out" | head -5 | tr '\n' ';')"
+  [ "$rc" = 0 ] || fail "lintian (exit $rc): $(grep '^E: ' <<<"$out" | head -5 | tr '\n' ';')"
 }
 
 instance_json() {  # instance_json HTTP_PORT ECHO_PORT: an instance's configuration (it binds both itself)
@@ -309,7 +325,7 @@ check_two_instances_side_by_side() {
   load_start inst new "127.0.0.1:$pa"
   sleep 0.5
   X systemctl reload fdhandoff@a.service || { load_stop inst >/dev/null; fail "systemctl reload fdhandoff@a failed$(X journalctl -u fdhandoff@a -n 3 --no-pager -o cat | tr '\n' ' ')"; return 1; }
-  wait_for 30 sh -c "[ \"\$(python3 $HERE/load.py --once --target 127.0.0.1:$pa | python3 -c 'import json,sys; print(json.load(sys.stdin).get(\"generation\"))')\" -gt $ga ]" \
+  wait_for 30 gen_above "$ga" "127.0.0.1:$pa" \
     || { load_stop inst >/dev/null; fail "fdhandoff@a: no new generation after the reload (still $(gen_of "127.0.0.1:$pa"))"; return 1; }
   sleep 1
   r=$(load_stop inst)
@@ -335,7 +351,7 @@ check_two_instances_side_by_side() {
   [ -n "$ino" ] && [ "$(port_inode "$pb")" = "$ino" ] || fail "fdhandoff@b's listener on $pb changed across a restart (inode $ino -> $(port_inode "$pb")): not kept in the fd store" || return 1
   # The journal tells them apart by unit: what the supervisor and workers of a logged is a's alone.
   local units
-  units=$(X journalctl -u fdhandoff@a.service --no-pager -o json | python3 -c 'import json, sys
+  units=$(X journalctl -u fdhandoff@a.service --no-pager -o json | "$FDH_PY" -c 'import json, sys
 e = [json.loads(l) for l in sys.stdin]
 print(" ".join(sorted({x.get("_SYSTEMD_UNIT", "?") for x in e if x.get("SYSLOG_IDENTIFIER", "").startswith("fdhandoff")})))')
   [ "$units" = fdhandoff@a.service ] || fail "journalctl -u fdhandoff@a: fdhandoff entries from units '$units' (want fdhandoff@a.service only)"
@@ -411,6 +427,7 @@ main() {
   fatal() { echo "FAIL $1: $2"; echo "0 passed, 1 failed"; exit 1; }
   stage setup "$HERE/setup.sh" || fatal setup "tests/systemd/setup.sh failed"
   stage package build_package || fatal package "deploy/debian/build.sh failed (log: $STATE/build-package.log)"
+  want h:package_lintian_no_errors && lintian_start
   "$LAB" down >/dev/null 2>&1   # a lab left over from an interrupted run
   # The container shares the host's network namespace: the listeners' ports must be free here.
   busy=$(ss -Hltn '( sport = :8080 or sport = :7007 )' 2>/dev/null | awk '{print $4}' | tr '\n' ' ')

@@ -2,7 +2,7 @@
 # Prepare the host for the systemd harness (idempotent; re-running skips what is done).
 #   tests/systemd/setup.sh
 # - host packages: systemd-container (systemd-nspawn), debootstrap; clang and zlib1g-dev (NativeAOT),
-#   dpkg-dev and lintian (deploy/debian/build.sh builds the package run.sh installs)
+#   dpkg-dev and lintian (deploy/debian/build.sh builds the package run.sh installs); curl (run.sh polls with it)
 # - a Debian minbase rootfs with systemd as PID 1, dbus, libicu72 (.NET), procps (/bin/kill for
 #   ExecReload, pgrep), python3 (clients inside); rebuilt from scratch when missing or incomplete.
 #   It stays clean: the lab boots it as a throw-away overlay, so each run installs the package anew.
@@ -15,7 +15,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/common.sh"
 SUITE=${FDH_SUITE:-$(. /etc/os-release && echo "$VERSION_CODENAME")}
 PKGS=(systemd dbus libicu72 procps python3)
-HOSTPKGS=(systemd-container debootstrap clang zlib1g-dev dpkg-dev lintian)
+HOSTPKGS=(systemd-container debootstrap clang zlib1g-dev dpkg-dev lintian curl)
 
 host_packages() {
   local missing=() p
@@ -23,6 +23,7 @@ host_packages() {
     dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} = 0 ] && { echo "  host packages present"; return; }
+  echo "  host packages: installing ${missing[*]}"
   apt-get update -qq &&
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }

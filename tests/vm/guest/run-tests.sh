@@ -16,12 +16,13 @@ echo "GUEST: kernel $(uname -r) uptime=$T0"
 if grep -q '^sctp ' /proc/modules; then res "PASS vm-sctp-module sctp loaded in $(uname -r)"
 else res "FAIL vm-sctp-module sctp module not loaded"; fi
 $PY raw
+read -r _c _u _n _s _r < /proc/stat; echo "GUEST: raw checks done uptime=$(up) cpu=$(( (_u + _n + _s) / 100 ))"
 
 # (a)-(c) with the real supervisor and worker
-if [ -f $V/app/supervisor/fdhandoff.dll ] && [ -f $V/app/worker/fdhandoff-worker.dll ]; then
+if [ -x $V/app/supervisor/fdhandoff ] && [ -x $V/app/worker/fdhandoff-worker ]; then
   . $G/supervisor-tests.sh
 else
-  res "SKIP supervisor-tests the supervisor or worker was not built (no sources yet?)"
+  res "FAIL supervisor-tests the supervisor or worker was not built (see out/build.log)"
 fi
 
 res "TIME guest-tests $(echo "$(up) $T0" | awk '{printf "%.1f", $1-$2}') s"

@@ -23,11 +23,14 @@ appends it to $FDH_RESULTS when set.
                                        a fifth of them in two pieces with a pause between; until
                                        STOPFILE exists; writes STOPFILE.open once all are open; JSON
                                        summary in OUT (answers per association after the epoch time
-                                       in STOPFILE.gone, if that file exists)
+                                       in STOPFILE.gone, if that file exists); writes STOPFILE.served
+                                       once every open association has had FDH_LIVE_SERVED_AFTER (3)
+                                       answers after that time, so the script need not sleep a fixed time
   livecheck NAME SUMMARY               result line for a live summary: every association opened and
                                        still open, every line answered once, n continuous, and every
                                        association answered after STOPFILE.gone (the old workers gone)
 """
+import bisect
 import ctypes
 import errno
 import ipaddress
@@ -390,6 +393,8 @@ def cmd_live(out, stopfile, host, port, count):
     # 25-35x slower under TCG than on the host: on a starved host one waited 73 s. A line never answered is a
     # failure all the same (counted at the stop); this only keeps slowness from being called a stall.
     answer_timeout = float(os.environ.get("FDH_LIVE_ANSWER_TIMEOUT", "150"))
+    # STOPFILE.served: every open association answered this many times since STOPFILE.gone (livecheck wants 1)
+    served_after = int(os.environ.get("FDH_LIVE_SERVED_AFTER", "3"))
     counts = {"opened": 0, "connect_failed": 0, "aborted": 0, "eof": 0, "stalled": 0, "protocol_errors": 0,
               "sent": 0, "split": 0, "answered": 0, "unanswered": 0}
     errors = []
@@ -471,10 +476,23 @@ def cmd_live(out, stopfile, host, port, count):
 
     t0 = time.monotonic()
     stopping_since = None
+    gone_at, served, next_served_check = None, False, 0.0
     while True:
         now = time.monotonic()
         if stopping_since is None and os.path.exists(stopfile):
             stopping_since = now
+        if not served and now >= next_served_check:  # twice a second: file reads cost on the emulated CPU
+            next_served_check = now + 0.5
+            if gone_at is None:
+                try:
+                    gone_at = float(open(stopfile + ".gone").read())
+                except (OSError, ValueError):
+                    pass
+            if gone_at is not None and all(len(a.answers) - bisect.bisect_right(a.answers, gone_at) >= served_after
+                                           for a in assocs if a.alive):
+                served = True
+                with open(stopfile + ".served", "w") as f:
+                    f.write(f"{time.time()}\n")
         live_ones = [a for a in assocs if a.alive]
         if stopping_since is not None and (not any(a.in_flight for a in live_ones) or now - stopping_since > answer_timeout):
             break
