@@ -1,3 +1,4 @@
+using FdHandoff.Supervisor.Upgrades;
 using FdHandoff.Unix;
 
 namespace FdHandoff.Supervisor.Configuration;
@@ -28,10 +29,10 @@ internal sealed record WorkerSettings
         SettingKey.Whole("Workers:Count", "2", "workers per generation",
             s => s.Workers.Count, (s, v) => s with { Workers = s.Workers with { Count = v } },
             (v, _) => v < 1 ? $"Workers:Count is {v}: at least 1 worker is needed" : null),
-        SettingKey.Value("Workers:Strategy", "\"rolling\"", "all-at-once, or rolling (slot by slot: at most Count+1 workers)",
+        SettingKey.Value("Workers:Strategy", "\"rolling\"", string.Join(", or ", UpgradeStrategies.Descriptions.Select(d => $"{d.Name} ({d.Help})")),
             s => s.Workers.Strategy,
-            (raw, s) => raw is null ? s : s with { Workers = s.Workers with { Strategy = UpgradeStrategy.Normalize(raw)
-                ?? throw SettingKey.Fail($"Workers:Strategy is '{raw}': write \"{UpgradeStrategy.AllAtOnce}\" (the default) or \"{UpgradeStrategy.Rolling}\" (slot by slot)") } },
+            (raw, s) => raw is null ? s : s with { Workers = s.Workers with { Strategy = UpgradeStrategies.Normalize(raw)
+                ?? throw SettingKey.Fail($"Workers:Strategy is '{raw}': write {string.Join(" or ", UpgradeStrategies.Descriptions.Select(d => $"\"{d.Name}\" ({d.Help})"))}; the first is the default") } },
             v => v),
         SettingKey.Duration("Workers:ReadyTimeout", "00:00:30", "how long a new generation has to report ready (rolling: each new worker)",
             s => s.Workers.ReadyTimeout, (s, v) => s with { Workers = s.Workers with { ReadyTimeout = v } }, Positive("Workers:ReadyTimeout", "00:00:30")),
@@ -88,8 +89,8 @@ internal sealed record WorkerSettings
     /// <summary>Worker processes per generation.</summary>
     public int Count { get; set; } = 2;
 
-    /// <summary>How an upgrade replaces the workers: <see cref="UpgradeStrategy.AllAtOnce"/> or <see cref="UpgradeStrategy.Rolling"/>, as normalized.</summary>
-    public string Strategy { get; set; } = UpgradeStrategy.AllAtOnce;
+    /// <summary>How an upgrade replaces the workers: a name from <see cref="UpgradeStrategies"/>, as normalized.</summary>
+    public string Strategy { get; set; } = UpgradeStrategies.Default;
 
     /// <summary>How long a new generation has to report ready before the upgrade is rolled back (rolling: each slot's new worker).</summary>
     public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
