@@ -1,9 +1,11 @@
 using FdHandoff.Logging;
 using FdHandoff.Supervisor;
+using FdHandoff.Supervisor.AnyProgram;
 using FdHandoff.Supervisor.Cli;
 using FdHandoff.Supervisor.Configuration;
 using FdHandoff.Supervisor.Control;
 using FdHandoff.Supervisor.Listeners;
+using FdHandoff.Supervisor.LiveConnections;
 using FdHandoff.Supervisor.Metrics;
 using FdHandoff.Supervisor.Systemd;
 using FdHandoff.Supervisor.Upgrades;
@@ -16,7 +18,7 @@ using Serilog;
 // fdhandoff: owns the listening sockets, hands them to workers, replaces workers without downtime.
 
 // A systemd-protocol worker starts as this executable in launch mode: it execs the program, never returns here otherwise.
-if (WorkerLauncher.IsLaunch(args)) return WorkerLauncher.Run(args);
+if (Launcher.IsLaunch(args)) return Launcher.Run(args);
 
 // The command line first (Cli/Verbs): help, --version, a usage error and the client verbs (upgrade, status)
 // end here, before anything is bound; `run` and the bare form go on to the supervisor below.
@@ -48,7 +50,7 @@ try
     //   serving    Upgrades/UpgradeCoordinator → the strategy Workers:Strategy names (Upgrades/UpgradeStrategies)
     //   drain      Workers/WorkerDrain      (Drain, kill at the deadline)
     //   exit       Workers/WorkerPool       (watch the exit, restart a crash);
-    //              established connections move on through Control/ConnectionRouter
+    //              established connections move on through LiveConnections/ConnectionRouter
     // See docs/architecture.md.
 
     // 0. Metrics and health (Metrics:Listen, off by default): up before generation 1, so probes see 503 until it serves.
@@ -65,7 +67,7 @@ try
     // 3. The control socket: workers say hello there; `fdhandoff upgrade` and `status` enter there
     //    (Control/AdminRequestHandler → Upgrades/UpgradeQueue).
     builder.Services.AddSingleton<ControlSocketFile>();
-    builder.Services.AddSingleton<ConnectionRouter>();
+    builder.Services.AddSingleton<ConnectionRouter>();  // established connections in transit (LiveConnections/)
     builder.Services.AddSingleton<WorkerMessageLoop>();
     builder.Services.AddSingleton<ListenerHandoff>();
     builder.Services.AddSingleton<AdminRequestHandler>();
@@ -80,7 +82,7 @@ try
     builder.Services.AddSingleton<WorkerDrain>();
     builder.Services.AddSingleton<WorkerPool>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());
-    builder.Services.AddHostedService<FdHandoff.Supervisor.Notify.NotifyServer>(); // systemd-protocol workers' NOTIFY_SOCKET
+    builder.Services.AddHostedService<NotifyServer>(); // systemd-protocol workers' NOTIFY_SOCKET (AnyProgram/)
 
     // 5. Generation 1 at start; later generations through the queue (one upgrade at a time, coalesced),
     //    all at once or, with Workers:Strategy = "rolling", slot by slot (Upgrades/RollingUpgrade).

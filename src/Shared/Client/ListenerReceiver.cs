@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using FdHandoff.Listeners;
 using FdHandoff.Interop;
+using FdHandoff.Listeners;
 using FdHandoff.Protocol;
 
 namespace FdHandoff.Client;

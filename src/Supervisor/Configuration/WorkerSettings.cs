@@ -1,3 +1,4 @@
+using FdHandoff.Supervisor.AnyProgram;
 using FdHandoff.Supervisor.Upgrades;
 using FdHandoff.Unix;
 

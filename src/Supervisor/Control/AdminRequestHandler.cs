@@ -2,6 +2,7 @@ using FdHandoff.Protocol;
 using FdHandoff.Sockets;
 using FdHandoff.Supervisor.Configuration;
 using FdHandoff.Supervisor.Listeners;
+using FdHandoff.Supervisor.LiveConnections;
 using FdHandoff.Supervisor.Upgrades;
 using FdHandoff.Supervisor.Workers;
 using FdHandoff.Unix;

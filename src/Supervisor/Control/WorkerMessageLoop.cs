@@ -1,5 +1,7 @@
 using FdHandoff.Protocol;
+using FdHandoff.Supervisor.AnyProgram;
 using FdHandoff.Supervisor.Configuration;
+using FdHandoff.Supervisor.LiveConnections;
 using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +15,7 @@ namespace FdHandoff.Supervisor.Control;
 /// </summary>
 internal sealed class WorkerMessageLoop(WorkerPool pool, ConnectionRouter router, ILogger<WorkerMessageLoop> logger)
 {
-    private readonly ProgramLaunches _launches = new(pool, logger);
+    private readonly LauncherMessages _launches = new(pool, logger);
 
     public async Task RunAsync(WorkerProcess worker, ControlChannel channel)
     {

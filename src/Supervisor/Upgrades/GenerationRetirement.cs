@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FdHandoff.Supervisor.Control;
+using FdHandoff.Supervisor.LiveConnections;
 using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,5 @@
 using FdHandoff.Protocol;
+using FdHandoff.Supervisor.AnyProgram;
 using Microsoft.Extensions.Logging;
 
 namespace FdHandoff.Supervisor.Workers;

@@ -1,3 +1,4 @@
+using FdHandoff.Supervisor.AnyProgram;
 using FdHandoff.Supervisor.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

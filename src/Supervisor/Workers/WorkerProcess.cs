@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using FdHandoff.Protocol;
+using FdHandoff.Supervisor.AnyProgram;
 
 namespace FdHandoff.Supervisor.Workers;
 

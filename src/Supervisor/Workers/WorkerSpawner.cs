@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using FdHandoff.Client;
+using FdHandoff.Supervisor.AnyProgram;
 using FdHandoff.Supervisor.Configuration;
 
 namespace FdHandoff.Supervisor.Workers;
@@ -21,15 +22,15 @@ internal sealed class WorkerSpawner
         bool systemd = settings.Workers.Protocol == WorkerProtocol.Systemd;
         // Checked again at every spawn: the program may have gone since start; one clear line, nothing spawned.
         string command = systemd ? WorkerCommand.Resolve(settings.Workers.Command) : settings.WorkerCommandPath;
-        var start = new ProcessStartInfo(systemd ? ProgramLauncher.Path : command)
+        var start = new ProcessStartInfo(systemd ? LauncherCommand.Path : command)
         {
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(command)!,
         };
-        if (systemd) ProgramLauncher.AddArguments(start, command);
+        if (systemd) LauncherCommand.AddArguments(start, command);
         foreach (string arg in settings.Workers.Args) start.ArgumentList.Add(arg);
         foreach (string name in NotForWorkers) start.Environment.Remove(name);
-        if (systemd) ProgramLauncher.AddEnvironment(start, settings);
+        if (systemd) LauncherCommand.AddEnvironment(start, settings);
         foreach (var (name, value) in settings.Workers.Environment) start.Environment[name] = value;
         start.Environment[HandoffEnvironment.Socket] = settings.ControlSocketPath;
         start.Environment[HandoffEnvironment.Token] = token;

@@ -1,5 +1,5 @@
 using System.Text;
-using FdHandoff.Supervisor.Notify;
+using FdHandoff.Supervisor.AnyProgram;
 using FdHandoff.Unix;
 
 namespace FdHandoff.Tests.Unit;

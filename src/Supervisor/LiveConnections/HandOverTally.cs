@@ -1,4 +1,4 @@
-namespace FdHandoff.Supervisor.Control;
+namespace FdHandoff.Supervisor.LiveConnections;
 
 /// <summary>What became of the connections a generation's workers handed over (under the router's lock).</summary>
 internal sealed class HandOverTally

@@ -1,4 +1,4 @@
-namespace FdHandoff.Supervisor.Configuration;
+namespace FdHandoff.Supervisor.AnyProgram;
 
 /// <summary>Whose notifications count for a worker (<c>Workers:NotifyAccess</c>), as systemd's NotifyAccess=.</summary>
 internal enum NotifyAccess

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using FdHandoff.Interop;
 
-namespace FdHandoff.Launch;
+namespace FdHandoff.AnyProgram;
 
 /// <summary>
 /// The last step of the launcher: places the listeners at descriptors 3, 4, ... (SD_LISTEN_FDS_START) in the

@@ -1,11 +1,11 @@
 using FdHandoff.Tests.Infrastructure;
 
-namespace FdHandoff.Tests.Integration.SystemdProtocol;
+namespace FdHandoff.Tests.Integration.AnyProgram;
 
 /// <summary>Supervisor options for systemd-protocol workers: gunicorn, and contract_server.py (Python, by hand).</summary>
-internal static class SystemdWorkers
+internal static class AnyProgramWorkers
 {
-    public static string Dir => Path.Combine(AppContext.BaseDirectory, "Integration", "SystemdProtocol");
+    public static string Dir => Path.Combine(AppContext.BaseDirectory, "Integration", "AnyProgram");
     public static string ContractScript => Path.Combine(Dir, "contract_server.py");
     public const string Gunicorn = "/usr/bin/gunicorn";
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace FdHandoff.Supervisor.Notify;
+namespace FdHandoff.Supervisor.AnyProgram;
 
 /// <summary>
 /// One sd_notify(3) datagram: newline-separated <c>NAME=value</c> assignments (systemd's format). Lines

@@ -1,14 +1,14 @@
 using System.Net;
 using FdHandoff.Tests.Infrastructure;
 
-namespace FdHandoff.Tests.Integration.SystemdProtocol;
+namespace FdHandoff.Tests.Integration.AnyProgram;
 
 /// <summary>
 /// What can go wrong with a systemd-protocol worker: a stranger on the notify socket, a program that never
 /// says READY=1, one that is missing, not executable or exits at once, children left behind, a silent watchdog.
 /// Each costs one clear line, and the serving generation is untouched.
 /// </summary>
-public sealed class SystemdProtocolFaultTests
+public sealed class AnyProgramFaultTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
@@ -16,7 +16,7 @@ public sealed class SystemdProtocolFaultTests
     public async Task A_stranger_saying_ready_changes_nothing_and_is_logged_and_a_worker_that_never_says_ready_is_rolled_back()
     {
         string noReady = Path.Combine(Path.GetTempPath(), "fdh-noready-" + Guid.NewGuid().ToString("N")[..8]);
-        var options = SystemdWorkers.Contract(out int http, environment: new() { ["CONTRACT_NO_READY_FILE"] = noReady }) with { ReadyTimeout = TimeSpan.FromSeconds(10) };
+        var options = AnyProgramWorkers.Contract(out int http, environment: new() { ["CONTRACT_NO_READY_FILE"] = noReady }) with { ReadyTimeout = TimeSpan.FromSeconds(10) };
         await using var supervisor = SupervisorProcess.Start(options);
         await supervisor.WaitServingAsync();
         int serving = Assert.Single(supervisor.SpawnedWorkers()).Pid;
@@ -25,7 +25,7 @@ public sealed class SystemdProtocolFaultTests
         {
             var upgrade = supervisor.UpgradeAsync();
             await supervisor.Log.WaitForEventAsync(LogEvents.ProgramRunning, e => e.Int("Generation") == 2, Wait);
-            var rogue = await ProcessRunner.RunAsync("python3", [Path.Combine(SystemdWorkers.Dir, "rogue_notify.py"), Path.Combine(supervisor.Directory, "run", "notify.sock"), @"READY=1\nSTATUS=hijacked"], Wait);
+            var rogue = await ProcessRunner.RunAsync("python3", [Path.Combine(AnyProgramWorkers.Dir, "rogue_notify.py"), Path.Combine(supervisor.Directory, "run", "notify.sock"), @"READY=1\nSTATUS=hijacked"], Wait);
             Assert.Equal(0, rogue.ExitCode);
             await supervisor.Log.WaitForEventAsync(LogEvents.NotifyRefused, e => e.String("Reason").StartsWith("not the main process of any worker", StringComparison.Ordinal), Wait);
 
@@ -48,12 +48,12 @@ public sealed class SystemdProtocolFaultTests
     [Fact]
     public async Task A_flood_of_notifications_from_a_stranger_costs_a_line_a_second_and_changes_nothing()
     {
-        await using var supervisor = SupervisorProcess.Start(SystemdWorkers.Contract(out int http));
+        await using var supervisor = SupervisorProcess.Start(AnyProgramWorkers.Contract(out int http));
         await supervisor.WaitServingAsync();
         int serving = Assert.Single(supervisor.SpawnedWorkers()).Pid;
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        var rogue = await ProcessRunner.RunAsync("python3", [Path.Combine(SystemdWorkers.Dir, "rogue_notify.py"), Path.Combine(supervisor.Directory, "run", "notify.sock"), @"READY=1\nSTATUS=hijacked\nWATCHDOG=trigger", "20000"], Wait);
+        var rogue = await ProcessRunner.RunAsync("python3", [Path.Combine(AnyProgramWorkers.Dir, "rogue_notify.py"), Path.Combine(supervisor.Directory, "run", "notify.sock"), @"READY=1\nSTATUS=hijacked\nWATCHDOG=trigger", "20000"], Wait);
         Assert.Equal(0, rogue.ExitCode);
         await supervisor.Log.WaitForEventAsync(LogEvents.NotifyRefused, Wait);
         // The supervisor still answers at once, and nothing of the worker changed.
@@ -72,7 +72,7 @@ public sealed class SystemdProtocolFaultTests
     [InlineData("all", true)]
     public async Task Ready_from_a_child_of_the_worker_counts_only_with_notify_access_all(string access, bool counts)
     {
-        var options = SystemdWorkers.Contract(out int http, new() { ["NotifyAccess"] = access }, new() { ["CONTRACT_READY_FROM_CHILD"] = "1" }) with { ReadyTimeout = TimeSpan.FromSeconds(counts ? 30 : 6) };
+        var options = AnyProgramWorkers.Contract(out int http, new() { ["NotifyAccess"] = access }, new() { ["CONTRACT_READY_FROM_CHILD"] = "1" }) with { ReadyTimeout = TimeSpan.FromSeconds(counts ? 30 : 6) };
         await using var supervisor = SupervisorProcess.Start(options);
 
         if (counts)
@@ -99,9 +99,9 @@ public sealed class SystemdProtocolFaultTests
     {
         string dir = Directory.CreateTempSubdirectory("fdh-prog-").FullName;
         string program = Path.Combine(dir, "app");
-        File.WriteAllText(program, $"#!/bin/sh\nexec /usr/bin/python3 {SystemdWorkers.ContractScript}\n");
+        File.WriteAllText(program, $"#!/bin/sh\nexec /usr/bin/python3 {AnyProgramWorkers.ContractScript}\n");
         File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var options = SystemdWorkers.Contract(out int http) with { WorkerCommand = program, WorkerArgs = [] };
+        var options = AnyProgramWorkers.Contract(out int http) with { WorkerCommand = program, WorkerArgs = [] };
         try
         {
             await using var supervisor = SupervisorProcess.Start(options);
@@ -142,7 +142,7 @@ public sealed class SystemdProtocolFaultTests
         if (fault == "not executable") File.WriteAllText(program, "#!/bin/sh\n");
         try
         {
-            await using var supervisor = SupervisorProcess.Start(SystemdWorkers.Contract(out _) with { WorkerCommand = program, WorkerArgs = [] });
+            await using var supervisor = SupervisorProcess.Start(AnyProgramWorkers.Contract(out _) with { WorkerCommand = program, WorkerArgs = [] });
 
             Assert.Equal(exitCode, await supervisor.WaitExitAsync(Wait));
             var fatal = Assert.Single(supervisor.Log.Lines, l => l.StartsWith("fdhandoff: "));
@@ -158,7 +158,7 @@ public sealed class SystemdProtocolFaultTests
     [Fact]
     public async Task No_process_of_a_gunicorn_worker_survives_its_drain()
     {
-        await using var supervisor = SupervisorProcess.Start(SystemdWorkers.GunicornApp(out _, processes: 3));
+        await using var supervisor = SupervisorProcess.Start(AnyProgramWorkers.GunicornApp(out _, processes: 3));
         await supervisor.WaitServingAsync();
         int arbiter = Assert.Single(supervisor.SpawnedWorkers()).Pid;
         // The arbiter forks its workers once it is ready: wait until all three are there.
@@ -178,7 +178,7 @@ public sealed class SystemdProtocolFaultTests
     [Fact]
     public async Task A_child_that_ignores_the_drain_signal_is_killed_with_its_worker()
     {
-        var options = SystemdWorkers.Contract(out int http, environment: new() { ["CONTRACT_STUBBORN_CHILD"] = "1" });
+        var options = AnyProgramWorkers.Contract(out int http, environment: new() { ["CONTRACT_STUBBORN_CHILD"] = "1" });
         await using var supervisor = SupervisorProcess.Start(options);
         await supervisor.WaitServingAsync();
         string body = (await RawHttp.GetOnceAsync(new IPEndPoint(IPAddress.Loopback, http))).Body;
@@ -199,7 +199,7 @@ public sealed class SystemdProtocolFaultTests
         File.WriteAllText(noReady, "");
         try
         {
-            var options = SystemdWorkers.Contract(out int http, new() { ["Ready"] = "started", ["ReadyDelay"] = "00:00:00.200" }, new() { ["CONTRACT_NO_READY_FILE"] = noReady });
+            var options = AnyProgramWorkers.Contract(out int http, new() { ["Ready"] = "started", ["ReadyDelay"] = "00:00:00.200" }, new() { ["CONTRACT_NO_READY_FILE"] = noReady });
             await using var supervisor = SupervisorProcess.Start(options);
             await supervisor.WaitServingAsync();
             int pid = Assert.Single(supervisor.SpawnedWorkers()).Pid;
@@ -221,7 +221,7 @@ public sealed class SystemdProtocolFaultTests
         try
         {
             // Ready once started, and never a WATCHDOG=1: the watchdog must fire.
-            var options = SystemdWorkers.Contract(out _, new() { ["Ready"] = "started", ["WatchdogSec"] = 1 }, new() { ["CONTRACT_NO_READY_FILE"] = noReady });
+            var options = AnyProgramWorkers.Contract(out _, new() { ["Ready"] = "started", ["WatchdogSec"] = 1 }, new() { ["CONTRACT_NO_READY_FILE"] = noReady });
             await using var supervisor = SupervisorProcess.Start(options);
             await supervisor.WaitServingAsync();
             int first = Assert.Single(supervisor.SpawnedWorkers()).Pid;
@@ -239,7 +239,7 @@ public sealed class SystemdProtocolFaultTests
     [Fact]
     public async Task A_worker_that_pings_the_watchdog_keeps_serving()
     {
-        var options = SystemdWorkers.Contract(out int http, new() { ["WatchdogSec"] = 1 });
+        var options = AnyProgramWorkers.Contract(out int http, new() { ["WatchdogSec"] = 1 });
         await using var supervisor = SupervisorProcess.Start(options);
         await supervisor.WaitServingAsync();
         int pid = Assert.Single(supervisor.SpawnedWorkers()).Pid;

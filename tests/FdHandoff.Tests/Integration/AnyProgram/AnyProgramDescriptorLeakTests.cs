@@ -1,14 +1,14 @@
 using FdHandoff.Tests.Infrastructure;
 
-namespace FdHandoff.Tests.Integration.SystemdProtocol;
+namespace FdHandoff.Tests.Integration.AnyProgram;
 
 /// <summary>Invariant 4 for systemd-protocol workers: launchers, exec'd programs and notifications leave no descriptor behind.</summary>
-public sealed class SystemdProtocolDescriptorLeakTests
+public sealed class AnyProgramDescriptorLeakTests
 {
     [Fact]
     public async Task The_supervisor_holds_as_many_descriptors_after_50_upgrades_of_a_systemd_protocol_worker_as_after_1()
     {
-        await using var supervisor = SupervisorProcess.Start(SystemdWorkers.Contract(out _));
+        await using var supervisor = SupervisorProcess.Start(AnyProgramWorkers.Contract(out _));
         await supervisor.WaitServingAsync();
 
         await DescriptorLeak.AssertFlatAcross50UpgradesAsync(supervisor);

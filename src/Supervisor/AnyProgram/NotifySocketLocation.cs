@@ -1,6 +1,6 @@
 using FdHandoff.Supervisor.Configuration;
 
-namespace FdHandoff.Supervisor.Notify;
+namespace FdHandoff.Supervisor.AnyProgram;
 
 /// <summary>Where the notify socket for workers lives: beside the control socket, in the same private directory.</summary>
 internal static class NotifySocketLocation

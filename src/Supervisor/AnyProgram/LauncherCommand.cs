@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using FdHandoff.Supervisor.AnyProgram;
 using FdHandoff.Supervisor.Configuration;
-using FdHandoff.Supervisor.Notify;
 
-namespace FdHandoff.Supervisor.Workers;
+namespace FdHandoff.Supervisor.AnyProgram;
 
-/// <summary>How the supervisor starts a systemd-protocol worker: its own executable in launch mode (<see cref="WorkerLauncher"/>).</summary>
-internal static class ProgramLauncher
+/// <summary>How the supervisor starts a systemd-protocol worker: its own executable in launch mode (<see cref="Launcher"/>).</summary>
+internal static class LauncherCommand
 {
     /// <summary>This supervisor's executable: the apphost, or the <c>dotnet</c> host when run as <c>dotnet fdhandoff.dll</c>.</summary>
     public static string Path => Environment.ProcessPath ?? throw new SupervisorException("cannot tell this supervisor's own executable (Environment.ProcessPath) to start the worker launcher");
@@ -16,8 +16,8 @@ internal static class ProgramLauncher
         // Assembly.Location is empty in a NativeAOT build (which never runs under the dotnet host anyway):
         // the framework-dependent build's main assembly sits beside its runtimeconfig in the base directory.
         if (System.IO.Path.GetFileNameWithoutExtension(Path) == "dotnet")
-            start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, typeof(ProgramLauncher).Assembly.GetName().Name + ".dll"));
-        start.ArgumentList.Add(WorkerLauncher.Flag);
+            start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, typeof(LauncherCommand).Assembly.GetName().Name + ".dll"));
+        start.ArgumentList.Add(Launcher.Flag);
         start.ArgumentList.Add(program);
     }
 

@@ -3,14 +3,14 @@ using FdHandoff.Supervisor.Configuration;
 using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Logging;
 
-namespace FdHandoff.Supervisor.Control;
+namespace FdHandoff.Supervisor.AnyProgram;
 
 /// <summary>
 /// The end of a systemd-protocol worker's control connection. The launcher says Exec, then the connection
 /// closes at the exec: from there the worker's life is its pid (the pool watches its exit) and the notify
 /// socket, not the connection, whose end here means "the program runs". A failed exec is an Error first.
 /// </summary>
-internal sealed class ProgramLaunches(WorkerPool pool, ILogger logger)
+internal sealed class LauncherMessages(WorkerPool pool, ILogger logger)
 {
     public void Exec(WorkerProcess worker, ExecMessage exec)
     {

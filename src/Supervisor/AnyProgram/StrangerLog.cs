@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace FdHandoff.Supervisor.Notify;
+namespace FdHandoff.Supervisor.AnyProgram;
 
 /// <summary>
 /// Logs notifications that count for no worker at most once a second, with how many were not logged since:

@@ -1,6 +1,7 @@
+using FdHandoff.Supervisor.Workers;
 using FdHandoff.Unix;
 
-namespace FdHandoff.Supervisor.Workers;
+namespace FdHandoff.Supervisor.AnyProgram;
 
 /// <summary>
 /// Signals to a systemd-protocol worker's process group (numbered as its pid: the launcher starts a session

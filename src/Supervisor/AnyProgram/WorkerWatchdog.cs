@@ -2,7 +2,7 @@ using FdHandoff.Supervisor.Configuration;
 using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Logging;
 
-namespace FdHandoff.Supervisor.Notify;
+namespace FdHandoff.Supervisor.AnyProgram;
 
 /// <summary>
 /// Workers:WatchdogSec: a ready systemd-protocol worker that sent no WATCHDOG=1 for that long is killed

@@ -1,4 +1,4 @@
-namespace FdHandoff.Supervisor.Workers;
+namespace FdHandoff.Supervisor.AnyProgram;
 
 /// <summary>
 /// What the supervisor knows of a systemd-protocol worker beyond its pid: the program it execs and what the

@@ -1,12 +1,12 @@
 using System.Collections;
 using System.Net.Sockets;
+using FdHandoff.AnyProgram;
 using FdHandoff.Client;
 using FdHandoff.Interop;
-using FdHandoff.Launch;
 using FdHandoff.Protocol;
 using FdHandoff.Unix;
 
-namespace FdHandoff.Supervisor.Workers;
+namespace FdHandoff.Supervisor.AnyProgram;
 
 /// <summary>
 /// The hidden launch mode of <c>fdhandoff</c> (<c>fdhandoff --fdhandoff-launch PROGRAM ARGS...</c>), what a
@@ -15,7 +15,7 @@ namespace FdHandoff.Supervisor.Workers;
 /// PROGRAM with the listeners at fd 3.. and systemd's variables. The pid stays the one the supervisor spawned.
 /// Why a launcher rather than posix_spawn: docs/any-program.md.
 /// </summary>
-internal static class WorkerLauncher
+internal static class Launcher
 {
     /// <summary>The first argument that selects this mode; not meant to be typed by people.</summary>
     public const string Flag = "--fdhandoff-launch";

@@ -1,4 +1,4 @@
-namespace FdHandoff.Supervisor.Configuration;
+namespace FdHandoff.Supervisor.AnyProgram;
 
 /// <summary>When a systemd-protocol worker counts as ready (<c>Workers:Ready</c>).</summary>
 internal enum ReadyMode

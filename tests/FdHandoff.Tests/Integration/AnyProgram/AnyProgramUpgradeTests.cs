@@ -1,13 +1,13 @@
 using System.Net;
 using FdHandoff.Tests.Infrastructure;
 
-namespace FdHandoff.Tests.Integration.SystemdProtocol;
+namespace FdHandoff.Tests.Integration.AnyProgram;
 
 /// <summary>
 /// Programs that know nothing of fdhandoff, only systemd's socket activation, are zero-downtime workers:
 /// Debian's gunicorn, and contract_server.py, which checks LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES byte for byte.
 /// </summary>
-public sealed class SystemdProtocolUpgradeTests
+public sealed class AnyProgramUpgradeTests
 {
     private const int Clients = 8;
     private const int Upgrades = 3;
@@ -17,7 +17,7 @@ public sealed class SystemdProtocolUpgradeTests
     [InlineData(true)]
     public async Task Gunicorn_upgrades_under_load_lose_no_request(bool keepAlive)
     {
-        await using var supervisor = SupervisorProcess.Start(SystemdWorkers.GunicornApp(out int http));
+        await using var supervisor = SupervisorProcess.Start(AnyProgramWorkers.GunicornApp(out int http));
         await supervisor.WaitServingAsync();
         Assert.Equal("Gunicorn arbiter booted", Assert.Single(supervisor.Status().Workers).Status);
 
@@ -32,7 +32,7 @@ public sealed class SystemdProtocolUpgradeTests
     [InlineData(true)]
     public async Task A_program_gets_listen_fds_pid_and_names_exactly_as_systemd_sets_them_and_upgrades_under_load_lose_no_request(bool keepAlive)
     {
-        var options = SystemdWorkers.Contract(out int http, new() { ["Listeners"] = new[] { "http6", "http" } }) with
+        var options = AnyProgramWorkers.Contract(out int http, new() { ["Listeners"] = new[] { "http6", "http" } }) with
         {
             Listeners = new() { ["echo"] = $"tcp://127.0.0.1:{FreePort.Next()}" },
         };

@@ -7,7 +7,7 @@ using FdHandoff.Unix;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace FdHandoff.Supervisor.Notify;
+namespace FdHandoff.Supervisor.AnyProgram;
 
 /// <summary>
 /// The notify socket of systemd-protocol workers (their NOTIFY_SOCKET): an AF_UNIX datagram socket with

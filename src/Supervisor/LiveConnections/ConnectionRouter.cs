@@ -4,7 +4,7 @@ using FdHandoff.Supervisor.Listeners;
 using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Logging;
 
-namespace FdHandoff.Supervisor.Control;
+namespace FdHandoff.Supervisor.LiveConnections;
 
 /// <summary>
 /// Moves established connections from retiring workers to the serving generation. The supervisor never
