@@ -7,6 +7,7 @@ using FdHandoff.Supervisor.Control;
 using FdHandoff.Supervisor.Listeners;
 using FdHandoff.Supervisor.LiveConnections;
 using FdHandoff.Supervisor.Metrics;
+using FdHandoff.Supervisor.SavedState;
 using FdHandoff.Supervisor.Systemd;
 using FdHandoff.Supervisor.Upgrades;
 using FdHandoff.Supervisor.Workers;
@@ -93,6 +94,9 @@ try
     builder.Services.AddSingleton<UpgradeCoordinator>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<UpgradeCoordinator>());
     builder.Services.AddSingleton<UpgradeQueue>();
+
+    // The whole state above, as data a new image of the supervisor reads back (SavedState/).
+    builder.Services.AddSingleton<SupervisorState>();
 
     // 6. SIGHUP (and so `systemctl reload`) enters here, once generation 1 serves.
     builder.Services.AddHostedService<SighupTrigger>();

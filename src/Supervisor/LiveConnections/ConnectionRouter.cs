@@ -208,6 +208,17 @@ internal sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, I
         }
     }
 
+    /// <summary>What the router holds, as data (each transit's descriptor stays here, named by its id).</summary>
+    public SavedState.HandOverRecord Snapshot()
+    {
+        lock (_lock)
+            return new(
+                _byGeneration.ToDictionary(t => t.Key, t => new SavedState.TallyRecord(t.Value.Moved, t.Value.Refused, t.Value.Closed, t.Value.LastReason)),
+                new Dictionary<int, int>(_receivedBy),
+                _inTransit.Values.OrderBy(t => t.Id).Select(t => new SavedState.TransitRecord(t.Id, t.From.Pid, t.To?.Pid ?? 0, t.Request.Id, t.Request.Listener, t.Request.State, [.. t.Tried])).ToList(),
+                Interlocked.Read(ref _nextTransitId));
+    }
+
     private void LeftTransitLocked(WorkerProcess from)
     {
         if (_inTransitFrom.GetValueOrDefault(from.Pid) <= 1) _inTransitFrom.Remove(from.Pid);

@@ -25,7 +25,7 @@ internal sealed class WorkerLifecycle
     private int? _exitCode;
     private bool _drained;
 
-    /// <summary>For restoring a saved state (<see cref="WorkerSnapshot"/>); a new worker starts <see cref="WorkerState.Spawned"/>.</summary>
+    /// <summary>For restoring a saved state (<see cref="SavedState.WorkerRecord"/>); a new worker starts <see cref="WorkerState.Spawned"/>.</summary>
     internal WorkerLifecycle(WorkerState state = WorkerState.Spawned, ReadyReport? report = null, int connections = -1, bool drained = false)
     {
         _state = state;

@@ -86,5 +86,13 @@ internal sealed class WorkerProcess
     /// <summary>The exception the readiness gate reports when this worker cannot become ready.</summary>
     internal WorkerFailedException Failure(string why) => new(this, why);
 
+    /// <summary>This worker as data, to be written out with the supervisor's state.</summary>
+    internal SavedState.WorkerRecord Snapshot()
+    {
+        var report = Lifecycle.Report;
+        return new(Pid, Generation, Slot, Token, Restarts, StartedAt, Lifecycle.State.ToString(), Lifecycle.Drained,
+            report?.TakesConnections ?? false, report?.Serving, Connections, Program?.Path);
+    }
+
     public override string ToString() => $"worker {Pid} (generation {Generation}, slot {Slot})";
 }
