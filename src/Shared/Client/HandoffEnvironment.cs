@@ -11,6 +11,11 @@ public static class HandoffEnvironment
     public const string Generation = "FDHANDOFF_GENERATION";
     /// <summary>The worker's slot in its generation (0..count-1), for logs.</summary>
     public const string Slot = "FDHANDOFF_SLOT";
+    /// <summary>
+    /// Milliseconds a worker whose supervisor vanished keeps serving while it waits to be adopted by the next one
+    /// (<c>Workers:OrphanTimeout</c>); then it drains. Absent: 60000.
+    /// </summary>
+    public const string OrphanTimeout = "FDHANDOFF_ORPHAN_TIMEOUT";
 
     /// <summary>True when this process was started by an FdHandoff supervisor.</summary>
     public static bool IsPresent => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Socket));

@@ -27,6 +27,13 @@ internal enum MessageKind : ushort
     Load = 11,
     /// <summary>Launcher → supervisor: execs the program now; the connection closes at the exec (Error if it failed).</summary>
     Exec = 12,
+    /// <summary>
+    /// Worker → a new supervisor, first message after its supervisor vanished (docs/resilience.md): who it is, with
+    /// the token it was spawned with, where it stands, and its listeners' descriptors attached.
+    /// </summary>
+    Reattach = 13,
+    /// <summary>Supervisor → worker: the reattach was accepted; the connection is the worker's control connection from here.</summary>
+    Reattached = 14,
 
     /// <summary>Admin → supervisor: start a new generation.</summary>
     UpgradeRequest = 16,
@@ -36,4 +43,8 @@ internal enum MessageKind : ushort
     StatusRequest = 18,
     /// <summary>Supervisor → admin: generation, workers, listeners.</summary>
     StatusReply = 19,
+    /// <summary>Admin → supervisor: execute the supervisor binary at its own path in place, keeping everything.</summary>
+    ReexecRequest = 20,
+    /// <summary>Supervisor (the new image, or the old one if the new could not take over) → admin: how the re-exec ended.</summary>
+    ReexecResult = 21,
 }

@@ -16,8 +16,12 @@ namespace FdHandoff.Protocol;
 [JsonSerializable(typeof(ConnectionTakenMessage))]
 [JsonSerializable(typeof(LoadMessage))]
 [JsonSerializable(typeof(ExecMessage))]
+[JsonSerializable(typeof(ReattachMessage))]
+[JsonSerializable(typeof(ReattachedMessage))]
 [JsonSerializable(typeof(UpgradeRequest))]
 [JsonSerializable(typeof(UpgradeResult))]
 [JsonSerializable(typeof(StatusRequest))]
 [JsonSerializable(typeof(StatusReply))]
+[JsonSerializable(typeof(ReexecRequest))]
+[JsonSerializable(typeof(ReexecResult))]
 internal sealed partial class ProtocolJson : JsonSerializerContext;

@@ -22,7 +22,7 @@ internal static class Launcher
 
     /// <summary>Our variables: for the launcher only, never for the program (the token is for one Hello).</summary>
     private static readonly string[] OursOnly =
-        [HandoffEnvironment.Socket, HandoffEnvironment.Token, HandoffEnvironment.Generation, HandoffEnvironment.Slot];
+        [HandoffEnvironment.Socket, HandoffEnvironment.Token, HandoffEnvironment.Generation, HandoffEnvironment.Slot, HandoffEnvironment.OrphanTimeout];
 
     public static bool IsLaunch(string[] args) => args.Length > 0 && args[0] == Flag;
 

@@ -39,6 +39,8 @@ internal sealed record WorkerSettings
             s => s.Workers.ReadyTimeout, (s, v) => s with { Workers = s.Workers with { ReadyTimeout = v } }, Positive("Workers:ReadyTimeout", "00:00:30")),
         SettingKey.Duration("Workers:DrainTimeout", "00:00:10", "how long a draining worker has to finish before it is killed",
             s => s.Workers.DrainTimeout, (s, v) => s with { Workers = s.Workers with { DrainTimeout = v } }, Positive("Workers:DrainTimeout", "00:00:10")),
+        SettingKey.Duration("Workers:OrphanTimeout", "00:01:00", "how long a worker whose supervisor vanished keeps serving, waiting for a supervisor to adopt it, before it drains",
+            s => s.Workers.OrphanTimeout, (s, v) => s with { Workers = s.Workers with { OrphanTimeout = v } }, Positive("Workers:OrphanTimeout", "00:01:00")),
         SettingKey.Duration("Workers:StopCloseIdleAfter", "00:00:01", "when the supervisor stops: how long workers keep idle keep-alive connections",
             s => s.Workers.StopCloseIdleAfter, (s, v) => s with { Workers = s.Workers with { StopCloseIdleAfter = v } }),
         SettingKey.Duration("Workers:RestartBackoff", "00:00:00.100", "a crashed worker's first restart delay, doubling per crash in a row",
@@ -98,6 +100,12 @@ internal sealed record WorkerSettings
 
     /// <summary>How long a draining worker has before it is killed.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a worker whose supervisor vanished (killed, crashed) keeps serving and keeps its connections while it
+    /// waits for a supervisor to adopt it (docs/resilience.md); then it drains and exits, so nothing lives on unsupervised.
+    /// </summary>
+    public TimeSpan OrphanTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>When the supervisor stops, how long workers keep idle keep-alive connections before closing them.</summary>
     /// <remarks>Short by default: a restart waits for the drain, and nothing accepts meanwhile.</remarks>

@@ -36,6 +36,7 @@ internal sealed class WorkerSpawner
         start.Environment[HandoffEnvironment.Token] = token;
         start.Environment[HandoffEnvironment.Generation] = plan.Generation.ToString();
         start.Environment[HandoffEnvironment.Slot] = slot.ToString();
+        start.Environment[HandoffEnvironment.OrphanTimeout] = ((long)settings.Workers.OrphanTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         try
         {

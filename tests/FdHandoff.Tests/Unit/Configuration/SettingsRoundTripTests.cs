@@ -29,6 +29,7 @@ public sealed class SettingsRoundTripTests
         ["Workers:ReadyTimeout"] = "00:01:00",
         ["Workers:DrainTimeout"] = "00:00:02.5",
         ["Workers:StopCloseIdleAfter"] = "00:00:00.25",
+        ["Workers:OrphanTimeout"] = "00:00:30",
         ["Workers:RestartBackoff"] = "00:00:00.2",
         ["Workers:MaxRestartBackoff"] = "1.00:00:00",
         ["Workers:StartNice"] = "0",
