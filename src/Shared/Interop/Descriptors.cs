@@ -27,6 +27,17 @@ internal static unsafe class Descriptors
     }
 
     /// <summary>
+    /// Clears FD_CLOEXEC: <paramref name="fd"/> survives the next exec (the supervisor re-executing itself keeps its
+    /// listeners and connections). 0, or the errno.
+    /// </summary>
+    internal static int TryClearCloseOnExec(int fd)
+    {
+        int flags = fcntl(fd, F_GETFD, 0);
+        if (flags < 0 || fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0) return Marshal.GetLastPInvokeError();
+        return 0;
+    }
+
+    /// <summary>
     /// A CLOEXEC copy of <paramref name="fd"/> in <paramref name="copy"/>, numbered at least <paramref name="lowest"/>
     /// (F_DUPFD_CLOEXEC); the caller owns it. 0, or the errno.
     /// </summary>

@@ -58,6 +58,11 @@ internal static partial class Libc
     internal const short POLLIN = 0x1;     // poll(2)
     internal const short POLLOUT = 0x4;
 
+    internal const int P_PIDFD = 3;        // waitid(2), Linux 5.4
+    internal const int WEXITED = 4;
+    internal const int WNOHANG = 1;
+    internal const int CLD_EXITED = 1;     // sigaction(2): si_code of SIGCHLD
+    internal const int ECHILD = 10;
     internal const int EINTR = 4;          // errno(3)
     internal const int EAGAIN = 11;
     internal const int EADDRINUSE = 98;

@@ -9,6 +9,9 @@ namespace FdHandoff.Interop;
 /// </summary>
 internal static class UnixError
 {
+    /// <summary>ECHILD: not a child of this process (waitid): its exit is not ours to reap.</summary>
+    internal const int NotAChild = ECHILD;
+
     /// <summary>ENOENT: no such file or directory.</summary>
     internal const int NoSuchFile = ENOENT;
 

@@ -49,11 +49,9 @@ internal sealed class WorkerDrain(Metrics.SupervisorMetrics metrics, ILogger<Wor
     /// <summary>Kills a worker now (SIGKILL; its whole process group for a systemd-protocol worker).</summary>
     public void Kill(WorkerProcess worker, string why)
     {
-        // .NET reaps a child on SIGCHLD, before the pool marks it exited: HasExited sees a reaped one, so the pid can
-        // only be reused in the instant between this check and the kill (as with Process.Kill).
         if (worker.State == WorkerState.Exited || worker.Process.HasExited) return;
         SupervisorLog.WorkerKilled(logger, worker.Pid, worker.Generation, why);
-        Unix.ProcessSignals.Kill(worker.Pid);
+        worker.Process.Kill();
         if (worker.Program is not null) ProgramSignals.KillGroup(worker);
     }
 

@@ -81,9 +81,8 @@ internal sealed class WorkerPool : IHostedService
 
     private async Task WatchAsync(WorkerProcess worker)
     {
-        await worker.Process.WaitForExitAsync().ConfigureAwait(false);
+        int exitCode = await worker.Process.WaitForExitAsync().ConfigureAwait(false) ?? -1; // -1: not our child, code unknown
         var uptime = DateTimeOffset.UtcNow - worker.StartedAt;
-        int exitCode = worker.Process.ExitCode;
         var stateAtExit = worker.Lifecycle.Exit(exitCode, worker.Failure(worker.Program is null
             ? $"exited with code {exitCode} before it reported ready"
             : $"program {worker.Program.Path} exited with code {exitCode} before it was ready{(worker.Program.ExecAnnounced ? "" : " (the launcher exited before its exec)")}"));

@@ -16,19 +16,22 @@ internal sealed class WorkerProcess
     // 1 while the process runs at Workers:StartNice (StartPriority); cleared once, by whoever raises it first.
     private int _lowered;
 
-    internal WorkerProcess(Process process, GenerationPlan plan, int slot, string token, int restarts, ProgramState? program = null)
+    internal WorkerProcess(WorkerProcessHandle process, GenerationPlan plan, int slot, string token, int restarts, ProgramState? program = null,
+        DateTimeOffset? startedAt = null, WorkerLifecycle? lifecycle = null)
     {
         Process = process;
-        Pid = process.Id;
+        Pid = process.Pid;
         Plan = plan;
         Slot = slot;
         Token = token;
         Restarts = restarts;
         Program = program;
-        StartedAt = DateTimeOffset.UtcNow;
+        StartedAt = startedAt ?? DateTimeOffset.UtcNow;
+        Lifecycle = lifecycle ?? new WorkerLifecycle();
     }
 
-    public Process Process { get; }
+    /// <summary>Its process: spawned by this image, or taken over (re-exec, adoption after a crash). Owned by this worker.</summary>
+    public WorkerProcessHandle Process { get; }
     public int Pid { get; }
 
     /// <summary>What its generation runs: command, count, timeouts. Fixed for the worker's life.</summary>
@@ -49,7 +52,7 @@ internal sealed class WorkerProcess
     public ProgramState? Program { get; }
 
     /// <summary>Where it is in its life, and every change of it.</summary>
-    public WorkerLifecycle Lifecycle { get; } = new();
+    public WorkerLifecycle Lifecycle { get; }
 
     public WorkerState State => Lifecycle.State;
     public ControlChannel? Channel => Lifecycle.Channel;

@@ -41,7 +41,7 @@ internal sealed class WorkerSpawner
         try
         {
             var process = Process.Start(start) ?? throw new SupervisorException($"could not start worker command {start.FileName}");
-            return new WorkerProcess(process, plan, slot, token, restarts, systemd ? new ProgramState(command) : null);
+            return new WorkerProcess(WorkerProcessHandle.Spawned(process), plan, slot, token, restarts, systemd ? new ProgramState(command) : null);
         }
         catch (Win32Exception e)
         {

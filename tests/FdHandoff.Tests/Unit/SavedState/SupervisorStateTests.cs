@@ -124,7 +124,7 @@ public sealed class SupervisorStateTests : IDisposable
         {
             var sleeper = Process.Start("sleep", "60");
             _sleepers.Add(sleeper);
-            return new WorkerProcess(sleeper, plan, slot, Convert.ToHexString(Guid.NewGuid().ToByteArray()), 0);
+            return new WorkerProcess(WorkerProcessHandle.Spawned(sleeper), plan, slot, Convert.ToHexString(Guid.NewGuid().ToByteArray()), 0);
         }));
 
     private BoundListener Listen(string name)
