@@ -7,6 +7,7 @@ using FdHandoff.Supervisor.Control;
 using FdHandoff.Supervisor.Listeners;
 using FdHandoff.Supervisor.LiveConnections;
 using FdHandoff.Supervisor.Metrics;
+using FdHandoff.Supervisor.Resilience;
 using FdHandoff.Supervisor.SavedState;
 using FdHandoff.Supervisor.Systemd;
 using FdHandoff.Supervisor.Upgrades;
@@ -96,6 +97,7 @@ try
     builder.Services.AddSingleton<UpgradeQueue>();
 
     // The whole state above, as data a new image of the supervisor reads back (SavedState/).
+    builder.Services.AddSingleton<SupervisorLife>();
     builder.Services.AddSingleton<SupervisorState>();
 
     // 6. SIGHUP (and so `systemctl reload`) enters here, once generation 1 serves.

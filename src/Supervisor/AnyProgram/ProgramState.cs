@@ -10,6 +10,16 @@ internal sealed class ProgramState(string path)
     private long _lastPingTicks;
     private long _extendUntilTicks;
 
+    /// <summary>This state as data, for the supervisor's saved state.</summary>
+    public SavedState.ProgramRecord ToRecord() => new(Path, ExecAnnounced, Running, Status, MainPid, Stopping, LastPing, ExtendUntil);
+
+    /// <summary>The state <paramref name="saved"/> describes.</summary>
+    public static ProgramState From(SavedState.ProgramRecord saved) => new(saved.Path)
+    {
+        ExecAnnounced = saved.ExecAnnounced, Running = saved.Running, Status = saved.Status, MainPid = saved.MainPid,
+        Stopping = saved.Stopping, LastPing = saved.LastPing, ExtendUntil = saved.ExtendUntil,
+    };
+
     /// <summary>The program the launcher execs.</summary>
     public string Path { get; } = path;
 

@@ -14,6 +14,8 @@ namespace FdHandoff.Supervisor.SavedState;
 internal sealed record SupervisorSnapshot(
     int Format,
     string WrittenBy,
+    int SupervisorPid,
+    SupervisorLifeRecord Life,
     int ServingGeneration,
     int LastGeneration,
     IReadOnlyDictionary<int, int> SlotOwners,

@@ -14,7 +14,7 @@ namespace FdHandoff.Supervisor.SavedState;
 /// turn a snapshot into versioned JSON and back. The JSON holds the workers' tokens: it is for the supervisor's own
 /// next image (an anonymous file handed across exec), never for the control socket.
 /// </summary>
-internal sealed class SupervisorState(WorkerPool pool, UpgradeHistory history, ConnectionRouter router)
+internal sealed class SupervisorState(WorkerPool pool, UpgradeHistory history, ConnectionRouter router, Resilience.SupervisorLife life)
 {
     /// <summary>The layout written now. A reader takes this and older ones it knows, and refuses newer ones with one line.</summary>
     public const int Format = 1;
@@ -26,6 +26,8 @@ internal sealed class SupervisorState(WorkerPool pool, UpgradeHistory history, C
         return new SupervisorSnapshot(
             Format,
             Cli.VersionText.Describe(),
+            Environment.ProcessId,
+            life.Snapshot(),
             slots.ServingGeneration,
             slots.LastGeneration,
             slots.Owners,

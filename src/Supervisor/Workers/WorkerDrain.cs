@@ -20,8 +20,8 @@ internal sealed class WorkerDrain(Metrics.SupervisorMetrics metrics, ILogger<Wor
     /// next one runs.</param>
     public void Drain(WorkerProcess worker, string reason, TimeSpan closeIdleAfter)
     {
-        if (!worker.Lifecycle.TryDrain(out var channel)) return;
         var timeout = worker.Plan.Settings.Workers.DrainTimeout;
+        if (!worker.Lifecycle.TryDrain(DateTimeOffset.UtcNow + timeout, out var channel)) return;
         SupervisorLog.WorkerDraining(logger, worker.Pid, worker.Generation, reason, timeout.TotalMilliseconds);
         bool told = false;
         if (worker.Program is not null)
@@ -44,6 +44,17 @@ internal sealed class WorkerDrain(Metrics.SupervisorMetrics metrics, ILogger<Wor
         }
         if (!told) Kill(worker, "not connected, nothing to drain");
         _ = KillAtDeadlineAsync(worker, timeout);
+    }
+
+    /// <summary>
+    /// A draining worker this image took over (after a re-exec or a crash): killed at the deadline its drain was given,
+    /// or at once if that has passed.
+    /// </summary>
+    public void KeepDeadline(WorkerProcess worker)
+    {
+        if (worker.Lifecycle.DrainDeadline is not { } deadline) return;
+        var left = deadline - DateTimeOffset.UtcNow;
+        _ = KillAtDeadlineAsync(worker, left > TimeSpan.Zero ? left : TimeSpan.Zero);
     }
 
     /// <summary>Kills a worker now (SIGKILL; its whole process group for a systemd-protocol worker).</summary>

@@ -24,14 +24,18 @@ internal sealed class WorkerLifecycle
     private int _connections = -1;
     private int? _exitCode;
     private bool _drained;
+    private DateTimeOffset? _drainDeadline;
 
     /// <summary>For restoring a saved state (<see cref="SavedState.WorkerRecord"/>); a new worker starts <see cref="WorkerState.Spawned"/>.</summary>
-    internal WorkerLifecycle(WorkerState state = WorkerState.Spawned, ReadyReport? report = null, int connections = -1, bool drained = false)
+    internal WorkerLifecycle(WorkerState state = WorkerState.Spawned, ReadyReport? report = null, int connections = -1, bool drained = false,
+        ControlChannel? channel = null, DateTimeOffset? drainDeadline = null)
     {
         _state = state;
         _report = report;
         _connections = connections;
         _drained = drained;
+        _channel = channel;
+        _drainDeadline = drainDeadline;
         if (state is WorkerState.Ready or WorkerState.Draining && report is not null) _ready.TrySetResult();
     }
 
@@ -50,6 +54,9 @@ internal sealed class WorkerLifecycle
 
     /// <summary>The supervisor ended this worker (drain, roll back, stop): its exit is no crash.</summary>
     public bool Drained { get { lock (_lock) return _drained; } }
+
+    /// <summary>When a draining worker is killed if it has not exited (null: not draining).</summary>
+    public DateTimeOffset? DrainDeadline { get { lock (_lock) return _drainDeadline; } }
 
     /// <summary>Completes at the Ready transition; faults when the worker fails or exits first.</summary>
     public Task Ready => _ready.Task;
@@ -91,8 +98,11 @@ internal sealed class WorkerLifecycle
         return true;
     }
 
-    /// <summary>Any live state → Draining. Returns the channel to tell it on (null: it never connected), or false when it drains or exited already.</summary>
-    public bool TryDrain(out ControlChannel? tell)
+    /// <summary>
+    /// Any live state → Draining, to be killed at <paramref name="deadline"/>. Returns the channel to tell it on (null: it
+    /// never connected), or false when it drains or exited already.
+    /// </summary>
+    public bool TryDrain(DateTimeOffset deadline, out ControlChannel? tell)
     {
         lock (_lock)
         {
@@ -101,6 +111,7 @@ internal sealed class WorkerLifecycle
             tell = _state == WorkerState.Spawned ? null : _channel;
             _state = WorkerState.Draining;
             _drained = true;
+            _drainDeadline = deadline;
             return true;
         }
     }

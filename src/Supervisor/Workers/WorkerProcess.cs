@@ -28,7 +28,11 @@ internal sealed class WorkerProcess
         Program = program;
         StartedAt = startedAt ?? DateTimeOffset.UtcNow;
         Lifecycle = lifecycle ?? new WorkerLifecycle();
+        StartTicks = Unix.ProcessStartTime.Of(Pid) ?? 0;
     }
+
+    /// <summary>The kernel's start time of <see cref="Pid"/>: with it, the pid names this process for good.</summary>
+    public ulong StartTicks { get; }
 
     /// <summary>Its process: spawned by this image, or taken over (re-exec, adoption after a crash). Owned by this worker.</summary>
     public WorkerProcessHandle Process { get; }
@@ -83,6 +87,9 @@ internal sealed class WorkerProcess
     /// <summary>Records that the process was lowered to Workers:StartNice (<see cref="StartPriority"/>).</summary>
     internal void MarkLowered() => Volatile.Write(ref _lowered, 1);
 
+    /// <summary>It runs at Workers:StartNice now.</summary>
+    internal bool Lowered => Volatile.Read(ref _lowered) == 1;
+
     /// <summary>True once, for the one caller that is to raise it back (ready, or the warm-up limit).</summary>
     internal bool TryClearLowered() => Interlocked.Exchange(ref _lowered, 0) == 1;
 
@@ -93,8 +100,8 @@ internal sealed class WorkerProcess
     internal SavedState.WorkerRecord Snapshot()
     {
         var report = Lifecycle.Report;
-        return new(Pid, Generation, Slot, Token, Restarts, StartedAt, Lifecycle.State.ToString(), Lifecycle.Drained,
-            report?.TakesConnections ?? false, report?.Serving, Connections, Program?.Path);
+        return new(Pid, StartTicks, Generation, Slot, Token, Restarts, StartedAt, Lifecycle.State.ToString(), Lifecycle.Drained,
+            Lifecycle.DrainDeadline, report?.TakesConnections ?? false, report?.Serving, Connections, Lowered, Program?.ToRecord());
     }
 
     public override string ToString() => $"worker {Pid} (generation {Generation}, slot {Slot})";

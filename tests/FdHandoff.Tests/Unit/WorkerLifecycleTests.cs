@@ -63,15 +63,15 @@ public sealed class WorkerLifecycleTests
     {
         using var pair = new SeqpacketPair();
         var never = new WorkerLifecycle();
-        Assert.True(never.TryDrain(out var none));
+        Assert.True(never.TryDrain(DateTimeOffset.UtcNow, out var none));
         Assert.Null(none);
         Assert.True(never.Drained);
 
         var connected = new WorkerLifecycle();
         connected.TryConnect(pair.Server);
-        Assert.True(connected.TryDrain(out var tell));
+        Assert.True(connected.TryDrain(DateTimeOffset.UtcNow, out var tell));
         Assert.Same(pair.Server, tell);
-        Assert.False(connected.TryDrain(out _));
+        Assert.False(connected.TryDrain(DateTimeOffset.UtcNow, out _));
         Assert.False(connected.TryReady(Ours));    // a late Ready does not bring a draining worker back
         Assert.Equal(WorkerState.Draining, connected.State);
     }
@@ -90,7 +90,7 @@ public sealed class WorkerLifecycleTests
         Assert.False(life.Gone.IsCompleted);  // gone only once what it held is released
         life.MarkGone();
         await life.Gone;
-        Assert.False(life.TryDrain(out _));
+        Assert.False(life.TryDrain(DateTimeOffset.UtcNow, out _));
         life.ReportLoad(7);
         Assert.Equal(-1, life.Connections);   // an exited worker reports nothing any more
     }

@@ -43,7 +43,7 @@ public sealed class SupervisorStateTests : IDisposable
         new0.Lifecycle.ReportLoad(7);
         pool.Slots.GiveSlot(0, new0);
         pool.PromoteMidRoll(2);
-        old0.Lifecycle.TryDrain(out _);
+        old0.Lifecycle.TryDrain(DateTimeOffset.UtcNow, out _);
         pool.Restarts.Schedule(plan1, 1, TimeSpan.FromSeconds(1)); // a crash of slot 1 counted (its restart waits 100 ms and finds no spawner)
         history.Record("rolling to generation 2: slot 1 of 2");
 
@@ -93,7 +93,7 @@ public sealed class SupervisorStateTests : IDisposable
     public void A_state_of_a_newer_format_or_not_json_is_refused_with_one_line()
     {
         var newer = Assert.Throws<SupervisorException>(() => SupervisorState.Read(new MemoryStream(Encoding.UTF8.GetBytes(
-            """{"format":99,"writtenBy":"fdhandoff 9.0.0","servingGeneration":1,"lastGeneration":1,"slotOwners":{},"plans":[],"workers":[],"crashesInARow":{},"lastUpgrade":"none","lastRetirement":{"generation":0,"moved":0,"closed":0,"reason":""},"handOvers":{"byGeneration":{},"receivedBy":{},"inTransit":[],"lastTransitId":0}}"""))));
+            """{"format":99,"writtenBy":"fdhandoff 9.0.0","supervisorPid":1,"life":{"startedAt":"2026-01-01T00:00:00+00:00","reexecs":0,"failedReexecs":0,"adoptions":0},"servingGeneration":1,"lastGeneration":1,"slotOwners":{},"plans":[],"workers":[],"crashesInARow":{},"lastUpgrade":"none","lastRetirement":{"generation":0,"moved":0,"closed":0,"reason":""},"handOvers":{"byGeneration":{},"receivedBy":{},"inTransit":[],"lastTransitId":0}}"""))));
         Assert.Contains("format 99 (written by fdhandoff 9.0.0); this fdhandoff reads up to format 1", newer.Message);
         var garbage = Assert.Throws<SupervisorException>(() => SupervisorState.Read(new MemoryStream("not json"u8.ToArray())));
         Assert.StartsWith("the saved state is not readable", garbage.Message);
@@ -115,7 +115,7 @@ public sealed class SupervisorStateTests : IDisposable
             new WorkerDrain(metrics, NullLogger<WorkerDrain>.Instance), metrics, NullLogger<WorkerPool>.Instance);
         var history = new UpgradeHistory();
         var router = new ConnectionRouter(pool, new ListenerSet(settings, NullLogger<ListenerSet>.Instance), NullLogger<ConnectionRouter>.Instance);
-        return (new SupervisorState(pool, history, router), pool, history);
+        return (new SupervisorState(pool, history, router, new FdHandoff.Supervisor.Resilience.SupervisorLife()), pool, history);
     }
 
     // A real process stands for each worker: the table holds processes, not descriptions of them.
