@@ -21,6 +21,9 @@ internal readonly record struct FileNode(FileType Type, ulong Device, ulong Inod
         _ => $"a special file (type 0{Convert.ToString((int)Type >> 12, 8)})",
     };
 
+    /// <summary>A socket file of the given identity (as recorded earlier: a re-executed supervisor's own socket files).</summary>
+    public static FileNode Socket(ulong device, ulong inode, long changedNs) => new(FileType.Socket, device, inode, changedNs);
+
     /// <summary>The node at <paramref name="path"/>, or null when nothing is there.</summary>
     /// <exception cref="NativeCallException">It cannot be looked at (a directory on the way is not searchable...).</exception>
     public static FileNode? Lstat(string path)

@@ -43,7 +43,4 @@ internal static class ImageReplacement
             }
         }
     }
-
-    /// <summary>The number of <paramref name="handle"/> as the new image will see it (the same: an exec keeps numbers).</summary>
-    public static int NumberOf(SafeHandle handle) => (int)handle.DangerousGetHandle();
 }

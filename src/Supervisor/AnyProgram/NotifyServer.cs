@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using FdHandoff.Sockets;
 using FdHandoff.Supervisor.Configuration;
+using FdHandoff.Supervisor.Resilience;
 using FdHandoff.Supervisor.Workers;
 using FdHandoff.Unix;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +18,14 @@ namespace FdHandoff.Supervisor.AnyProgram;
 /// is a debug line; a stranger's message changes nothing and is logged. Memory is bounded: one fixed buffer,
 /// datagrams over 4 KiB are dropped, the kernel's queue bounds the backlog.
 /// </summary>
-internal sealed class NotifyServer(SupervisorSettings settings, WorkerPool pool, WorkerDrain drain, ILogger<NotifyServer> logger) : BackgroundService
+internal sealed class NotifyServer(
+    SupervisorSettings settings,
+    WorkerPool pool,
+    WorkerDrain drain,
+    NotifySocket notifySocket,
+    ControlPlanePause pause,
+    RestoredImage restored,
+    ILogger<NotifyServer> logger) : BackgroundService
 {
     private readonly byte[] _buffer = new byte[NotifyMessage.MaxBytes + 1];
     private readonly StrangerLog _strangers = new(logger);
@@ -30,8 +38,12 @@ internal sealed class NotifyServer(SupervisorSettings settings, WorkerPool pool,
     {
         if (!Enabled) return Task.CompletedTask;
         _path = NotifySocketLocation.For(settings);
-        // The directory is the control socket's: created private (0700) before this service starts.
-        _socket = CredentialDatagrams.Bind(_path);
+        // Kept across a re-exec (the workers' NOTIFY_SOCKET names it); else the directory is the control socket's,
+        // created private (0700) before this service starts.
+        _socket = restored.Take("notify") is { } kept
+            ? new Socket(new SafeSocketHandle(kept.Release(), ownsHandle: true))
+            : CredentialDatagrams.Bind(_path);
+        notifySocket.Hold(_socket);
         SupervisorLog.NotifySocketListening(logger, _path, settings.Workers.NotifyAccess.ToString().ToLowerInvariant());
         return base.StartAsync(cancellationToken);
     }
@@ -41,14 +53,28 @@ internal sealed class NotifyServer(SupervisorSettings settings, WorkerPool pool,
         var watchdog = settings.Workers.WatchdogSec > 0 ? new WorkerWatchdog(settings, pool.Table, drain, logger).RunAsync(stoppingToken) : Task.CompletedTask;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var round = ReadUntilPausedAsync(stoppingToken);
+            pause.Track(round);
+            await round.ConfigureAwait(false);
+            if (!stoppingToken.IsCancellationRequested) await pause.WaitResumedAsync(stoppingToken).ConfigureAwait(false);
+        }
+        await watchdog.ConfigureAwait(false);
+    }
+
+    // Paused between two datagrams: what the workers send meanwhile waits in the socket (for this image or the next).
+    private async Task ReadUntilPausedAsync(CancellationToken stoppingToken)
+    {
+        using var readWhile = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, pause.Token);
+        while (true)
+        {
             try
             {
                 // A zero-byte peek waits for the next datagram; recvmsg then takes it with its credentials.
-                await _socket!.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek, stoppingToken).ConfigureAwait(false);
+                await _socket!.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek, readWhile.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                break;
+                return;
             }
             catch (SocketException)
             {
@@ -56,7 +82,6 @@ internal sealed class NotifyServer(SupervisorSettings settings, WorkerPool pool,
             }
             while (CredentialDatagrams.TryReceive(_socket!, _buffer) is { } datagram) Handle(datagram);
         }
-        await watchdog.ConfigureAwait(false);
     }
 
     private void Handle(CredentialDatagram datagram)

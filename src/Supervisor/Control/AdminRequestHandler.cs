@@ -11,12 +11,15 @@ using Microsoft.Extensions.Logging;
 namespace FdHandoff.Supervisor.Control;
 
 /// <summary>
-/// Answers <c>fdhandoff upgrade</c> and <c>fdhandoff status</c>, for the owner's uid, root, or a member of
+/// Answers <c>fdhandoff upgrade</c>, <c>status</c> and <c>reexec</c>, for the owner's uid, root, or a member of
 /// the configured ControlSocketGroup (primary or supplementary group, as the kernel recorded them at connect).
+/// Owns each request's connection until it is answered (then closes it), or until a re-exec passes it on.
 /// </summary>
 internal sealed class AdminRequestHandler(
     SupervisorSettings settings,
     UpgradeQueue upgrades,
+    PendingAdmin pending,
+    Resilience.Reexec reexec,
     WorkerTable table,
     SlotTable slots,
     UpgradeHistory history,
@@ -26,6 +29,36 @@ internal sealed class AdminRequestHandler(
     ILogger<AdminRequestHandler> logger)
 {
     public async Task HandleAsync(ControlChannel channel, PeerCredentials peer, ControlFrame request)
+    {
+        try
+        {
+            await AnswerAsync(channel, peer, request).ConfigureAwait(false);
+        }
+        finally
+        {
+            channel.Dispose();
+        }
+    }
+
+    /// <summary>An upgrade the previous image accepted and did not answer (it re-executed first): asked again here, answered on its connection.</summary>
+    public async Task AnswerUpgradeAsync(ControlChannel channel, string reason, int peerPid)
+    {
+        try
+        {
+            using var waiting = pending.Wait("upgrade", channel, reason, peerPid);
+            channel.Send(UpgradeReply.From(await upgrades.RequestUpgradeAsync(reason).ConfigureAwait(false)));
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The asker went away: nobody to answer.
+        }
+        finally
+        {
+            channel.Dispose();
+        }
+    }
+
+    private async Task AnswerAsync(ControlChannel channel, PeerCredentials peer, ControlFrame request)
     {
         uint owner = UnixUser.EffectiveId;
         if (!IsAllowed(channel, peer, owner))
@@ -39,9 +72,16 @@ internal sealed class AdminRequestHandler(
         switch (request.Kind)
         {
             case MessageKind.UpgradeRequest:
-                var reason = request.Read<UpgradeRequest>().Reason;
-                SupervisorLog.UpgradeRequested(logger, peer.Pid, peer.Uid, reason);
-                channel.Send(UpgradeReply.From(await upgrades.RequestUpgradeAsync($"{reason} (pid {peer.Pid})").ConfigureAwait(false)));
+                var asked = request.Read<UpgradeRequest>().Reason;
+                var reason = $"{asked} (pid {peer.Pid})";
+                SupervisorLog.UpgradeRequested(logger, peer.Pid, peer.Uid, asked);
+                using (pending.Wait("upgrade", channel, reason, peer.Pid))
+                    channel.Send(UpgradeReply.From(await upgrades.RequestUpgradeAsync(reason).ConfigureAwait(false)));
+                break;
+            case MessageKind.ReexecRequest:
+                var why = $"{request.Read<ReexecRequest>().Reason} (pid {peer.Pid})";
+                // Returns only when the re-exec did not happen: the new image answers on this connection otherwise.
+                channel.Send(await reexec.RunAsync(channel, why, peer.Pid).ConfigureAwait(false));
                 break;
             case MessageKind.StatusRequest:
                 channel.Send(BuildStatus());

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using FdHandoff.Protocol;
 using FdHandoff.Sockets;
 using FdHandoff.Supervisor.Configuration;
+using FdHandoff.Supervisor.Resilience;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -10,22 +11,36 @@ namespace FdHandoff.Supervisor.Control;
 /// <summary>
 /// Serves the AF_UNIX SOCK_SEQPACKET control socket (mode 0600 in a private runtime directory).
 /// The first message of a connection says who it is: a worker's Hello goes to the <see cref="ListenerHandoff"/>, which checks
-/// it; admin requests (upgrade, status) need the supervisor's own uid, root, or the ControlSocketGroup.
+/// it; admin requests (upgrade, status, reexec) need the supervisor's own uid, root, or the ControlSocketGroup.
+/// Paused (<see cref="ControlPlanePause"/>) it accepts nothing and reads no first message: connections wait in the
+/// socket's backlog, and the ones accepted but not read yet are kept (<see cref="ControlListener"/>) for the next image.
+/// After a re-exec it takes the socket and those connections over from the previous image (<see cref="RestoredImage"/>).
 /// </summary>
 internal sealed class ControlServer(
     SupervisorSettings settings,
     ControlSocketFile socketFile,
     ListenerHandoff handoff,
     AdminRequestHandler admin,
+    ControlListener listener,
+    ControlPlanePause pause,
+    RestoredImage restored,
     Metrics.SupervisorMetrics metrics,
     ILogger<ControlServer> logger) : BackgroundService
 {
-    private Socket? _listener;
-
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _listener = socketFile.Bind(settings.ControlSocketPath, settings.ControlSocketGroup);
-        SupervisorLog.ControlSocketListening(logger, settings.ControlSocketPath);
+        if (restored.Take("control") is { } kept)
+        {
+            listener.Hold(new Socket(new SafeSocketHandle(kept.Release(), ownsHandle: true)));
+            SupervisorLog.ControlSocketKept(logger, settings.ControlSocketPath);
+            foreach (string name in restored.Names("client:"))
+                _ = ServeAsync(new ControlChannel(new Socket(new SafeSocketHandle(restored.Take(name)!.Release(), ownsHandle: true)), "control connection"), cancellationToken);
+        }
+        else
+        {
+            listener.Hold(socketFile.Bind(settings.ControlSocketPath, settings.ControlSocketGroup));
+            SupervisorLog.ControlSocketListening(logger, settings.ControlSocketPath);
+        }
         return base.StartAsync(cancellationToken);
     }
 
@@ -33,10 +48,26 @@ internal sealed class ControlServer(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            var round = AcceptUntilPausedAsync(stoppingToken);
+            pause.Track(round);
+            await round.ConfigureAwait(false);
+            if (stoppingToken.IsCancellationRequested) return;
+            // Paused: wait to be resumed (a re-exec that did not happen), or for the image to be replaced.
+            await pause.WaitResumedAsync(stoppingToken).ConfigureAwait(false);
+            if (stoppingToken.IsCancellationRequested) return;
+            foreach (var channel in listener.TakeUnread()) _ = ServeAsync(channel, stoppingToken);
+        }
+    }
+
+    private async Task AcceptUntilPausedAsync(CancellationToken stoppingToken)
+    {
+        using var acceptWhile = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, pause.Token);
+        while (true)
+        {
             Socket connection;
             try
             {
-                connection = await _listener!.AcceptAsync(stoppingToken).ConfigureAwait(false);
+                connection = await listener.Socket.AcceptAsync(acceptWhile.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -59,19 +90,10 @@ internal sealed class ControlServer(
         {
             peer = channel.PeerCredentials;
             channel.Peer = $"control connection from {peer}";
-            using var firstWait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            firstWait.CancelAfter(settings.FirstMessageTimeout);
-            ControlFrame? first;
-            try
-            {
-                first = await channel.ReceiveAsync(firstWait.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-                SupervisorLog.ConnectionRefused(logger, peer.Pid, peer.Uid, $"sent nothing for {settings.FirstMessageTimeout.TotalSeconds:0} s");
-                metrics.ControlRefused("sent nothing");
-                return;
-            }
+            var reading = ReadFirstAsync(channel, peer, stoppingToken);
+            pause.Track(reading);
+            var (first, kept) = await reading.ConfigureAwait(false);
+            handedOver = kept;
             if (first is null) return;
             using (first)
             {
@@ -81,9 +103,10 @@ internal sealed class ControlServer(
                         // Read before handing over: a Hello that does not parse leaves the channel ours to close.
                         var hello = first.Read<HelloMessage>();
                         handedOver = true;
-                        await handoff.AttachAsync(channel, peer, hello).ConfigureAwait(false);
+                        handoff.Attach(channel, peer, hello);
                         return;
-                    case MessageKind.UpgradeRequest or MessageKind.StatusRequest when first.DescriptorCount == 0:
+                    case MessageKind.UpgradeRequest or MessageKind.StatusRequest or MessageKind.ReexecRequest when first.DescriptorCount == 0:
+                        handedOver = true; // the admin handler closes it once answered, or passes it to the next image
                         await admin.HandleAsync(channel, peer, first).ConfigureAwait(false);
                         return;
                     default:
@@ -106,6 +129,29 @@ internal sealed class ControlServer(
         }
     }
 
+    /// <summary>The first message; or null and true when the control plane paused first (the channel is kept for the next image).</summary>
+    private async Task<(ControlFrame? First, bool Kept)> ReadFirstAsync(ControlChannel channel, PeerCredentials peer, CancellationToken stoppingToken)
+    {
+        var pauseToken = pause.Token;
+        using var firstWait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, pauseToken);
+        firstWait.CancelAfter(settings.FirstMessageTimeout);
+        try
+        {
+            return (await channel.ReceiveAsync(firstWait.Token).ConfigureAwait(false), false);
+        }
+        catch (OperationCanceledException) when (pauseToken.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+        {
+            listener.KeepUnread(channel);
+            return (null, true);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            SupervisorLog.ConnectionRefused(logger, peer.Pid, peer.Uid, $"sent nothing for {settings.FirstMessageTimeout.TotalSeconds:0} s");
+            metrics.ControlRefused("sent nothing");
+            return (null, false);
+        }
+    }
+
     private void Refuse(ControlChannel channel, PeerCredentials peer, string why)
     {
         SupervisorLog.ConnectionRefused(logger, peer.Pid, peer.Uid, why);
@@ -116,7 +162,7 @@ internal sealed class ControlServer(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        _listener?.Dispose();
+        listener.Dispose();
         socketFile.Remove(settings.ControlSocketPath);
     }
 }

@@ -20,8 +20,8 @@ internal sealed class ListenerHandoff(
     Metrics.SupervisorMetrics metrics,
     ILogger<ListenerHandoff> logger)
 {
-    /// <summary>Takes ownership of <paramref name="channel"/>. Returns when the connection ends.</summary>
-    public async Task AttachAsync(ControlChannel channel, PeerCredentials peer, HelloMessage hello)
+    /// <summary>Takes ownership of <paramref name="channel"/>. Returns once the worker's message loop runs.</summary>
+    public void Attach(ControlChannel channel, PeerCredentials peer, HelloMessage hello)
     {
         var worker = TryConnect(peer.Pid, hello, channel, out string refusal);
         if (worker is null)
@@ -43,7 +43,7 @@ internal sealed class ListenerHandoff(
             drain.Drain(worker, "hand-off failed");
             return;
         }
-        await messages.RunAsync(worker, channel).ConfigureAwait(false);
+        messages.Start(worker);
     }
 
     /// <summary>

@@ -31,100 +31,22 @@ internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerS
     /// <summary>Names systemd passed descriptors under that no configured listener wanted (closed).</summary>
     public IReadOnlyList<string> Unclaimed => _unclaimed;
 
-    /// <summary>Adopts or binds every configured listener, or none: a failure closes everything and throws.</summary>
+    /// <summary>Adopts or binds every configured listener, or none: a failure closes everything and throws (<see cref="ListenerStartup"/>).</summary>
     public void BindAll()
     {
-        var passed = ListenFds.Take();
-        var adopted = new Dictionary<string, BoundListener>();
-        try
-        {
-            // Adopt first: a passed socket that does not match its listener is a configuration error,
-            // reported before anything is bound.
-            foreach (var spec in settings.Listeners)
-            {
-                var mine = passed.FirstOrDefault(p => p.Name == spec.Name && !p.Fd.IsClosed && !p.Fd.IsInvalid);
-                if (mine is not null) adopted[spec.Name] = ListenerAdopter.Adopt(spec, mine);
-            }
-            // Passed under a name no listener has: if one of them holds a configured address, binding that
-            // address fails with "in use"; the line must name the mismatch instead (FileDescriptorName=).
-            var strangers = passed.Where(p => !p.Fd.IsInvalid && !p.Fd.IsClosed && !adopted.ContainsKey(p.Name)).Select(p => p.Name).Distinct().ToList();
-            foreach (var spec in settings.Listeners)
-            {
-                if (adopted.TryGetValue(spec.Name, out var mine))
-                {
-                    lock (_lock) _listeners.Add(mine);
-                    SupervisorLog.ListenerAdopted(logger, spec.Name, spec.Address, mine.Fd);
-                    continue;
-                }
-                BoundListener listener;
-                try
-                {
-                    listener = ListenerBinder.Bind(spec, logger);
-                }
-                catch (SctpUnavailableException e) when (settings.SkipUnavailableSctp)
-                {
-                    SupervisorLog.ListenerSkipped(logger, spec.Name, e.Message);
-                    continue;
-                }
-                catch (SupervisorException e) when (e.InnerException is AddressInUseException && strangers.Count > 0)
-                {
-                    string names = string.Join(", ", strangers.Select(n => $"'{n}'"));
-                    throw new SupervisorException(
-                        $"cannot bind listener {spec}: its port is in use, and systemd passed sockets named {names} that no listener is named after: if one is this listener's, set FileDescriptorName={spec.Name} in the .socket unit, or rename Listeners:{spec.Name} to {strangers[0]}",
-                        SupervisorException.ConfigurationError, e);
-                }
-                lock (_lock) _listeners.Add(listener);
-                SupervisorLog.ListenerBound(logger, spec.Name, spec.Address, listener.Fd);
-            }
-            foreach (var extra in passed.Where(p => !p.Fd.IsInvalid && !p.Fd.IsClosed))
-            {
-                // A listener removed from the configuration, or a socket unit nobody configured: not ours to serve.
-                SupervisorLog.PassedFdUnclaimed(logger, extra.Name, extra.Fd.Value);
-                _unclaimed.Add(extra.Name);
-            }
-        }
-        catch (SctpUnavailableException e)
-        {
-            foreach (var a in adopted.Values) a.Dispose();
-            Dispose();
-            throw new SupervisorException(e.Message, 1, e);
-        }
-        catch
-        {
-            foreach (var a in adopted.Values) a.Dispose();
-            Dispose();
-            throw;
-        }
-        finally
-        {
-            foreach (var p in passed) p.Dispose(); // closes only those not adopted (adopted ones were released)
-        }
+        var (held, unclaimed) = ListenerStartup.BindAll(settings, logger);
+        lock (_lock) _listeners.AddRange(held);
+        _unclaimed.AddRange(unclaimed);
     }
 
     /// <summary>
-    /// A listener this supervisor holds that a new socket for <paramref name="spec"/> collides with: the same unix
-    /// path, or the same port of the same port space (TCP and MPTCP share one) on an overlapping address (the same
-    /// one, or the wildcard of the family on either side). The kernel then refuses the bind as "in use", and the
-    /// line must not send the operator looking for another process; a port only shared with another address of
-    /// ours is another process's doing, and keeps the usual line.
+    /// The listeners a re-executed supervisor's previous image held, taken over as they were (bound or adopted, in the
+    /// fd store or not), in its order; instead of <see cref="BindAll"/>.
     /// </summary>
-    private static BoundListener? HeldInTheWay(IReadOnlyList<BoundListener> held, ListenerSpec spec) =>
-        held.FirstOrDefault(l => spec.Transport == ListenerTransport.Unix
-            ? l.Spec.Transport == ListenerTransport.Unix && l.Spec.Path == spec.Path
-            : l.Spec.Transport != ListenerTransport.Unix && l.Spec.Port == spec.Port && PortSpace(l.Spec.Transport) == PortSpace(spec.Transport)
-              && l.Spec.Addresses.Any(a => spec.Addresses.Any(b => Overlap(a, b))));
-
-    private static ListenerTransport PortSpace(ListenerTransport t) => t == ListenerTransport.Mptcp ? ListenerTransport.Tcp : t;
-
-    private static bool Overlap(System.Net.IPAddress a, System.Net.IPAddress b) =>
-        a.AddressFamily == b.AddressFamily && (a.Equals(b) || IsWildcard(a) || IsWildcard(b));
-
-    private static bool IsWildcard(System.Net.IPAddress a) =>
-        a.Equals(System.Net.IPAddress.Any) || a.Equals(System.Net.IPAddress.IPv6Any);
-
-    private static string InTheWay(ListenerSpec spec, BoundListener ours) => spec.Transport == ListenerTransport.Unix
-        ? $"Listeners:{spec.Name} is now {spec.Address}, but {spec.Path} is this supervisor's own listener '{ours.Spec.Name}' ({ours.Spec.Address}), which its workers serve: a reload cannot create a second socket at that path; keep Listeners:{spec.Name} = {ours.Spec.Address} and set the mode or group on the path itself (chmod/chgrp {spec.Path}: the socket keeps it), or stop and start the supervisor to create it anew"
-        : $"Listeners:{spec.Name} is now {spec.Address}, but port {spec.Port} is held by this supervisor's own listener '{ours.Spec.Name}' ({ours.Spec.Address}) until the workers that serve it are gone, and the kernel cannot bind both: move it in two reloads (another port first, then {spec.Address}), or restart the supervisor with the new address";
+    public void TakeOver(IEnumerable<BoundListener> held)
+    {
+        lock (_lock) _listeners.AddRange(held);
+    }
 
     /// <summary>
     /// The listeners for generation <paramref name="generation"/>, built from <paramref name="next"/> against
@@ -185,10 +107,10 @@ internal sealed class ListenerSet(SupervisorSettings settings, ILogger<ListenerS
                 {
                     throw new SupervisorException(e.Message, SupervisorException.ConfigurationError, e);
                 }
-                catch (SupervisorException e) when (e.InnerException is AddressInUseException && HeldInTheWay(held, spec) is { } ours)
+                catch (SupervisorException e) when (e.InnerException is AddressInUseException && ListenerCollision.HeldInTheWay(held, spec) is { } ours)
                 {
                     // Not another process: our own socket, which the serving workers use until they are gone.
-                    throw new SupervisorException(InTheWay(spec, ours), SupervisorException.ConfigurationError, e);
+                    throw new SupervisorException(ListenerCollision.Describe(spec, ours), SupervisorException.ConfigurationError, e);
                 }
                 added.Add(listener);
                 planned.Add(listener);

@@ -208,6 +208,12 @@ internal sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, I
         }
     }
 
+    /// <summary>Each connection in transit and the supervisor's copy of it (still owned here): what a re-exec keeps for the next image.</summary>
+    public IReadOnlyList<(long Id, SafeFd Fd)> TransitDescriptors()
+    {
+        lock (_lock) return _inTransit.Values.OrderBy(t => t.Id).Select(t => (t.Id, t.Fd)).ToList();
+    }
+
     /// <summary>What the router holds, as data (each transit's descriptor stays here, named by its id).</summary>
     public SavedState.HandOverRecord Snapshot()
     {

@@ -36,6 +36,23 @@ internal sealed class UpgradeQueue(UpgradeCoordinator coordinator, Workers.SlotT
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> when no upgrade runs, and lets none start until it is done (a re-exec: the state it
+    /// writes out must not change under it). Upgrades asked meanwhile wait, as behind another upgrade.
+    /// </summary>
+    public async Task<T> RunExclusiveAsync<T>(Func<Task<T>> action)
+    {
+        await _oneAtATime.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
     private async Task RunAsync(TaskCompletionSource<UpgradeOutcome> result, string reason)
     {
         await _oneAtATime.WaitAsync().ConfigureAwait(false);

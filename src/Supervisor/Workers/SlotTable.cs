@@ -88,6 +88,15 @@ internal sealed class SlotTable(WorkerTable workers)
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> while no worker can be spawned (every spawn takes this table's lock): a re-exec
+    /// clears FD_CLOEXEC on what it keeps, and a child started in that instant would inherit it.
+    /// </summary>
+    public T WhileNoSpawn<T>(Func<T> action)
+    {
+        lock (_lock) return action();
+    }
+
     /// <summary>True when <paramref name="generation"/> owns <paramref name="slot"/>: a crash of its worker there is restarted.</summary>
     public bool Owns(int generation, int slot)
     {
