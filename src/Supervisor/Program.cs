@@ -21,21 +21,42 @@ using Serilog;
 
 // A systemd-protocol worker starts as this executable in launch mode: it execs the program, never returns here otherwise.
 if (Launcher.IsLaunch(args)) return Launcher.Run(args);
+// A running supervisor about to re-execute tries this executable first: can it take over from that state?
+if (ReexecTrial.IsTrial(args)) return ReexecTrial.Check();
+// How this image was started, before anything reads and removes what systemd set: what a re-exec starts the next with.
+ImageStart.Capture(args);
 
 // The command line first (Cli/Verbs): help, --version, a usage error and the client verbs (upgrade, status)
 // end here, before anything is bound; `run` and the bare form go on to the supervisor below.
 var verb = Verbs.Dispatch(args, Console.Out, Console.Error);
-if (verb.ExitCode is { } exit) return exit;
+// A re-exec whose new binary refuses the command line it was started with: the previous executable takes over again.
+if (verb.ExitCode is { } exit && RestoredImage.IsPending) Console.Error.WriteLine($"fdhandoff: {RestoredImage.FallBackBeforeStart($"the new binary refused the supervisor's command line (exit {exit})")}");
+if (verb.ExitCode is { } exited) return exited;
 args = verb.SupervisorArgs;
 
+var restored = RestoredImage.None;
 try
 {
+    // A re-exec of the supervisor: the previous image's state and descriptors (Resilience/RestoredImage). One it
+    // cannot read is the previous executable's to take over again.
+    try
+    {
+        restored = RestoredImage.FromEnvironment();
+    }
+    catch (Exception e) when (FatalError.Describe(e) is { } unreadable && RestoredImage.IsPending)
+    {
+        throw new SupervisorException($"cannot take over from the previous image ({unreadable.Message}), nor can it: {RestoredImage.FallBackBeforeStart(unreadable.Message)}");
+    }
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
 
     // Configuration: defaults beside the binary (or --config FILE), FDHANDOFF_* variables, command line;
     // every key checked. A reload reads the same file again (Upgrades/UpgradeCoordinator).
+    // A re-executed image goes on with the settings the supervisor started with (a re-exec is not a reload).
     var source = ConfigurationSource.FromArgs(args);
-    var settings = source.Read();
+    var settings = restored.HandOff is { } handOff
+        ? SupervisorSettings.FromPairs(handOff.StartSettings, "the settings the supervisor started with")
+        : source.Read();
+    builder.Services.AddSingleton(restored);
     builder.Services.AddSingleton(source);
     builder.Services.AddSingleton(settings);
 
@@ -63,12 +84,19 @@ try
     builder.Services.AddSingleton<ListenerSet>();
     builder.Services.AddHostedService<ListenerService>();
 
+    // 1b. A re-executed image: every owner takes its part of the previous image's state back (Resilience/StateRestore).
+    builder.Services.AddSingleton<ReexecCompletion>();
+    builder.Services.AddHostedService<StateRestore>();
+
     // 2. fd store, RELOADING/READY/STATUS and the watchdog; starts pinging before generation 1 is up.
     builder.Services.AddHostedService<SystemdService>();
 
     // 3. The control socket: workers say hello there; `fdhandoff upgrade` and `status` enter there
     //    (Control/AdminRequestHandler → Upgrades/UpgradeQueue).
     builder.Services.AddSingleton<ControlSocketFile>();
+    builder.Services.AddSingleton<ControlListener>();
+    builder.Services.AddSingleton<ControlPlanePause>();  // held still at a message boundary while the state is written out
+    builder.Services.AddSingleton<PendingAdmin>();
     builder.Services.AddSingleton<ConnectionRouter>();  // established connections in transit (LiveConnections/)
     builder.Services.AddSingleton<WorkerMessageLoop>();
     builder.Services.AddSingleton<ListenerHandoff>();
@@ -84,6 +112,7 @@ try
     builder.Services.AddSingleton<WorkerDrain>();
     builder.Services.AddSingleton<WorkerPool>();
     builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());
+    builder.Services.AddSingleton<NotifySocket>();
     builder.Services.AddHostedService<NotifyServer>(); // systemd-protocol workers' NOTIFY_SOCKET (AnyProgram/)
 
     // 5. Generation 1 at start; later generations through the queue (one upgrade at a time, coalesced),
@@ -100,11 +129,26 @@ try
     builder.Services.AddSingleton<SupervisorLife>();
     builder.Services.AddSingleton<SupervisorState>();
 
-    // 6. SIGHUP (and so `systemctl reload`) enters here, once generation 1 serves.
+    // 6. SIGHUP (and so `systemctl reload`) enters here, once generation 1 serves; SIGUSR2 and `fdhandoff reexec`
+    //    re-execute the supervisor in place (Resilience/Reexec).
     builder.Services.AddHostedService<SighupTrigger>();
+    builder.Services.AddSingleton<Reexec>();
+    builder.Services.AddHostedService<ReexecTrigger>();
 
     using var host = builder.Build();
-    await host.RunAsync();
+    try
+    {
+        await host.StartAsync();
+    }
+    catch (Exception e) when (restored.IsRestored && !restored.Committed)
+    {
+        // This image could not take over: the previous executable does, with the same descriptors and state.
+        string why = FatalError.Describe(e)?.Message ?? e.Message;
+        Console.Error.WriteLine($"fdhandoff: the new image could not take over ({why}): the previous executable takes over again");
+        throw new SupervisorException($"the new image could not take over ({why}), nor could the previous one: {restored.FallBack(why)}");
+    }
+    if (restored.IsRestored) ReexecCompletion.Finish(host.Services, restored);
+    await host.WaitForShutdownAsync();
     return 0;
 }
 catch (Exception e) when (FatalError.Describe(e) is { } fatal)

@@ -35,4 +35,7 @@ internal static partial class SupervisorLog
 
     [LoggerMessage(479, LogLevel.Error, "Took over again after a failed re-exec: {Reason}")]
     public static partial void ReexecFellBack(ILogger logger, string reason);
+
+    [LoggerMessage(480, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation} (slot {Slot}) exited while no image watched it")]
+    public static partial void WorkerGoneMeanwhile(ILogger logger, int workerPid, int generation, int slot);
 }

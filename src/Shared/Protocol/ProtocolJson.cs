@@ -24,4 +24,5 @@ namespace FdHandoff.Protocol;
 [JsonSerializable(typeof(StatusReply))]
 [JsonSerializable(typeof(ReexecRequest))]
 [JsonSerializable(typeof(ReexecResult))]
+[JsonSerializable(typeof(SupervisorStatus))]
 internal sealed partial class ProtocolJson : JsonSerializerContext;

@@ -36,9 +36,12 @@ internal static class InheritedDescriptors
     }
 
     /// <summary>Everything in the file <paramref name="fd"/> refers to, read from its start whatever its offset.</summary>
-    public static byte[] ReadAll(SafeFd fd)
+    public static byte[] ReadAll(SafeFd fd) => ReadAll((int)fd.DangerousGetHandle());
+
+    /// <summary>As <see cref="ReadAll(SafeFd)"/>, on a descriptor nobody owns yet: its flags are left as they are.</summary>
+    public static byte[] ReadAll(int fd)
     {
-        using var file = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd.DangerousGetHandle(), ownsHandle: false);
+        using var file = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false);
         var content = new byte[RandomAccess.GetLength(file)];
         int read = 0;
         while (read < content.Length)

@@ -17,6 +17,9 @@ internal static class SignalName
     /// <summary>SIGKILL.</summary>
     internal static int Kill => Signals.Kill;
 
+    /// <summary>SIGUSR2: what re-executes the supervisor.</summary>
+    internal static int User2 => Signals.User2;
+
     /// <summary>The number of <paramref name="text"/>, or null when it names no signal we know.</summary>
     internal static int? Parse(string? text)
     {

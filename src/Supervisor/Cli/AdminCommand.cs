@@ -13,6 +13,9 @@ internal static class AdminCommand
     public static int Upgrade(string? socket, TimeSpan timeout, bool json, TextWriter stdout, TextWriter stderr) =>
         Connect("upgrade", socket, stderr, channel => Upgrade(channel, timeout, json, stdout, stderr));
 
+    public static int Reexec(string? socket, TimeSpan timeout, bool json, TextWriter stdout, TextWriter stderr) =>
+        Connect("reexec", socket, stderr, channel => Reexec(channel, timeout, json, stdout, stderr));
+
     public static int Status(string? socket, bool json, TextWriter stdout, TextWriter stderr) =>
         Connect("status", socket, stderr, channel => Status(channel, json, stdout));
 
@@ -55,6 +58,25 @@ internal static class AdminCommand
         return ExitCodes.Failed;
     }
 
+    private static int Reexec(ControlChannel channel, TimeSpan timeout, bool json, TextWriter stdout, TextWriter stderr)
+    {
+        channel.Send(new ReexecRequest("fdhandoff reexec"));
+        using var reply = Expect(channel, timeout);
+        var result = reply.Read<ReexecResult>();
+        if (json)
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(result, ProtocolJson.Default.ReexecResult));
+            return result.Ok ? ExitCodes.Ok : ExitCodes.Failed;
+        }
+        if (result.Ok)
+        {
+            stdout.WriteLine($"re-executed: pid {result.Pid} now runs {result.Version} (was {result.PreviousVersion}), {result.ElapsedMs:0} ms after the request; workers and connections kept");
+            return ExitCodes.Ok;
+        }
+        stderr.WriteLine($"fdhandoff reexec: failed, {result.Version} serves on: {result.Reason}");
+        return ExitCodes.Failed;
+    }
+
     private static int Status(ControlChannel channel, bool json, TextWriter stdout)
     {
         channel.Send(new StatusRequest());
@@ -66,6 +88,8 @@ internal static class AdminCommand
             return 0;
         }
         stdout.WriteLine($"supervisor  pid {status.SupervisorPid}, generation {status.Generation}, {status.OpenDescriptors} open fds");
+        if (status.Supervisor is { } s)
+            stdout.WriteLine($"version     {s.Version}, running since {s.Since:yyyy-MM-dd HH:mm:ss}Z; re-executed {s.Reexecs} times ({s.FailedReexecs} failed), adopted workers {s.Adoptions} times");
         stdout.WriteLine($"last upgrade {status.LastUpgrade}");
         if (status.LastHandOver is { } h)
             stdout.WriteLine(h.RetiredGeneration == 0

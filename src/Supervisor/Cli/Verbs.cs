@@ -17,6 +17,7 @@ internal static class Verbs
     [
         RunVerb.Create,
         UpgradeVerb.Create,
+        ReexecVerb.Create,
         StatusVerb.Create,
         CheckConfigVerb.Create,
         HelpVerb.Create,

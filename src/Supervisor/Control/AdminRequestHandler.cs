@@ -25,6 +25,7 @@ internal sealed class AdminRequestHandler(
     UpgradeHistory history,
     ListenerSet listeners,
     ConnectionRouter router,
+    Resilience.SupervisorLife life,
     Metrics.SupervisorMetrics metrics,
     ILogger<AdminRequestHandler> logger)
 {
@@ -115,7 +116,9 @@ internal sealed class AdminRequestHandler(
         var bound = listeners.All.Select(l => new ListenerStatus(l.Spec.Name, l.Spec.Address, serving.Contains(l) ? l.OriginName : $"{l.OriginName}, dropped")).ToList();
         var (lastUpgrade, retired) = history.Snapshot();
         var handOver = new HandOverStatus(retired.Generation, retired.Moved, retired.Closed, router.InTransit, retired.Reason);
-        return new StatusReply(Environment.ProcessId, servingGeneration, lastUpgrade, OpenDescriptorCount(), workers, bound, handOver, generations);
+        var lived = life.Snapshot();
+        var supervisor = new SupervisorStatus(Cli.VersionText.Describe(), lived.StartedAt, lived.Reexecs, lived.FailedReexecs, lived.Adoptions);
+        return new StatusReply(Environment.ProcessId, servingGeneration, lastUpgrade, OpenDescriptorCount(), workers, bound, handOver, generations, supervisor);
     }
 
     private static int OpenDescriptorCount()

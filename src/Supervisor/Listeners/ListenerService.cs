@@ -1,13 +1,18 @@
+using FdHandoff.Supervisor.Resilience;
 using Microsoft.Extensions.Hosting;
 
 namespace FdHandoff.Supervisor.Listeners;
 
-/// <summary>Binds the listeners first thing at start-up; closes them last thing at shutdown.</summary>
-internal sealed class ListenerService(ListenerSet listeners) : IHostedService
+/// <summary>
+/// Binds the listeners first thing at start-up (or, in a re-executed image, takes over the previous image's);
+/// closes them last thing at shutdown.
+/// </summary>
+internal sealed class ListenerService(ListenerSet listeners, RestoredImage restored) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        listeners.BindAll();
+        if (restored.IsRestored) listeners.TakeOver(ListenerTakeOver.From(restored));
+        else listeners.BindAll();
         return Task.CompletedTask;
     }
 

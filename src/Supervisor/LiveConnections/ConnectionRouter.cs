@@ -208,6 +208,39 @@ internal sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, I
         }
     }
 
+    /// <summary>
+    /// Takes over what the previous image's router held (a re-exec): tallies, counts, and each connection in transit with
+    /// its descriptor (<paramref name="fdOf"/>, by transit id; ownership comes here). A transit whose sender is gone is
+    /// closed; one that was sent to nobody yet, or to a worker now gone, is routed again.
+    /// </summary>
+    public void Restore(SavedState.HandOverRecord saved, Func<long, SafeFd?> fdOf, Func<int, WorkerProcess?> workerOf)
+    {
+        var unsent = new List<Transit>();
+        lock (_lock)
+        {
+            foreach (var (generation, t) in saved.ByGeneration)
+                _byGeneration[generation] = new HandOverTally { Moved = t.Moved, Refused = t.Refused, Closed = t.Closed, LastReason = t.LastReason };
+            foreach (var (pid, count) in saved.ReceivedBy) _receivedBy[pid] = count;
+            _nextTransitId = saved.LastTransitId;
+            foreach (var record in saved.InTransit)
+            {
+                var fd = fdOf(record.Id);
+                if (fd is null) continue;
+                if (workerOf(record.FromPid) is not { } from)
+                {
+                    fd.Dispose();
+                    continue;
+                }
+                var transit = new Transit(record.Id, fd, from, new HandOverMessage(record.RequestId, record.Listener, record.State)) { To = record.ToPid == 0 ? null : workerOf(record.ToPid) };
+                foreach (int pid in record.Tried) transit.Tried.Add(pid);
+                _inTransit.Add(transit.Id, transit);
+                _inTransitFrom[from.Pid] = _inTransitFrom.GetValueOrDefault(from.Pid) + 1;
+                if (transit.To is null) unsent.Add(transit);
+            }
+        }
+        foreach (var transit in unsent) Route(transit);
+    }
+
     /// <summary>Each connection in transit and the supervisor's copy of it (still owned here): what a re-exec keeps for the next image.</summary>
     public IReadOnlyList<(long Id, SafeFd Fd)> TransitDescriptors()
     {

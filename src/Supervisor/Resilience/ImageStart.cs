@@ -10,7 +10,8 @@ namespace FdHandoff.Supervisor.Resilience;
 /// </summary>
 internal static class ImageStart
 {
-    private static readonly string[] ConsumedOnce = ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", RestoredImage.StateVariable];
+    private static readonly string[] ConsumedOnce =
+        ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", RestoredImage.StateVariable, RestoredImage.PreviousVariable, RestoredImage.FallbackVariable];
 
     /// <summary>The arguments Main received.</summary>
     public static IReadOnlyList<string> Arguments { get; private set; } = [];

@@ -72,8 +72,14 @@ internal sealed class Reexec(
             var file = InheritedDescriptors.MemoryFile("fdhandoff-reexec", Serialize(handOff));
             made.Add(file);
             keep.Add(file);
+            // The running executable, whatever the path holds now: what a new image that cannot take over falls back to.
+            var previous = File.OpenHandle("/proc/self/exe");
+            made.Add(previous);
+            keep.Add(previous);
             SupervisorLog.ReexecExecuting(logger, executable, keep.Count, handOff.State.Workers.Count, handOff.State.HandOvers.InTransit.Count);
-            var environment = ImageStart.Environment.Append($"{RestoredImage.StateVariable}={InheritedDescriptors.NumberOf(file)}").ToList();
+            var environment = ImageStart.Environment
+                .Append($"{RestoredImage.StateVariable}={InheritedDescriptors.NumberOf(file)}")
+                .Append($"{RestoredImage.PreviousVariable}={InheritedDescriptors.NumberOf(previous)}").ToList();
             var argv = ImageStart.Argv(executable, ImageStart.Arguments);
             why = pool.Slots.WhileNoSpawn(() => ImageReplacement.Exec(executable, argv, environment, keep));
         }
@@ -126,14 +132,11 @@ internal sealed class Reexec(
         foreach (var (request, i) in pending.Waiting.Select((r, i) => (r, i)))
             admin.Add(new PendingAdminRecord(request.Kind, Pass($"admin:{i + 1}", request.Channel.Handle), request.Reason, request.PeerPid));
         // The running executable, whatever the path holds now: what a new image that cannot take over falls back to.
-        var previous = File.OpenHandle("/proc/self/exe");
-        made.Add(previous);
-        Pass("previous-image", previous);
         return (HandOff(held, passed, admin, requestedAt), keep);
     }
 
     private ReexecHandOff HandOff(IReadOnlyList<HeldListenerRecord> held, IReadOnlyList<PassedDescriptor> passed, IReadOnlyList<PendingAdminRecord> admin, DateTimeOffset requestedAt) =>
-        new(state.Capture(), settings.ToPairs(), held, passed, admin, Cli.VersionText.Describe(), requestedAt, null);
+        new(state.Capture(), settings.ToPairs(), held, passed, admin, Cli.VersionText.Describe(), requestedAt);
 
     private static byte[] Serialize(ReexecHandOff handOff) => JsonSerializer.SerializeToUtf8Bytes(handOff, ReexecJson.Default.ReexecHandOff);
 }

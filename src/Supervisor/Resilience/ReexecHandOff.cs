@@ -7,8 +7,6 @@ namespace FdHandoff.Supervisor.Resilience;
 /// by FDHANDOFF_REEXEC_STATE: the whole state, the settings it started with (a re-exec is not a reload), the
 /// listeners it holds, which descriptor is what, the admin requests to answer, and who asked when.
 /// </summary>
-/// <param name="Fallback">Set when this is the previous executable taking over again because the new one could not:
-/// why (the requester is told the re-exec failed).</param>
 internal sealed record ReexecHandOff(
     SupervisorSnapshot State,
     IReadOnlyList<KeyValuePair<string, string>> StartSettings,
@@ -16,5 +14,4 @@ internal sealed record ReexecHandOff(
     IReadOnlyList<PassedDescriptor> Descriptors,
     IReadOnlyList<PendingAdminRecord> Admin,
     string PreviousVersion,
-    DateTimeOffset RequestedAt,
-    string? Fallback);
+    DateTimeOffset RequestedAt);

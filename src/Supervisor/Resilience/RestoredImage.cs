@@ -17,20 +17,32 @@ internal sealed class RestoredImage
     /// <summary>The variable that names the hand-off's descriptor; removed once read, so no worker inherits it.</summary>
     public const string StateVariable = "FDHANDOFF_REEXEC_STATE";
 
+    /// <summary>The variable that names the previous executable's descriptor (opened from /proc/self/exe before the exec).</summary>
+    public const string PreviousVariable = "FDHANDOFF_REEXEC_PREVIOUS";
+
+    /// <summary>Set when the previous executable takes over again because the new one could not: why.</summary>
+    public const string FallbackVariable = "FDHANDOFF_REEXEC_FALLBACK";
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SafeFd> _originals;
     private readonly HashSet<string> _taken = [];
     private readonly SafeFd? _handOffFile;
+    private readonly SafeFd? _previous;
 
     // Every passed descriptor is made CLOEXEC and owned here at once, before anything of this image can start a child.
-    private RestoredImage(ReexecHandOff? handOff, SafeFd? handOffFile)
+    private RestoredImage(ReexecHandOff? handOff, SafeFd? handOffFile, SafeFd? previous, string? fallbackReason)
     {
         HandOff = handOff;
         _handOffFile = handOffFile;
+        _previous = previous;
+        FallbackReason = fallbackReason;
         _originals = handOff?.Descriptors.ToDictionary(d => d.Name, d => InheritedDescriptors.Take(d.Fd, d.Name)) ?? [];
     }
 
-    public static RestoredImage None { get; } = new(null, null);
+    public static RestoredImage None { get; } = new(null, null, null, null);
+
+    /// <summary>Set in the previous executable taking over again after the new one could not: why it could not.</summary>
+    public string? FallbackReason { get; }
 
     /// <summary>The previous image's hand-off, or null for a fresh start.</summary>
     public ReexecHandOff? HandOff { get; }
@@ -40,17 +52,42 @@ internal sealed class RestoredImage
     /// <summary>This image has started: what it took is its own, the originals are closed.</summary>
     public bool Committed { get; private set; }
 
+    /// <summary>True when this image was started by a re-exec (and has not read the hand-off yet).</summary>
+    public static bool IsPending => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(StateVariable));
+
     /// <summary>The hand-off named by <see cref="StateVariable"/>, or <see cref="None"/>.</summary>
     public static RestoredImage FromEnvironment()
     {
-        string? named = Environment.GetEnvironmentVariable(StateVariable);
-        if (string.IsNullOrEmpty(named)) return None;
-        Environment.SetEnvironmentVariable(StateVariable, null);
-        if (!int.TryParse(named, out int fd))
-            throw new SupervisorException($"{StateVariable}={named} is not a descriptor number: it is for the supervisor's own re-exec only");
+        if (!IsPending) return None;
+        int fd = Number(StateVariable);
+        int previous = Number(PreviousVariable);
+        string? fallback = Environment.GetEnvironmentVariable(FallbackVariable);
+        // Read before anything is taken: a hand-off this image cannot read leaves every descriptor as it came, for the previous executable.
+        var handOff = Read(InheritedDescriptors.ReadAll(fd));
         var file = InheritedDescriptors.Take(fd, "the re-exec hand-off");
-        return new RestoredImage(Read(InheritedDescriptors.ReadAll(file)), file);
+        foreach (string name in new[] { StateVariable, PreviousVariable, FallbackVariable }) Environment.SetEnvironmentVariable(name, null);
+        return new RestoredImage(handOff, file, InheritedDescriptors.Take(previous, "the previous executable"), string.IsNullOrEmpty(fallback) ? null : fallback);
     }
+
+    /// <summary>
+    /// This image was started by a re-exec and could not even read the hand-off (its command line refused, the hand-off
+    /// unreadable): the previous executable takes over again, with every inherited descriptor as it came (still open
+    /// across exec: nothing here took them). Returns only when that failed too, or there was no re-exec: why not.
+    /// </summary>
+    public static string FallBackBeforeStart(string why)
+    {
+        if (!IsPending) return "not started by a re-exec";
+        if (Environment.GetEnvironmentVariable(FallbackVariable) is { Length: > 0 } earlier) return $"the previous executable failed too ({earlier})";
+        int previous = Number(PreviousVariable);
+        var env = ImageStart.Environment
+            .Append($"{StateVariable}={Number(StateVariable)}").Append($"{PreviousVariable}={previous}").Append($"{FallbackVariable}={why}").ToList();
+        string path = $"/proc/self/fd/{previous}";
+        return ImageReplacement.Exec(path, ImageStart.Argv(path, ImageStart.Arguments), env, []);
+    }
+
+    private static int Number(string variable) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), out int fd) ? fd
+        : throw new SupervisorException($"{variable} is not a descriptor number: it is for the supervisor's own re-exec only");
 
     /// <summary>A hand-off as the previous image wrote it, or one line saying why it cannot be read.</summary>
     public static ReexecHandOff Read(byte[] json)
@@ -94,27 +131,28 @@ internal sealed class RestoredImage
         {
             if (Committed) return [];
             Committed = true;
-            var leftovers = _originals.Keys.Where(n => !_taken.Contains(n) && n != "previous-image").Order(StringComparer.Ordinal).ToList();
+            var leftovers = _originals.Keys.Where(n => !_taken.Contains(n)).Order(StringComparer.Ordinal).ToList();
             foreach (var fd in _originals.Values) fd.Dispose();
             _handOffFile?.Dispose();
+            _previous?.Dispose();
             return leftovers;
         }
     }
 
     /// <summary>
-    /// This image could not start: execs the previous executable (passed as <c>previous-image</c>) with the same
-    /// descriptors and state and <paramref name="why"/>. Returns only when that failed too: why.
+    /// This image could not start: execs the previous executable with the same descriptors (the originals, untouched)
+    /// and hand-off, and why. Returns only when that failed too: why.
     /// </summary>
-    public string FallBack(string why, IReadOnlyList<string> argv, IReadOnlyList<string> environment)
+    public string FallBack(string why)
     {
-        if (HandOff is null || Committed) return "nothing to fall back to";
-        if (HandOff.Fallback is not null) return $"the previous executable failed too ({HandOff.Fallback})";
-        if (!_originals.TryGetValue("previous-image", out var previous)) return "the previous executable was not kept open";
-        var again = HandOff with { Fallback = why };
-        var file = InheritedDescriptors.MemoryFile("fdhandoff-reexec", JsonSerializer.SerializeToUtf8Bytes(again, ReexecJson.Default.ReexecHandOff));
-        var keep = new List<SafeHandle>(_originals.Values) { file };
-        var env = environment.Where(e => !e.StartsWith(StateVariable + "=", StringComparison.Ordinal))
-            .Append($"{StateVariable}={InheritedDescriptors.NumberOf(file)}").ToList();
-        return ImageReplacement.Exec($"/proc/self/fd/{InheritedDescriptors.NumberOf(previous)}", argv, env, keep);
+        if (HandOff is null || Committed || _handOffFile is null || _previous is null) return "nothing to fall back to";
+        if (FallbackReason is not null) return $"the previous executable failed too ({FallbackReason})";
+        var keep = new List<SafeHandle>(_originals.Values) { _handOffFile, _previous };
+        var env = ImageStart.Environment
+            .Append($"{StateVariable}={InheritedDescriptors.NumberOf(_handOffFile)}")
+            .Append($"{PreviousVariable}={InheritedDescriptors.NumberOf(_previous)}")
+            .Append($"{FallbackVariable}={why}").ToList();
+        string path = $"/proc/self/fd/{InheritedDescriptors.NumberOf(_previous)}";
+        return ImageReplacement.Exec(path, ImageStart.Argv(path, ImageStart.Arguments), env, keep);
     }
 }

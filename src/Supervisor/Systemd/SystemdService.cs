@@ -20,6 +20,8 @@ internal sealed class SystemdService(
     SlotTable slots,
     UpgradeHistory history,
     UpgradeQueue upgrades,
+    Resilience.Reexec reexec,
+    Resilience.RestoredImage restored,
     IHostApplicationLifetime lifetime,
     ILogger<SystemdService> logger) : IHostedService, IDisposable
 {
@@ -31,11 +33,15 @@ internal sealed class SystemdService(
     {
         if (!_notify.IsEnabled) return Task.CompletedTask;
 
-        StoreListeners();
+        // A re-executed image's listeners are in the store already: the previous image put them there.
+        if (!restored.IsRestored) StoreListeners();
         listeners.Committed += StoreAdded;
         listeners.Closed += ForgetClosed;
         upgrades.UpgradeStarting += () => Send(NotifyState.Reloading + NotifyState.Status($"upgrading from generation {slots.ServingGeneration}"));
         upgrades.UpgradeFinished += _ => Send(NotifyState.Ready + NotifyState.Status(StatusText()));
+        // Around a re-exec as around a reload: the main pid stays; the new image says READY=1 when it has started.
+        reexec.Starting += () => Send(NotifyState.Reloading + NotifyState.Status("re-executing the supervisor"));
+        reexec.Failed += () => Send(NotifyState.Ready + NotifyState.Status(StatusText()));
         lifetime.ApplicationStarted.Register(() => Send(NotifyState.Status(StatusText())));
         lifetime.ApplicationStopping.Register(() => Send(NotifyState.Status("stopping: draining the workers")));
 

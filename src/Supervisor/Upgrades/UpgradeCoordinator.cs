@@ -22,6 +22,7 @@ internal sealed class UpgradeCoordinator(
     GenerationStart start,
     IEnumerable<IUpgradeStrategy> strategies,
     UpgradeHistory history,
+    Resilience.RestoredImage restored,
     Metrics.SupervisorMetrics metrics,
     ILogger<UpgradeCoordinator> logger) : IHostedService
 {
@@ -30,9 +31,14 @@ internal sealed class UpgradeCoordinator(
     /// <summary>True once generation 1 serves; false if it never will (its start failed, or the supervisor stopped first).</summary>
     public Task<bool> FirstServing => _firstServing.Task;
 
-    /// <summary>Generation 1: the supervisor does not start serving without it.</summary>
+    /// <summary>Generation 1: the supervisor does not start serving without it. A re-executed image serves what it took over.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (restored.IsRestored)
+        {
+            _firstServing.TrySetResult(pool.Slots.ServingGeneration > 0);
+            return;
+        }
         try
         {
             var plan = new GenerationPlan(pool.Slots.NextGeneration(), settings, listeners.All);

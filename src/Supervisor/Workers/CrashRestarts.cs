@@ -33,6 +33,12 @@ internal sealed class CrashRestarts(
         lock (_lock) backoff.Reset();
     }
 
+    /// <summary>Takes over the crashes in a row of the saved state.</summary>
+    public void Restore(IReadOnlyDictionary<int, int> crashesInARow)
+    {
+        lock (_lock) backoff.Restore(crashesInARow);
+    }
+
     /// <summary>Crashes in a row per slot, to be written out with the supervisor's state.</summary>
     public IReadOnlyDictionary<int, int> Snapshot()
     {

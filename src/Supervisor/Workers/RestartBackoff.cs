@@ -24,6 +24,11 @@ internal sealed class RestartBackoff(TimeSpan first, TimeSpan max)
     /// <summary>A new generation serves: its slots have not crashed yet.</summary>
     public void Reset() => _crashesInARow.Clear();
 
+    public void Restore(IReadOnlyDictionary<int, int> crashesInARow)
+    {
+        foreach (var (slot, crashes) in crashesInARow) _crashesInARow[slot] = crashes;
+    }
+
     /// <summary>Crashes in a row per slot (slots with none left out).</summary>
     public IReadOnlyDictionary<int, int> Snapshot() => _crashesInARow.Where(kv => kv.Value > 0).ToDictionary();
 }

@@ -52,6 +52,16 @@ internal sealed class WorkerPool : IHostedService
     }
 
     /// <summary>
+    /// A worker this image did not spawn (the previous image's, after a re-exec; a dead supervisor's, adopted): into the
+    /// table, and watched from now on like any other.
+    /// </summary>
+    public void TakeOver(WorkerProcess worker)
+    {
+        Table.Add(() => worker);
+        _ = WatchAsync(worker);
+    }
+
+    /// <summary>
     /// Makes <paramref name="generation"/> the serving one, owner of every slot, with a fresh restart backoff, and
     /// returns every other worker: the ones to drain now that it is ready.
     /// </summary>

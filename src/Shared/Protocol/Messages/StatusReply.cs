@@ -11,7 +11,8 @@ internal sealed record StatusReply(
     IReadOnlyList<WorkerStatus> Workers,
     IReadOnlyList<ListenerStatus> Listeners,
     HandOverStatus? LastHandOver = null,
-    IReadOnlyList<GenerationStatus>? Generations = null) : IControlMessage<StatusReply>
+    IReadOnlyList<GenerationStatus>? Generations = null,
+    SupervisorStatus? Supervisor = null) : IControlMessage<StatusReply>
 {
     public static MessageKind Kind => MessageKind.StatusReply;
     public static JsonTypeInfo<StatusReply> JsonInfo => ProtocolJson.Default.StatusReply;

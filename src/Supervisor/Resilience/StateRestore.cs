@@ -1,0 +1,93 @@
+using System.Net.Sockets;
+using FdHandoff.Protocol;
+using FdHandoff.Supervisor.AnyProgram;
+using FdHandoff.Supervisor.Control;
+using FdHandoff.Supervisor.Listeners;
+using FdHandoff.Supervisor.LiveConnections;
+using FdHandoff.Supervisor.SavedState;
+using FdHandoff.Supervisor.Upgrades;
+using FdHandoff.Supervisor.Workers;
+using FdHandoff.Unix;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FdHandoff.Supervisor.Resilience;
+
+/// <summary>
+/// In a re-executed image, right after the listeners and before the control socket reads again: every owner takes its
+/// part of the saved state back. The slot table its generations and plans (with the listeners now held), each worker
+/// still alive (the same process: same pid and start time) its lifecycle, control connection and message loop, a
+/// draining one its deadline, the router its connections in transit, the history, the restart backoff and the
+/// supervisor's life theirs. A worker that exited meanwhile is gone; its slot restarts if its generation owns it.
+/// Does nothing at a fresh start.
+/// </summary>
+internal sealed class StateRestore(
+    RestoredImage restored,
+    ListenerSet listeners,
+    WorkerPool pool,
+    WorkerDrain drain,
+    WorkerMessageLoop messages,
+    ConnectionRouter router,
+    UpgradeHistory history,
+    SupervisorLife life,
+    ReexecCompletion completion,
+    ILogger<StateRestore> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (restored.HandOff is not { } handOff) return Task.CompletedTask;
+        var saved = handOff.State;
+        life.Continue(saved.Life);
+        if (restored.FallbackReason is null) life.Reexecuted();
+        else life.ReexecFailed();
+        history.Restore(saved.LastUpgrade, saved.LastRetirement);
+        var held = listeners.All;
+        pool.Slots.Restore(new SlotTableSnapshot(saved.ServingGeneration, saved.LastGeneration, saved.SlotOwners,
+            saved.Plans.Select(p => SupervisorState.ToPlan(p, held)).ToList()));
+        pool.Restarts.Restore(saved.CrashesInARow);
+
+        var workers = new Dictionary<int, WorkerProcess>();
+        foreach (var record in saved.Workers)
+        {
+            var channel = restored.Take($"worker:{record.Pid}") is { } fd
+                ? new ControlChannel(new Socket(new SafeSocketHandle(fd.Release(), ownsHandle: true)), $"worker {record.Pid}")
+                : null;
+            if (TakeOver(record, channel) is { } worker) workers[worker.Pid] = worker;
+            else channel?.Dispose();
+        }
+        router.Restore(saved.HandOvers, id => restored.Take($"transit:{id}"), pid => workers.GetValueOrDefault(pid));
+        completion.TakeWaiting();
+        foreach (var worker in workers.Values)
+        {
+            if (worker.Channel is not null) messages.Start(worker);
+            if (worker.State == WorkerState.Draining) drain.KeepDeadline(worker);
+        }
+        // A slot whose worker exited while nobody watched: restarted as after a crash, if its generation owns it.
+        foreach (var (slot, owner) in pool.Slots.Owners())
+            if (!pool.Table.Any(w => w.Slot == slot && w.Generation == owner && !w.Retired) && pool.Slots.PlanOf(owner) is { } plan)
+                pool.Restarts.Schedule(plan, slot, RestartBackoff.StableUptime);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The worker <paramref name="record"/> describes, if that very process still runs; held by the pool from here.</summary>
+    private WorkerProcess? TakeOver(WorkerRecord record, ControlChannel? channel)
+    {
+        if (ProcessStartTime.Of(record.Pid) != record.StartTicks || WorkerProcessHandle.TakenOver(record.Pid) is not { } handle)
+        {
+            SupervisorLog.WorkerGoneMeanwhile(logger, record.Pid, record.Generation, record.Slot);
+            return null;
+        }
+        var plan = pool.Slots.PlanOf(record.Generation)
+            ?? throw new SupervisorException($"the saved state has worker {record.Pid} of generation {record.Generation}, whose plan it lacks");
+        var state = Enum.Parse<WorkerState>(record.State);
+        var report = state is WorkerState.Ready || record.Serving is not null || record.TakesConnections ? new ReadyReport(record.TakesConnections, record.Serving) : null;
+        var lifecycle = new WorkerLifecycle(state, report, record.Connections, record.Drained, channel, record.DrainDeadline);
+        var program = record.Program is { } p ? ProgramState.From(p) : null;
+        var worker = new WorkerProcess(handle, plan, record.Slot, record.Token, record.Restarts, program, record.StartedAt, lifecycle);
+        if (record.Lowered) worker.MarkLowered();
+        pool.TakeOver(worker);
+        return worker;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
