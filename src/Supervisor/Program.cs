@@ -15,6 +15,7 @@ using FdHandoff.Supervisor.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Serilog;
 
 // fdhandoff: owns the listening sockets, hands them to workers, replaces workers without downtime.
@@ -56,12 +57,27 @@ try
     var settings = restored.HandOff is { } handOff
         ? SupervisorSettings.FromPairs(handOff.StartSettings, "the settings the supervisor started with")
         : source.Read();
+
+    // Logging (Serilog) first: adopting a dead supervisor's workers happens before the host is built.
+    var serilog = FdHandoffLogging.CreateLogger("fdhandoff");
+    using var earlyLogs = new Serilog.Extensions.Logging.SerilogLoggerFactory(serilog);
+    var controlListener = new ControlListener();
+    var socketFile = new ControlSocketFile(earlyLogs.CreateLogger<ControlSocketFile>());
+    // A supervisor that died without stopping left its state and its workers: adopted before any listener is bound
+    // (Resilience/CrashAdoption), then restored like a re-exec.
+    if (!restored.IsRestored && await CrashAdoption.TryAsync(settings, socketFile, controlListener, earlyLogs.CreateLogger("FdHandoff.Supervisor.Resilience.CrashAdoption")) is { } adopted)
+    {
+        restored = adopted;
+        settings = SupervisorSettings.FromPairs(adopted.HandOff!.StartSettings, "the settings the supervisor that died started with");
+    }
     builder.Services.AddSingleton(restored);
+    builder.Services.AddSingleton(controlListener);
+    builder.Services.AddSingleton(socketFile);
     builder.Services.AddSingleton(source);
     builder.Services.AddSingleton(settings);
 
     // Logging (Serilog) and systemd integration (Type=notify, STOPPING on SIGTERM) when run by systemd.
-    builder.Services.AddSerilog(FdHandoffLogging.CreateLogger("fdhandoff"), dispose: true);
+    builder.Services.AddSerilog(serilog, dispose: true);
     builder.Services.AddSystemd();
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Workers.DrainTimeout + TimeSpan.FromSeconds(5));
 
@@ -93,8 +109,6 @@ try
 
     // 3. The control socket: workers say hello there; `fdhandoff upgrade` and `status` enter there
     //    (Control/AdminRequestHandler → Upgrades/UpgradeQueue).
-    builder.Services.AddSingleton<ControlSocketFile>();
-    builder.Services.AddSingleton<ControlListener>();
     builder.Services.AddSingleton<ControlPlanePause>();  // held still at a message boundary while the state is written out
     builder.Services.AddSingleton<PendingAdmin>();
     builder.Services.AddSingleton<ConnectionRouter>();  // established connections in transit (LiveConnections/)
@@ -128,6 +142,7 @@ try
     // The whole state above, as data a new image of the supervisor reads back (SavedState/).
     builder.Services.AddSingleton<SupervisorLife>();
     builder.Services.AddSingleton<SupervisorState>();
+    builder.Services.AddHostedService<StateFile>();  // on disk for the next supervisor, should this one die
 
     // 6. SIGHUP (and so `systemctl reload`) enters here, once generation 1 serves; SIGUSR2 and `fdhandoff reexec`
     //    re-execute the supervisor in place (Resilience/Reexec).

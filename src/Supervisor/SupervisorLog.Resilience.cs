@@ -38,4 +38,22 @@ internal static partial class SupervisorLog
 
     [LoggerMessage(480, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation} (slot {Slot}) exited while no image watched it")]
     public static partial void WorkerGoneMeanwhile(ILogger logger, int workerPid, int generation, int slot);
+
+    [LoggerMessage(481, LogLevel.Warning, "Cannot write the supervisor's state to {Path}: {Reason}; a supervisor started after this one dies cannot adopt its workers")]
+    public static partial void StateFileFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(485, LogLevel.Warning, "Adopting the workers of supervisor {DeadPid}, which died without stopping: {Alive} still run; waiting up to {WindowMs:0} ms for them to reattach")]
+    public static partial void AdoptionStarting(ILogger logger, int deadPid, int alive, double windowMs);
+
+    [LoggerMessage(486, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} (slot {Slot}) reattached, {WorkerState}, {Pending} hand-overs unanswered")]
+    public static partial void WorkerReattached(ILogger logger, int workerPid, int generation, int slot, string workerState, int pending);
+
+    [LoggerMessage(487, LogLevel.Warning, "Reattach of pid {PeerPid} refused: {Reason}")]
+    public static partial void ReattachRefused(ILogger logger, int peerPid, string reason);
+
+    [LoggerMessage(488, LogLevel.Warning, "Cannot adopt from {Path}: {Reason}; starting afresh")]
+    public static partial void AdoptionImpossible(ILogger logger, string path, string reason);
+
+    [LoggerMessage(489, LogLevel.Warning, "Adopted: generation {Generation} serving, {Adopted} workers adopted ({Reattached} reattached), {NotBack} still running but not back (they drain), {Listeners} listeners held")]
+    public static partial void Adopted(ILogger logger, int generation, int adopted, int reattached, int notBack, int listeners);
 }

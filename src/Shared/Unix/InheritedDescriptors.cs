@@ -19,7 +19,7 @@ internal static class InheritedDescriptors
     }
 
     /// <summary>A CLOEXEC copy of <paramref name="fd"/> (F_DUPFD_CLOEXEC), owned by the caller; the original stays open.</summary>
-    public static SafeFd Copy(SafeFd fd)
+    public static SafeFd Copy(SafeHandle fd)
     {
         using var lease = new DescriptorLease(fd);
         int errno = Descriptors.TryCopyAbove(lease.Fd, 3, out int copy);

@@ -18,6 +18,9 @@ internal sealed class ControlListener : IDisposable
 
     public void Hold(Socket socket) => _socket = socket;
 
+    /// <summary>True once bound or taken over (a supervisor adopting a dead one's workers binds it before anything else).</summary>
+    public bool IsHeld => _socket is not null;
+
     /// <summary>A connection accepted and not read yet, kept while the control plane is paused.</summary>
     public void KeepUnread(ControlChannel channel)
     {

@@ -36,7 +36,7 @@ internal sealed class ControlServer(
             foreach (string name in restored.Names("client:"))
                 _ = ServeAsync(new ControlChannel(new Socket(new SafeSocketHandle(restored.Take(name)!.Release(), ownsHandle: true)), "control connection"), cancellationToken);
         }
-        else
+        else if (!listener.IsHeld)
         {
             listener.Hold(socketFile.Bind(settings.ControlSocketPath, settings.ControlSocketGroup));
             SupervisorLog.ControlSocketListening(logger, settings.ControlSocketPath);

@@ -7,11 +7,11 @@ namespace FdHandoff.Supervisor.Listeners;
 /// Binds the listeners first thing at start-up (or, in a re-executed image, takes over the previous image's);
 /// closes them last thing at shutdown.
 /// </summary>
-internal sealed class ListenerService(ListenerSet listeners, RestoredImage restored) : IHostedService
+internal sealed class ListenerService(ListenerSet listeners, RestoredImage restored, Microsoft.Extensions.Logging.ILogger<ListenerSet> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (restored.IsRestored) listeners.TakeOver(ListenerTakeOver.From(restored));
+        if (restored.IsRestored) listeners.TakeOver(ListenerTakeOver.From(restored, logger));
         else listeners.BindAll();
         return Task.CompletedTask;
     }

@@ -11,7 +11,8 @@ namespace FdHandoff.Supervisor.Resilience;
 /// </summary>
 internal static class ListenerTakeOver
 {
-    public static IReadOnlyList<BoundListener> From(RestoredImage restored)
+    /// <remarks>After an adoption, a listener no worker gave back (or one that is not what its record says) is bound anew.</remarks>
+    public static IReadOnlyList<BoundListener> From(RestoredImage restored, Microsoft.Extensions.Logging.ILogger logger)
     {
         var held = new List<BoundListener>();
         try
@@ -19,8 +20,13 @@ internal static class ListenerTakeOver
             foreach (var record in restored.HandOff!.Listeners)
             {
                 var spec = ListenerSpec.Parse(record.Spec);
-                var fd = restored.Take(record.Descriptor)
-                    ?? throw new SupervisorException($"the re-exec hand-off names listener {record.Spec} but passed no descriptor {record.Descriptor}");
+                var fd = restored.Take(record.Descriptor);
+                if (fd is null && restored.IsAdoption)
+                {
+                    held.Add(ListenerBinder.Bind(spec, logger));
+                    continue;
+                }
+                if (fd is null) throw new SupervisorException($"the re-exec hand-off names listener {record.Spec} but passed no descriptor {record.Descriptor}");
                 var socket = PassedSocketCheck.Adopt(spec, fd);
                 held.Add(new BoundListener(spec, socket, Enum.Parse<ListenerOrigin>(record.Origin))
                 {
@@ -33,7 +39,7 @@ internal static class ListenerTakeOver
         catch (PassedSocketMismatchException e)
         {
             foreach (var l in held) l.Socket.Dispose();
-            throw new SupervisorException($"a listener passed across the re-exec {e.Reason}");
+            throw new SupervisorException($"a listener {(restored.IsAdoption ? "a worker gave back" : "passed across the re-exec")} {e.Reason}");
         }
     }
 }

@@ -115,11 +115,10 @@ internal sealed class Reexec(
         }
 
         var held = new List<HeldListenerRecord>();
-        foreach (var (listener, i) in listeners.All.Select((l, i) => (l, i)))
+        foreach (var (record, socket) in HeldListeners.Of(listeners))
         {
-            string name = Pass($"listener:{i}", listener.Socket.SafeHandle);
-            held.Add(new HeldListenerRecord(listener.Spec.ToString(), name, listener.Origin.ToString(), listener.StoredWithSystemd,
-                listener.SocketFile is { } f ? new SocketFileRecord(f.Device, f.Inode, f.ChangedNs) : null));
+            Pass(record.Descriptor, socket);
+            held.Add(record);
         }
         Pass("control", control.Socket.SafeHandle);
         if (notify.Socket is { } notifySocket) Pass("notify", notifySocket.SafeHandle);

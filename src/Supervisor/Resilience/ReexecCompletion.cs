@@ -31,6 +31,7 @@ internal sealed class ReexecCompletion(RestoredImage restored, AdminRequestHandl
         var completion = services.GetRequiredService<ReexecCompletion>();
         var leftovers = restored.Commit();
         if (leftovers.Count > 0) completion.ReportLeftovers(leftovers);
+        if (restored.IsAdoption) return; // nobody asked: StateRestore has said what was adopted
         var slots = services.GetRequiredService<Workers.SlotTable>();
         completion.Answer(slots.ServingGeneration, services.GetRequiredService<Workers.WorkerTable>().All.Count);
     }

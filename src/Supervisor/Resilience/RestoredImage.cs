@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using FdHandoff.Interop;
+using FdHandoff.Protocol;
 using FdHandoff.Unix;
 
 namespace FdHandoff.Supervisor.Resilience;
@@ -40,6 +41,23 @@ internal sealed class RestoredImage
     }
 
     public static RestoredImage None { get; } = new(null, null, null, null);
+
+    /// <summary>
+    /// A supervisor that died, adopted (<see cref="CrashAdoption"/>): its state file as the hand-off, the descriptors its
+    /// workers (and systemd's fd store) gave back, and what each worker said when it reattached.
+    /// </summary>
+    public static RestoredImage Adopted(ReexecHandOff state, IReadOnlyDictionary<string, SafeFd> descriptors, IReadOnlyDictionary<int, ReattachMessage> reattached)
+    {
+        var image = new RestoredImage(state with { Descriptors = [] }, null, null, null) { Reattached = reattached };
+        foreach (var (name, fd) in descriptors) image._originals[name] = fd;
+        return image;
+    }
+
+    /// <summary>After an adoption: each worker that reattached, by pid, with what it said; empty after a re-exec.</summary>
+    public IReadOnlyDictionary<int, ReattachMessage> Reattached { get; private init; } = new Dictionary<int, ReattachMessage>();
+
+    /// <summary>This image adopted a dead supervisor's workers (rather than re-executing from a live one).</summary>
+    public bool IsAdoption => Reattached.Count > 0 || (HandOff is not null && _previous is null && _handOffFile is null);
 
     /// <summary>Set in the previous executable taking over again after the new one could not: why it could not.</summary>
     public string? FallbackReason { get; }

@@ -38,7 +38,8 @@ internal sealed class StateRestore(
         if (restored.HandOff is not { } handOff) return Task.CompletedTask;
         var saved = handOff.State;
         life.Continue(saved.Life);
-        if (restored.FallbackReason is null) life.Reexecuted();
+        if (restored.IsAdoption) life.Adopted();
+        else if (restored.FallbackReason is null) life.Reexecuted();
         else life.ReexecFailed();
         history.Restore(saved.LastUpgrade, saved.LastRetirement);
         var held = listeners.All;
@@ -62,6 +63,12 @@ internal sealed class StateRestore(
             if (worker.Channel is not null) messages.Start(worker);
             if (worker.State == WorkerState.Draining) drain.KeepDeadline(worker);
         }
+        if (restored.IsAdoption)
+        {
+            AnswerPending(workers);
+            int notBack = saved.Workers.Count(w => !workers.ContainsKey(w.Pid) && ProcessStartTime.Of(w.Pid) == w.StartTicks);
+            SupervisorLog.Adopted(logger, saved.ServingGeneration, workers.Count, restored.Reattached.Count, notBack, listeners.All.Count);
+        }
         // A slot whose worker exited while nobody watched: restarted as after a crash, if its generation owns it.
         foreach (var (slot, owner) in pool.Slots.Owners())
             if (!pool.Table.Any(w => w.Slot == slot && w.Generation == owner && !w.Retired) && pool.Slots.PlanOf(owner) is { } plan)
@@ -82,11 +89,54 @@ internal sealed class StateRestore(
         var state = Enum.Parse<WorkerState>(record.State);
         var report = state is WorkerState.Ready || record.Serving is not null || record.TakesConnections ? new ReadyReport(record.TakesConnections, record.Serving) : null;
         var lifecycle = new WorkerLifecycle(state, report, record.Connections, record.Drained, channel, record.DrainDeadline);
+        if (restored.IsAdoption)
+        {
+            // What the worker said when it reattached is newer than what the dead supervisor last wrote.
+            if (restored.Reattached.GetValueOrDefault(record.Pid) is { } back)
+            {
+                state = back.State switch { "ready" => WorkerState.Ready, "draining" => WorkerState.Draining, _ => WorkerState.HandedOff };
+                bool draining = state == WorkerState.Draining;
+                lifecycle = new WorkerLifecycle(state, new ReadyReport(back.TakesConnections, back.Serving), back.Connections, draining || record.Drained, channel,
+                    draining ? record.DrainDeadline ?? DateTimeOffset.UtcNow + plan.Settings.Workers.DrainTimeout : null);
+            }
+            else if (record.Program is null)
+            {
+                // Our protocol's worker that did not come back within the window: not adopted; refused when it tries, it drains.
+                handle.Dispose();
+                return null;
+            }
+        }
         var program = record.Program is { } p ? ProgramState.From(p) : null;
         var worker = new WorkerProcess(handle, plan, record.Slot, record.Token, record.Restarts, program, record.StartedAt, lifecycle);
         if (record.Lowered) worker.MarkLowered();
         pool.TakeOver(worker);
         return worker;
+    }
+
+    /// <summary>
+    /// Each hand-over a reattached worker sent and the dead supervisor never answered: a connection whose socket another
+    /// worker now holds was received there (Taken: the sender closes its copy); any other never reached anyone
+    /// (Resend: the sender sends it again, to this supervisor).
+    /// </summary>
+    private void AnswerPending(IReadOnlyDictionary<int, WorkerProcess> workers)
+    {
+        foreach (var (pid, back) in restored.Reattached)
+        {
+            if (back.Pending.Count == 0 || workers.GetValueOrDefault(pid)?.Channel is not { } channel) continue;
+            var heldElsewhere = restored.Reattached.Where(r => r.Key != pid).SelectMany(r => r.Value.Held).ToHashSet();
+            foreach (var pending in back.Pending)
+            {
+                bool taken = heldElsewhere.Contains(pending.Inode);
+                try
+                {
+                    channel.Send(new HandOverResultMessage(pending.Id, taken, taken ? "" : "the supervisor that had it died: send it again", Resend: !taken));
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException)
+                {
+                    break; // it is gone: its exit is the pool's to see
+                }
+            }
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
