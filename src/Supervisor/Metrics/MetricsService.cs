@@ -18,6 +18,7 @@ internal sealed class MetricsService(
     SupervisorSettings settings,
     SupervisorMetrics metrics,
     WorkerPool pool,
+    Resilience.SupervisorLife life,
     IHostApplicationLifetime lifetime,
     ILogger<MetricsService> logger) : IHostedService, IDisposable
 {
@@ -27,6 +28,7 @@ internal sealed class MetricsService(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         metrics.ObserveWorkers(Census);
+        metrics.ObserveLife(life.Snapshot);
         if (settings.MetricsListen is not { } address) return Task.CompletedTask;
 
         // The health listener binds first: a busy port or an address not on this host fails here, with one line.

@@ -30,6 +30,7 @@ internal sealed class SupervisorMetrics : IDisposable
     private readonly Histogram<double> _drainDuration;
     private readonly Counter<long> _killedAtDeadline;
     private Func<WorkerCensus>? _census;
+    private Func<SavedState.SupervisorLifeRecord>? _life;
 
     public SupervisorMetrics()
     {
@@ -48,6 +49,9 @@ internal sealed class SupervisorMetrics : IDisposable
         _meter.CreateObservableGauge("fdhandoff.workers", ObserveWorkers, "{worker}", "Workers by role (serving, starting, retiring) and state");
         _meter.CreateObservableGauge("fdhandoff.worker.slots", () => _census?.Invoke().Slots ?? 0, "{worker}", "Workers a generation has (Workers:Count): compare with the serving ones");
         _meter.CreateObservableGauge("fdhandoff.serving_generation", () => _census?.Invoke().ServingGeneration ?? 0, "{generation}", "The generation that serves (0 before the first is ready)");
+        // Carried across re-execs and adoptions (SupervisorLife): counters of the supervisor's whole life, not of one image.
+        _meter.CreateObservableCounter("fdhandoff.supervisor.reexecs", ObserveLife, "{reexec}", "Re-executions of the supervisor in place, by outcome (ok, failed: the old image served on)");
+        _meter.CreateObservableCounter("fdhandoff.supervisor.adoptions", () => _life?.Invoke().Adoptions ?? 0, "{adoption}", "Supervisors started where one had died, adopting its workers");
         _meter.CreateObservableGauge("fdhandoff.open_fds", ProcessFigures.OpenDescriptors, "{fd}", "Open file descriptors of the supervisor");
         _meter.CreateObservableGauge("fdhandoff.resident_memory", ProcessFigures.ResidentBytes, "By", "Resident set size of the supervisor");
     }
@@ -64,6 +68,16 @@ internal sealed class SupervisorMetrics : IDisposable
         _restarts.Add(0);
         _listenersHandedOff.Add(0);
         _killedAtDeadline.Add(0);
+    }
+
+    /// <summary>Where the supervisor's life (re-execs, adoptions) is read from.</summary>
+    public void ObserveLife(Func<SavedState.SupervisorLifeRecord> life) => _life = life;
+
+    private IEnumerable<Measurement<long>> ObserveLife()
+    {
+        if (_life?.Invoke() is not { } life) yield break;
+        yield return new Measurement<long>(life.Reexecs, new KeyValuePair<string, object?>("outcome", "ok"));
+        yield return new Measurement<long>(life.FailedReexecs, new KeyValuePair<string, object?>("outcome", "failed"));
     }
 
     /// <summary>Where the workers gauges read the pool from, set once the pool exists (the pool itself records here).</summary>

@@ -68,7 +68,7 @@ public sealed class ControlSocketFuzzTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"{sent} messages over {connections} connections took {clock.Elapsed.TotalSeconds:0} s");
     }
 
-    /// <summary>One hostile datagram and how many descriptors to attach; never a valid UpgradeRequest.</summary>
+    /// <summary>One hostile datagram and how many descriptors to attach; never a valid UpgradeRequest or ReexecRequest.</summary>
     private static (byte[] Datagram, int Descriptors) Mutate(Random random, byte[][] seeds)
     {
         while (true)
@@ -108,18 +108,19 @@ public sealed class ControlSocketFuzzTests
             int fds = random.Next(3) == 0 ? (random.Next(20) == 0 ? random.Next(5, 254) : random.Next(1, 5)) : 0;
             if (fds > 0 && d.Length >= ControlHeader.Size && random.Next(2) == 0) BinaryPrimitives.WriteUInt16LittleEndian(d.AsSpan(8), (ushort)fds);
             if (d.Length == 0 && fds == 0) continue; // an empty datagram is how a peer says goodbye, not input
-            if (IsValidUpgradeRequest(d, fds)) continue; // this uid may upgrade: that would be a real upgrade, not fuzz
+            if (IsValidCommand(d, fds)) continue; // this uid may upgrade and re-exec: that would be a real one, not fuzz
             return (d, fds);
         }
     }
 
-    private static bool IsValidUpgradeRequest(byte[] d, int fds)
+    private static bool IsValidCommand(byte[] d, int fds)
     {
         try
         {
             var header = ControlHeader.Read(d);
-            return header.Kind == MessageKind.UpgradeRequest && header.DescriptorCount == 0 && fds == 0
-                && JsonSerializer.Deserialize(d.AsSpan(ControlHeader.Size), ProtocolJson.Default.UpgradeRequest) is not null;
+            if (header.DescriptorCount != 0 || fds != 0) return false;
+            return header.Kind == MessageKind.UpgradeRequest && JsonSerializer.Deserialize(d.AsSpan(ControlHeader.Size), ProtocolJson.Default.UpgradeRequest) is not null
+                || header.Kind == MessageKind.ReexecRequest && JsonSerializer.Deserialize(d.AsSpan(ControlHeader.Size), ProtocolJson.Default.ReexecRequest) is not null;
         }
         catch (Exception e) when (e is ProtocolException or JsonException)
         {
