@@ -97,6 +97,16 @@ public static class LogEvents
     public static readonly EventKind SlotRolledBack = Supervisor(nameof(SupervisorLog.SlotRolledBack));
     public static readonly EventKind WorkerRaisedUnready = Supervisor(nameof(SupervisorLog.WorkerRaisedUnready));
 
+    // Supervisor: its own resilience (470-499).
+    public static readonly EventKind ReexecRequested = Supervisor(nameof(SupervisorLog.ReexecRequested));
+    public static readonly EventKind ReexecFailed = Supervisor(nameof(SupervisorLog.ReexecFailed));
+    public static readonly EventKind Reexecuted = Supervisor(nameof(SupervisorLog.Reexecuted));
+    public static readonly EventKind ReexecFellBack = Supervisor(nameof(SupervisorLog.ReexecFellBack));
+    public static readonly EventKind AdoptionStarting = Supervisor(nameof(SupervisorLog.AdoptionStarting));
+    public static readonly EventKind WorkerReattached = Supervisor(nameof(SupervisorLog.WorkerReattached));
+    public static readonly EventKind ReattachRefused = Supervisor(nameof(SupervisorLog.ReattachRefused));
+    public static readonly EventKind Adopted = Supervisor(nameof(SupervisorLog.Adopted));
+
     /// <summary>A generation serves: generation 1 at start (40), a later one when its upgrade is done (42, or 432 rolling).</summary>
     public static readonly IReadOnlyCollection<EventKind> Serving = [GenerationServing, UpgradeDone, RollDone];
 

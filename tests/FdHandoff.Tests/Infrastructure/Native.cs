@@ -5,7 +5,7 @@ namespace FdHandoff.Tests.Infrastructure;
 /// <summary>Signals and process checks the tests need.</summary>
 public static partial class Native
 {
-    public const int SIGKILL = 9, SIGTERM = 15, SIGHUP = 1, SIGSTOP = 19, SIGCONT = 18;
+    public const int SIGKILL = 9, SIGTERM = 15, SIGHUP = 1, SIGSTOP = 19, SIGCONT = 18, SIGUSR2 = 12;
 
     private const long SYS_pidfd_open = 434; // x86_64 and aarch64 alike
     private const short POLLIN = 0x1;

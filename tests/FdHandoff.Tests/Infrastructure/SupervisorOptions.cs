@@ -19,6 +19,9 @@ public sealed record SupervisorOptions
     /// <summary><c>Metrics:Listen</c>; none by default (metrics off).</summary>
     public string? MetricsListen { get; init; }
 
+    /// <summary>The supervisor executable to start (a copy the test may replace); the build under test by default.</summary>
+    public string? Executable { get; init; }
+
     /// <summary>A configuration file of the test's own, given as <c>--config</c> instead of the one written from these options.</summary>
     public string? ConfigFile { get; init; }
 

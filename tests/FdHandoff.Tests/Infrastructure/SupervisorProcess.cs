@@ -81,11 +81,12 @@ internal sealed class SupervisorProcess : IAsyncDisposable
         string configPath = Path.Combine(dir, "fdhandoff.json");
         File.WriteAllText(configPath, ConfigJson(options, controlSocket));
 
-        var start = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : Binaries.Supervisor);
+        string executable = options.Executable ?? Binaries.Supervisor;
+        var start = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : executable);
         if (launcher.Length > 0)
         {
             foreach (var a in launcher.Skip(1)) start.ArgumentList.Add(a);
-            start.ArgumentList.Add(Binaries.Supervisor);
+            start.ArgumentList.Add(executable);
         }
         // JSON lines (its workers inherit the variable): tests wait on event ids and properties, not wording.
         start.Environment["FDHANDOFF_LOG"] = "json";
@@ -113,6 +114,10 @@ internal sealed class SupervisorProcess : IAsyncDisposable
     /// <summary>Runs <c>fdhandoff upgrade</c> against this supervisor.</summary>
     public Task<ProcessRunner.Result> UpgradeAsync() =>
         ProcessRunner.RunAsync(Binaries.Supervisor, ["upgrade", "--control-socket", ControlSocket], TimeSpan.FromSeconds(120));
+
+    /// <summary>Runs <c>fdhandoff reexec</c> against this supervisor (the CLI of the build under test, whatever the supervisor runs).</summary>
+    public Task<ProcessRunner.Result> ReexecAsync() =>
+        ProcessRunner.RunAsync(Binaries.Supervisor, ["reexec", "--control-socket", ControlSocket], TimeSpan.FromSeconds(120));
 
     /// <summary>Asks for the status over the control socket.</summary>
     public StatusReply Status()
