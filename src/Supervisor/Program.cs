@@ -58,6 +58,9 @@ try
         ? SupervisorSettings.FromPairs(handOff.StartSettings, "the settings the supervisor started with")
         : source.Read();
 
+    // A supervisor already running here: one line, and nothing of it touched.
+    if (!restored.IsRestored) ControlSocketFile.RefuseIfAnswered(settings.ControlSocketPath);
+
     // Logging (Serilog) first: adopting a dead supervisor's workers happens before the host is built.
     var serilog = FdHandoffLogging.CreateLogger("fdhandoff");
     using var earlyLogs = new Serilog.Extensions.Logging.SerilogLoggerFactory(serilog);

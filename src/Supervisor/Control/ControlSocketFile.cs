@@ -87,16 +87,27 @@ internal sealed class ControlSocketFile(ILogger<ControlSocketFile> logger)
         if (!File.Exists(path) && !Directory.Exists(path)) return;
         if (new FileInfo(path).LinkTarget is not null)
             throw new SupervisorException($"control socket path {path} is a symlink: refusing to replace it");
+        RefuseIfAnswered(path);
+        SupervisorLog.StaleControlSocketRemoved(logger, path);
+        File.Delete(path);
+    }
+
+    /// <summary>
+    /// One line, before this supervisor touches anything (a listener, the state file, a socket file), when a supervisor
+    /// already answers on <paramref name="path"/>: a second one started on the same configuration must not disturb the first.
+    /// </summary>
+    public static void RefuseIfAnswered(string path)
+    {
+        if (!File.Exists(path)) return;
         try
         {
             using var probe = ControlChannel.Connect(path);
-            throw new SupervisorException($"another supervisor is already running on {path}: stop it, or give this one another ControlSocket");
         }
         catch (ControlSocketUnreachableException)
         {
-            SupervisorLog.StaleControlSocketRemoved(logger, path);
-            File.Delete(path);
+            return;
         }
+        throw new SupervisorException($"another supervisor is already running on {path}: stop it, or give this one another ControlSocket");
     }
 
     public void Remove(string path)
