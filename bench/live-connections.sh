@@ -99,8 +99,10 @@ sup_pid= client_pid=
 cleanup() {
   [ -n "$client_pid" ] && kill "$client_pid" 2>/dev/null && wait "$client_pid" 2>/dev/null
   if [ -n "$sup_pid" ]; then
+    # This supervisor's own workers (its children): another bench may run the same worker binary beside this one.
+    local mine left p; mine=$(pgrep -P "$sup_pid" 2>/dev/null)
     kill -TERM "$sup_pid" 2>/dev/null; wait "$sup_pid" 2>/dev/null
-    local left; left=$(pgrep -f "^$WORKER" 2>/dev/null)
+    left=$(for p in $mine; do kill -0 "$p" 2>/dev/null && echo "$p"; done)
     [ -z "$left" ] || log "warning: workers left after the supervisor stopped: $left"
   fi
   rm -rf "$SOCK_DIR"

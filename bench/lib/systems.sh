@@ -131,8 +131,10 @@ _fdh_upgrade() {
   esac
 }
 _fdh_stop() {
+  # This supervisor's own workers (its children): another bench may run the same worker binary beside this one.
+  local mine left p; mine=$(pgrep -P "$_pid" 2>/dev/null)
   kill -TERM "$_pid" 2>/dev/null; wait "$_pid" 2>/dev/null
   # The supervisor drains and reaps its workers before it exits; make sure none is left behind.
-  local left; left=$(pgrep -f "^$_worker" 2>/dev/null)
+  left=$(for p in $mine; do kill -0 "$p" 2>/dev/null && echo "$p"; done)
   [ -z "$left" ] || log "warning: workers left after the supervisor stopped: $left"
 }
