@@ -29,6 +29,8 @@ internal sealed class HandoffLifetimeService(
     {
         lifetime.ApplicationStarted.Register(() => _ = WarmUpThenReadyAsync());
         _onDrain = client.DrainRequested.Register(() => _ = DrainAsync());
+        client.SupervisorLost += (why, timeout) => HandoffLog.SupervisorLost(logger, client.Generation, Environment.ProcessId, why, timeout.TotalMilliseconds);
+        client.Reattached += supervisor => HandoffLog.Reattached(logger, client.Generation, Environment.ProcessId, supervisor);
         return Task.CompletedTask;
     }
 

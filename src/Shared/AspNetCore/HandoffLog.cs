@@ -40,4 +40,10 @@ internal static partial class HandoffLog
 
     [LoggerMessage(110, LogLevel.Error, "Worker {WorkerPid} of generation {Generation} could not tell the supervisor it is ready: {Error}")]
     public static partial void ReadyNotSent(ILogger logger, int generation, int workerPid, string error);
+
+    [LoggerMessage(111, LogLevel.Warning, "Worker {WorkerPid} of generation {Generation}: {Reason}; serving on and waiting up to {OrphanTimeoutMs} ms for a supervisor to adopt it")]
+    public static partial void SupervisorLost(ILogger logger, int generation, int workerPid, string reason, double orphanTimeoutMs);
+
+    [LoggerMessage(112, LogLevel.Information, "Worker {WorkerPid} of generation {Generation} adopted by supervisor {SupervisorPid}")]
+    public static partial void Reattached(ILogger logger, int generation, int workerPid, int supervisorPid);
 }

@@ -9,11 +9,18 @@ namespace FdHandoff.Client;
 /// The worker's half of established-connection hand-over, on its control channel: sends a connection with its
 /// state and waits for the supervisor's answer; queues connections handed to this worker and acknowledges
 /// each when the application takes it. Owned by <see cref="HandoffClient"/>.
+/// When the supervisor vanishes, hand-overs without an answer stay pending (<see cref="Suspend"/>): the supervisor
+/// that adopts this worker answers each (taken by a successor, or to send again, <see cref="Resume"/>).
 /// </summary>
 internal sealed class ConnectionHandOverClient(ControlChannel channel) : IDisposable
 {
+    /// <summary>A hand-over sent and not answered yet: what to send again if the supervisor asks, and to whom to answer.</summary>
+    private sealed record Pending(TaskCompletionSource<(bool Taken, string Reason)> Answer, HandOverMessage Message, Socket Connection);
+
     private readonly SemaphoreSlim _inTransit = new(ConnectionHandOver.MaxInTransitPerWorker, ConnectionHandOver.MaxInTransitPerWorker);
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<(bool Taken, string Reason)>> _pending = new();
+    private readonly ConcurrentDictionary<long, Pending> _pending = new();
+    private volatile ControlChannel _channel = channel;
+    private volatile string? _suspendedBecause;
     private readonly Channel<(long TransitId, HandedOverConnection Connection)> _arrived =
         Channel.CreateUnbounded<(long, HandedOverConnection)>(new UnboundedChannelOptions { SingleWriter = true });
     private long _nextId;
@@ -30,15 +37,16 @@ internal sealed class ConnectionHandOverClient(ControlChannel channel) : IDispos
     {
         if (state.Length > ConnectionHandOver.MaxStateBytes)
             throw new ArgumentException($"the state of a hand-over is at most {ConnectionHandOver.MaxStateBytes} bytes, this one has {state.Length}; carry less (the kernel keeps unread bytes in the socket for the successor)", nameof(state));
-        if (_closedBecause is { } gone) return Keep(gone);
+        if ((_closedBecause ?? _suspendedBecause) is { } gone) return Keep(gone);
         await _inTransit.WaitAsync(cancellationToken).ConfigureAwait(false);
         long id = Interlocked.Increment(ref _nextId);
         var answer = new TaskCompletionSource<(bool, string)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = answer;
+        var message = new HandOverMessage(id, listener, state.ToArray());
+        _pending[id] = new Pending(answer, message, connection);
         try
         {
-            if (_closedBecause is { } closed) return Keep(closed);
-            Send(new HandOverMessage(id, listener, state.ToArray()), connection);
+            if ((_closedBecause ?? _suspendedBecause) is { } closed) return Keep(closed);
+            Send(message, connection);
             var result = await answer.Task.ConfigureAwait(false);
             if (!result.Item1) return Keep(result.Item2);
             Interlocked.Increment(ref _handedOver);
@@ -65,7 +73,7 @@ internal sealed class ConnectionHandOverClient(ControlChannel channel) : IDispos
     private void Send(HandOverMessage message, Socket connection)
     {
         using var lease = new Interop.DescriptorLease(connection.SafeHandle);
-        channel.Send(message, [lease.Fd]);
+        _channel.Send(message, [lease.Fd]);
     }
 
     private (bool, string) Keep(string reason)
@@ -77,8 +85,40 @@ internal sealed class ConnectionHandOverClient(ControlChannel channel) : IDispos
     /// <summary>From the receive loop: the supervisor's answer to one of our hand-overs.</summary>
     public void OnResult(HandOverResultMessage result)
     {
-        if (_pending.TryGetValue(result.Id, out var answer)) answer.TrySetResult((result.Taken, result.Reason));
+        if (!_pending.TryGetValue(result.Id, out var pending)) return;
+        if (!result.Resend)
+        {
+            pending.Answer.TrySetResult((result.Taken, result.Reason));
+            return;
+        }
+        // A supervisor that adopted us after its predecessor died with this hand-over unanswered: nobody received
+        // it, our copy is the connection; send it again (the same id: the answer still goes to the same caller).
+        try
+        {
+            Send(pending.Message, pending.Connection);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            pending.Answer.TrySetResult((false, $"the control connection failed: {e.Message}"));
+        }
     }
+
+    /// <summary>
+    /// The control connection ended and this worker tries to reattach to the next supervisor: answers still owed
+    /// stay owed, new hand-overs are refused (the caller keeps its connection) until <see cref="Resume"/>.
+    /// </summary>
+    public void Suspend(string why) => _suspendedBecause = why;
+
+    /// <summary>Reattached on <paramref name="adopter"/>: hand-overs go there, and so do acknowledgements.</summary>
+    public void Resume(ControlChannel adopter)
+    {
+        _channel = adopter;
+        _suspendedBecause = null;
+    }
+
+    /// <summary>The hand-overs sent and not answered, with each connection's socket inode (for the adopting supervisor).</summary>
+    public IReadOnlyList<PendingHandOver> Unanswered() =>
+        [.. _pending.Select(p => new PendingHandOver(p.Key, p.Value.Message.Listener, Unix.SocketInodes.Of((int)p.Value.Connection.Handle) ?? 0))];
 
     /// <summary>From the receive loop: a connection for this worker. Takes ownership of the frame's descriptor.</summary>
     public void OnConnection(ControlFrame frame)
@@ -102,7 +142,7 @@ internal sealed class ConnectionHandOverClient(ControlChannel channel) : IDispos
         var (transitId, connection) = await _arrived.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            channel.Send(new ConnectionTakenMessage(transitId));
+            _channel.Send(new ConnectionTakenMessage(transitId));
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
@@ -115,7 +155,7 @@ internal sealed class ConnectionHandOverClient(ControlChannel channel) : IDispos
     public void OnClosed(string why)
     {
         _closedBecause = why;
-        foreach (var answer in _pending.Values) answer.TrySetResult((false, why));
+        foreach (var pending in _pending.Values) pending.Answer.TrySetResult((false, why));
         _arrived.Writer.TryComplete();
     }
 

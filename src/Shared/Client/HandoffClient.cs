@@ -24,20 +24,21 @@ public sealed class HandoffClient : IDisposable
     /// from it, so there is no reason to keep them.</summary>
     public static readonly TimeSpan OrphanCloseIdleAfter = TimeSpan.FromSeconds(1);
 
-    private readonly ControlChannel _channel;
+    private readonly SupervisorLink _link;
     private readonly ConnectionHandOverClient _connections;
     private readonly LoadReporter _load;
+    private readonly string _token;
     private readonly TaskCompletionSource _readyReported = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _drain = new();
-    private readonly CancellationTokenSource _stopReceiving = new();
-    private Task _receiveLoop = Task.CompletedTask;
     private int _reportedReady;
+    private int _openConnections;
 
-    private HandoffClient(ControlChannel channel, int generation, int slot, IReadOnlyDictionary<string, HandedOffListener> listeners)
+    private HandoffClient(ControlChannel channel, string path, string token, TimeSpan orphanTimeout, int generation, int slot, IReadOnlyDictionary<string, HandedOffListener> listeners)
     {
-        _channel = channel;
+        _token = token;
         _connections = new ConnectionHandOverClient(channel);
-        _load = new LoadReporter(channel, _stopReceiving.Token);
+        _link = new SupervisorLink(this, channel, _connections, path, orphanTimeout);
+        _load = new LoadReporter(() => _link.Channel, _link.Stopping);
         Generation = generation;
         Slot = slot;
         Listeners = listeners;
@@ -112,7 +113,23 @@ public sealed class HandoffClient : IDisposable
     /// Tells the supervisor how many connections this worker has open, for <c>fdhandoff status</c>. Cheap to
     /// call on every change: at most one report leaves every 250 ms, with the latest count.
     /// </summary>
-    public void ReportConnections(int open) => _load.Report(open);
+    public void ReportConnections(int open)
+    {
+        Volatile.Write(ref _openConnections, open);
+        _load.Report(open);
+    }
+
+    /// <summary>True while the supervisor is gone and no other has adopted this worker yet (it serves on meanwhile).</summary>
+    public bool IsOrphan => _link.IsOrphan;
+
+    /// <summary>
+    /// The supervisor vanished without a drain (killed, crashed): this worker serves on and tries to reattach to the
+    /// next one at the same control socket for the given time (<c>Workers:OrphanTimeout</c>), then drains. For a log line.
+    /// </summary>
+    public event Action<string, TimeSpan>? SupervisorLost;
+
+    /// <summary>The supervisor of the given pid adopted this worker after its own supervisor vanished. For a log line.</summary>
+    public event Action<int>? Reattached;
 
     /// <summary>
     /// Connects to the supervisor named by the environment and receives every listener.
@@ -127,10 +144,10 @@ public sealed class HandoffClient : IDisposable
         int slot = int.TryParse(Environment.GetEnvironmentVariable(HandoffEnvironment.Slot), out int s) ? s : 0;
         // The token is for this process only: children of the worker must not inherit it.
         Environment.SetEnvironmentVariable(HandoffEnvironment.Token, null);
-        return Connect(path, token, generation, slot, timeout ?? TimeSpan.FromSeconds(10));
+        return Connect(path, token, generation, slot, timeout ?? TimeSpan.FromSeconds(10), SupervisorLink.OrphanTimeoutFromEnvironment());
     }
 
-    internal static HandoffClient Connect(string path, string token, int generation, int slot, TimeSpan timeout)
+    internal static HandoffClient Connect(string path, string token, int generation, int slot, TimeSpan timeout, TimeSpan orphanTimeout)
     {
         ControlChannel channel;
         try
@@ -147,8 +164,8 @@ public sealed class HandoffClient : IDisposable
         {
             channel.Send(new HelloMessage(Environment.ProcessId, generation, token));
             ListenerReceiver.Receive(channel, listeners, timeout);
-            var client = new HandoffClient(channel, generation, slot, listeners);
-            client._receiveLoop = Task.Run(client.ReceiveLoopAsync);
+            var client = new HandoffClient(channel, path, token, orphanTimeout, generation, slot, listeners);
+            client._link.Start();
             return client;
         }
         catch (Exception e)
@@ -171,7 +188,14 @@ public sealed class HandoffClient : IDisposable
     public void ReportReady()
     {
         if (Interlocked.Exchange(ref _reportedReady, 1) != 0) return;
-        _channel.Send(new ReadyMessage(Environment.ProcessId, _connections.Accepting, ServedListeners()));
+        try
+        {
+            _link.Channel.Send(new ReadyMessage(Environment.ProcessId, _connections.Accepting, ServedListeners()));
+        }
+        catch (Exception e) when (_link.IsOrphan && e is IOException or ObjectDisposedException)
+        {
+            // No supervisor to tell now: the reattach says "ready" to the next one.
+        }
         _readyReported.TrySetResult();
     }
 
@@ -185,51 +209,22 @@ public sealed class HandoffClient : IDisposable
     /// <summary>Tells the supervisor this worker has drained and exits now. Best effort.</summary>
     public void SayBye()
     {
-        try { _channel.Send(new ByeMessage(Environment.ProcessId)); }
-        catch (IOException) { }
+        try { _link.Channel.Send(new ByeMessage(Environment.ProcessId)); }
+        catch (Exception e) when (e is IOException or ObjectDisposedException) { }
     }
 
-    private async Task ReceiveLoopAsync()
-    {
-        try
-        {
-            while (!_stopReceiving.IsCancellationRequested)
-            {
-                using var frame = await _channel.ReceiveAsync(_stopReceiving.Token).ConfigureAwait(false);
-                if (frame is null)
-                {
-                    _connections.OnClosed("the supervisor is gone");
-                    // No supervisor to say when: drain on our own rather than hold the sockets forever.
-                    RequestDrain(OrphanDrainTime, "supervisor gone (control connection closed)", OrphanCloseIdleAfter);
-                    return;
-                }
-                switch (frame.Kind)
-                {
-                    case MessageKind.Drain:
-                        var drain = frame.Read<DrainMessage>();
-                        var within = TimeSpan.FromMilliseconds(drain.DeadlineMs);
-                        RequestDrain(within, drain.Reason, drain.CloseIdleAfterMs > 0 ? TimeSpan.FromMilliseconds(drain.CloseIdleAfterMs) : within);
-                        break;
-                    case MessageKind.HandOverResult:
-                        _connections.OnResult(frame.Read<HandOverResultMessage>());
-                        break;
-                    case MessageKind.Connection:
-                        _connections.OnConnection(frame);
-                        break;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or ProtocolException)
-        {
-            _connections.OnClosed($"control connection failed: {e.Message}");
-            RequestDrain(OrphanDrainTime, $"control connection failed: {e.Message}", OrphanCloseIdleAfter);
-        }
-    }
+    /// <summary>What this worker tells a supervisor that may adopt it: who it is and where it stands now.</summary>
+    internal ReattachMessage DescribeForReattach() => new(
+        Environment.ProcessId, Generation, Slot, _token,
+        _drain.IsCancellationRequested ? "draining" : Volatile.Read(ref _reportedReady) != 0 ? "ready" : "handed-off",
+        _connections.Accepting, ServedListeners(), Volatile.Read(ref _openConnections),
+        [.. Listeners.Keys], _connections.Unanswered(), Unix.SocketInodes.OpenInThisProcess());
 
-    private void RequestDrain(TimeSpan within, string reason, TimeSpan closeIdleAfter)
+    internal void OnSupervisorLost(string why, TimeSpan orphanTimeout) => SupervisorLost?.Invoke(why, orphanTimeout);
+
+    internal void OnReattached(int supervisorPid) => Reattached?.Invoke(supervisorPid);
+
+    internal void RequestDrain(TimeSpan within, string reason, TimeSpan closeIdleAfter)
     {
         if (_drain.IsCancellationRequested) return;
         var now = DateTimeOffset.UtcNow;
@@ -242,12 +237,9 @@ public sealed class HandoffClient : IDisposable
     /// <summary>Closes the control connection and this process's copies of the listeners.</summary>
     public void Dispose()
     {
-        _stopReceiving.Cancel();
-        try { _receiveLoop.Wait(TimeSpan.FromSeconds(1)); } catch (AggregateException) { }
+        _link.Dispose();
         _connections.Dispose();
-        _channel.Dispose();
         foreach (var l in Listeners.Values) l.Socket.Dispose();
         _drain.Dispose();
-        _stopReceiving.Dispose();
     }
 }

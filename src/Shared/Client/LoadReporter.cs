@@ -4,9 +4,10 @@ namespace FdHandoff.Client;
 
 /// <summary>
 /// Sends the worker's count of open connections to the supervisor (for <c>fdhandoff status</c>) at most every
-/// <see cref="Interval"/>, with the latest count: callers may report on every change at no cost.
+/// <see cref="Interval"/>, with the latest count: callers may report on every change at no cost. On the current
+/// control channel (after a reattach, the adopting supervisor's).
 /// </summary>
-internal sealed class LoadReporter(ControlChannel channel, CancellationToken stopping)
+internal sealed class LoadReporter(Func<ControlChannel> channel, CancellationToken stopping)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
@@ -43,7 +44,7 @@ internal sealed class LoadReporter(ControlChannel channel, CancellationToken sto
             if (load == _sent) return;
             _sent = load;
         }
-        try { channel.Send(new LoadMessage(load)); }
+        try { channel().Send(new LoadMessage(load)); }
         catch (Exception e) when (e is IOException or ObjectDisposedException) { }
     }
 }

@@ -109,6 +109,11 @@ internal sealed class ControlServer(
                         handedOver = true; // the admin handler closes it once answered, or passes it to the next image
                         await admin.HandleAsync(channel, peer, first).ConfigureAwait(false);
                         return;
+                    case MessageKind.Reattach:
+                        // Its supervisor died and this one did not start from that one's state (none was left, or it
+                        // started after the adoption window): nobody here knows it. It drains on its own.
+                        Refuse(channel, peer, "this supervisor is not adopting workers (it did not start from a dead supervisor's state, or its adoption window is over): drain and exit");
+                        return;
                     default:
                         Refuse(channel, peer, $"unexpected first message {first.Kind} with {first.DescriptorCount} descriptors");
                         return;

@@ -12,13 +12,28 @@ internal sealed class SupervisorProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _dir;
+    private readonly Func<SupervisorProcess> _again;
+    private bool _ownsDirectory = true;
 
-    private SupervisorProcess(Process process, string dir, string controlSocket, OutputLog log)
+    private SupervisorProcess(Process process, string dir, string controlSocket, OutputLog log, Func<SupervisorProcess> again)
     {
         _process = process;
         _dir = dir;
         ControlSocket = controlSocket;
         Log = log;
+        _again = again;
+    }
+
+    /// <summary>
+    /// Starts another supervisor on this one's configuration, control socket and environment, as systemd's
+    /// <c>Restart=</c> would once this one died. The directory stays this one's: dispose the successor first
+    /// (declare it after this one).
+    /// </summary>
+    public SupervisorProcess StartSuccessor()
+    {
+        var next = _again();
+        next._ownsDirectory = false;
+        return next;
     }
 
     public int Pid => _process.Id;
@@ -78,8 +93,14 @@ internal sealed class SupervisorProcess : IAsyncDisposable
         string dir = Path.Combine(Path.GetTempPath(), "fdh-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(dir);
         string controlSocket = Path.Combine(dir, "run", "control.sock");
+        File.WriteAllText(Path.Combine(dir, "fdhandoff.json"), ConfigJson(options, controlSocket));
+        return StartIn(dir, options, launcher, environment, extraArgs);
+    }
+
+    private static SupervisorProcess StartIn(string dir, SupervisorOptions options, string[] launcher, IDictionary<string, string>? environment, string[] extraArgs)
+    {
+        string controlSocket = Path.Combine(dir, "run", "control.sock");
         string configPath = Path.Combine(dir, "fdhandoff.json");
-        File.WriteAllText(configPath, ConfigJson(options, controlSocket));
 
         string executable = options.Executable ?? Binaries.Supervisor;
         var start = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : executable);
@@ -96,12 +117,29 @@ internal sealed class SupervisorProcess : IAsyncDisposable
         start.ArgumentList.Add(options.ConfigFile ?? configPath);
         foreach (var a in extraArgs) start.ArgumentList.Add(a);
         var log = new OutputLog();
-        return new SupervisorProcess(LoggedProcess.Start(start, log), dir, controlSocket, log);
+        return new SupervisorProcess(LoggedProcess.Start(start, log), dir, controlSocket, log, () => StartIn(dir, options, launcher, environment, extraArgs));
     }
 
     /// <summary>Waits until generation <paramref name="generation"/> serves (all its workers ready).</summary>
     public Task<LogEntry> WaitServingAsync(int generation = 1, TimeSpan? timeout = null) =>
         Log.WaitForEventAsync(LogEvents.Serving, e => e.Int("Generation") == generation, timeout ?? TimeSpan.FromSeconds(60));
+
+    /// <summary>
+    /// Waits until the state file a supervisor started after this one dies adopts from (rewritten within 200 ms of a
+    /// change) names every one of <paramref name="workers"/>: a kill before that leaves them unknown to the next one.
+    /// </summary>
+    public async Task WaitStateSavedAsync(IEnumerable<int> workers, TimeSpan timeout)
+    {
+        string path = ControlSocket + ".state";
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            string text = File.Exists(path) ? await File.ReadAllTextAsync(path) : "";
+            if (workers.All(pid => System.Text.RegularExpressions.Regex.IsMatch(text, $"\"pid\":{pid}\\b"))) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{path} does not name workers {string.Join(", ", workers)} after {timeout}:\n{text}");
+            await Task.Delay(50);
+        }
+    }
 
     /// <summary>Waits until the process exits; returns its exit code.</summary>
     public async Task<int> WaitExitAsync(TimeSpan timeout)
@@ -184,6 +222,7 @@ internal sealed class SupervisorProcess : IAsyncDisposable
             foreach (int member in Native.SessionMembers(pid)) Native.Kill(member, Native.SIGKILL);
         }
         _process.Dispose();
+        if (!_ownsDirectory) return;
         try { System.IO.Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 }

@@ -150,9 +150,11 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task When_the_supervisor_is_killed_its_workers_drain_on_their_own_and_exit()
+    public async Task When_the_supervisor_is_killed_and_none_comes_back_its_workers_serve_through_the_orphan_timeout_then_drain_and_exit()
     {
-        await using var supervisor = SupervisorProcess.Start(Options(out int http));
+        var options = Options(out int http);
+        options = options with { WorkerSettings = new() { ["OrphanTimeout"] = "00:00:02" } };
+        await using var supervisor = SupervisorProcess.Start(options);
         await supervisor.WaitServingAsync();
         var workers = supervisor.Status().Workers.Select(w => w.Pid).ToList();
         await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), Clients, keepAlive: false);
@@ -160,7 +162,9 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         supervisor.Signal(Native.SIGKILL);
-        // HandoffClient.OrphanDrainTime is 10 s: each worker must be gone by then, plus start-up slack.
+        // Orphans serve on while they wait to be adopted (Workers:OrphanTimeout, 2 s here): requests keep being answered.
+        await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
+        // Then HandoffClient.OrphanDrainTime (10 s): each worker must be gone by then, plus start-up slack.
         var exited = await Task.WhenAll(workers.Select(pid => Native.WaitForExitAsync(pid, TimeSpan.FromSeconds(20))));
         clock.Stop();
         var seen = await load.StopAsync();
