@@ -67,7 +67,7 @@ chmod 0644 "$doc/changelog.gz"
 strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/usr/sbin/fdhandoff" "$root/usr/libexec/fdhandoff/fdhandoff-worker"
 
 install -d -m 0755 "$root/DEBIAN"
-install -m 0755 "$HERE/postinst" "$HERE/prerm" "$HERE/postrm" "$root/DEBIAN/"
+install -m 0755 "$HERE/preinst" "$HERE/postinst" "$HERE/prerm" "$HERE/postrm" "$root/DEBIAN/"
 (cd "$root" && find etc -type f | sed 's|^|/|' | sort) > "$root/DEBIAN/conffiles"
 chmod 0644 "$root/DEBIAN/conffiles"
 

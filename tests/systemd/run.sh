@@ -30,8 +30,8 @@ mkdir -p "$STATE"
 # h..k come last: j and k uninstall the package.
 ALL=(a:units_verify b:socket_activation_first_request c:reload_under_load_no_failure
      g:journal_fields_after_upgrade d:restart_under_load_no_failure
-     e:kill9_supervisor_restarts_on_same_sockets f:watchdog_stall_restarts
-     h:package_lintian_no_errors i:two_instances_side_by_side l:package_upgrade_restarts_supervisors_under_load
+     e:kill9_supervisor_adopts_its_workers_under_load f:watchdog_stall_restarts
+     h:package_lintian_no_errors i:two_instances_side_by_side l:package_upgrade_reexecutes_supervisors_in_place_under_load
      j:package_remove_leaves_no_process_or_socket k:package_purge_removes_configuration)
 PASSED=0 FAILED=0 PIDS=() INSTANCE_PORTS=()
 
@@ -244,20 +244,46 @@ listen_inode() {  # inode of the LISTEN socket on 127.0.0.1:8080, from the share
 port_inode() {  # inode of the LISTEN socket on 127.0.0.1:PORT
   awk -v a="0100007F:$(printf '%04X' "$1")" '$2 == a && $4 == "0A" { print $10 }' /proc/net/tcp
 }
-check_kill9_supervisor_restarts_on_same_sockets() {
+status_json() {  # the supervisor's status as JSON (fdhandoff status --json), from inside the container
+  X fdhandoff status --json --control-socket "${1:-/run/fdhandoff/control.sock}" 2>/dev/null
+}
+worker_pids() {  # the worker pids `fdhandoff status` lists, sorted, on one line
+  status_json "$@" | "$FDH_PY" -c 'import json,sys
+d = {k.lower(): v for k, v in json.load(sys.stdin).items()}
+print(" ".join(sorted(str({k.lower(): v for k, v in w.items()}["pid"]) for w in d["workers"])))' 2>/dev/null
+}
+status_field() {  # status_field PATH.TO.FIELD: one field of the status (case-insensitive names), "" if absent
+  status_json | "$FDH_PY" -c 'import json,sys
+v = json.load(sys.stdin)
+for k in sys.argv[1].split("."):
+    v = {a.lower(): b for a, b in v.items()}.get(k.lower()) if isinstance(v, dict) else None
+print("" if v is None else v)' "$1" 2>/dev/null
+}
+same_workers() { [ "$(worker_pids)" = "$1" ]; }
+check_kill9_supervisor_adopts_its_workers_under_load() {
+  # KillMode=process: the workers outlive the killed supervisor, keep serving (new connections and
+  # established keep-alive ones) and the one Restart= starts adopts them on the same sockets.
   active || fresh_start || fail "service not serving$(hints)" || return 1
-  local main ino n0 r; main=$(show MainPID); ino=$(listen_inode); n0=$(show NRestarts)
+  local main ino n0 r rk before; main=$(show MainPID); ino=$(listen_inode); n0=$(show NRestarts)
+  before=$(worker_pids)
+  [ -n "$before" ] || fail "fdhandoff status lists no worker before the kill" || return 1
   load_start k9 new 127.0.0.1:8080
+  load_start k9ka keepalive 127.0.0.1:8080 '[::1]:8080'
   sleep 0.5
   X kill -9 "$main"
   wait_for 60 replaced fdhandoff.service "$main" \
-    || { load_stop k9 >/dev/null; fail "no new supervisor after kill -9 of $main (state $(show ActiveState)/$(show SubState))$(hints)"; return 1; }
-  wait_for 30 serving || { load_stop k9 >/dev/null; fail "not serving after the restart$(hints)"; return 1; }
+    || { load_stop k9 >/dev/null; load_stop k9ka >/dev/null; fail "no new supervisor after kill -9 of $main (state $(show ActiveState)/$(show SubState))$(hints)"; return 1; }
+  wait_for 30 same_workers "$before" \
+    || { load_stop k9 >/dev/null; load_stop k9ka >/dev/null; fail "the restarted supervisor did not adopt workers $before (status lists: $(worker_pids))$(hints)"; return 1; }
   sleep 0.5
-  r=$(load_stop k9)
-  log "  kill -9 under load (failures expected for requests in flight): $r"
+  r=$(load_stop k9); rk=$(load_stop k9ka)
+  log "  kill -9 under load, new connections: $r"
+  log "  kill -9 under load, keep-alive: $rk"
   [ "$(show NRestarts)" -gt "$n0" ] || fail "NRestarts did not grow ($n0 -> $(show NRestarts))" || return 1
-  [ -n "$ino" ] && [ "$(listen_inode)" = "$ino" ] || fail "the listening socket changed (inode $ino -> $(listen_inode)): not systemd's socket"
+  [ -n "$ino" ] && [ "$(listen_inode)" = "$ino" ] || fail "the listening socket changed (inode $ino -> $(listen_inode)): not systemd's socket" || return 1
+  [ "$(status_field supervisor.adoptions)" = 1 ] || fail "status says $(status_field supervisor.adoptions) adoptions, want 1" || return 1
+  [ "$(jget "$r" failed)" = 0 ] || fail "$(jget "$r" failed) of $(jget "$r" requests) new-connection requests failed: $(jget "$r" errors)" || return 1
+  [ "$(jget "$rk" failed)" = 0 ] || fail "$(jget "$rk" failed) of $(jget "$rk" requests) keep-alive requests failed: $(jget "$rk" errors)"
 }
 
 check_watchdog_stall_restarts() {
@@ -357,27 +383,39 @@ print(" ".join(sorted({x.get("_SYSTEMD_UNIT", "?") for x in e if x.get("SYSLOG_I
   [ "$units" = fdhandoff@a.service ] || fail "journalctl -u fdhandoff@a: fdhandoff entries from units '$units' (want fdhandoff@a.service only)"
 }
 
-check_package_upgrade_restarts_supervisors_under_load() {
-  # An upgrade (here: the same package again) restarts every running supervisor on the new binary;
-  # the listeners stay open meanwhile (socket units, fd store), so no request fails.
+check_package_upgrade_reexecutes_supervisors_in_place_under_load() {
+  # An upgrade (here: the same package again) re-executes every running supervisor in place (postinst:
+  # fdhandoff reexec): same pid, /proc/PID/exe the newly installed file, the same workers, and no
+  # request fails, on new connections or established keep-alive ones.
   active || fresh_start || fail "service not serving before the upgrade$(hints)" || return 1
-  local units=(fdhandoff.service) u before=() r i=0
+  local units=(fdhandoff.service) u before=() inode=() r rk i=0 workers
   X systemctl is-active -q fdhandoff@a.service && units+=(fdhandoff@a.service fdhandoff@b.service)
-  for u in "${units[@]}"; do before+=("$(X systemctl show -P MainPID "$u")"); done
+  for u in "${units[@]}"; do
+    before+=("$(X systemctl show -P MainPID "$u")")
+    inode+=("$(X stat -L -c %i "/proc/${before[-1]}/exe")")
+  done
+  workers=$(worker_pids)
   load_start upg new 127.0.0.1:8080 '[::1]:8080'
+  load_start upgka keepalive 127.0.0.1:8080 '[::1]:8080'
   sleep 0.5
   X env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --reinstall "/tmp/$(basename "$DEB")" > "$STATE/apt-upgrade.log" 2>&1 ||
-    { load_stop upg >/dev/null; fail "apt-get install --reinstall failed: $(tail -3 "$STATE/apt-upgrade.log")"; return 1; }
-  wait_for 30 serving || { load_stop upg >/dev/null; fail "not serving after the upgrade$(hints)"; return 1; }
+    { load_stop upg >/dev/null; load_stop upgka >/dev/null; fail "apt-get install --reinstall failed: $(tail -3 "$STATE/apt-upgrade.log")"; return 1; }
+  wait_for 30 serving || { load_stop upg >/dev/null; load_stop upgka >/dev/null; fail "not serving after the upgrade$(hints)"; return 1; }
   sleep 1
-  r=$(load_stop upg)
-  log "  upgrade under load: $r"
+  r=$(load_stop upg); rk=$(load_stop upgka)
+  log "  upgrade under load, new connections: $r"
+  log "  upgrade under load, keep-alive: $rk"
   for u in "${units[@]}"; do
-    [ "$(X systemctl show -P MainPID "$u")" != "${before[$i]}" ] && [ "$(X systemctl show -P SubState "$u")" = running ] ||
-      fail "$u was not restarted by the upgrade (MainPID ${before[$i]} -> $(X systemctl show -P MainPID "$u"), $(X systemctl show -P SubState "$u"))" || return 1
+    [ "$(X systemctl show -P MainPID "$u")" = "${before[$i]}" ] && [ "$(X systemctl show -P SubState "$u")" = running ] ||
+      fail "$u was restarted by the upgrade, not re-executed (MainPID ${before[$i]} -> $(X systemctl show -P MainPID "$u"), $(X systemctl show -P SubState "$u"))" || return 1
+    [ "$(X stat -L -c %i "/proc/${before[$i]}/exe")" != "${inode[$i]}" ] ||
+      fail "$u (pid ${before[$i]}) still runs the previous file (inode ${inode[$i]}): not re-executed" || return 1
     i=$((i + 1))
   done
-  [ "$(jget "$r" failed)" = 0 ] || fail "$(jget "$r" failed) of $(jget "$r" requests) requests failed during the upgrade: $(jget "$r" errors)"
+  [ "$(status_field supervisor.reexecs)" -ge 1 ] 2>/dev/null || fail "status says $(status_field supervisor.reexecs) re-execs, want at least 1" || return 1
+  [ "$(worker_pids)" = "$workers" ] || fail "the workers changed ($workers -> $(worker_pids)): the worker binary did not change, nothing should have been upgraded" || return 1
+  [ "$(jget "$r" failed)" = 0 ] || fail "$(jget "$r" failed) of $(jget "$r" requests) requests failed during the upgrade: $(jget "$r" errors)" || return 1
+  [ "$(jget "$rk" failed)" = 0 ] || fail "$(jget "$rk" failed) of $(jget "$rk" requests) keep-alive requests failed during the upgrade: $(jget "$rk" errors)"
 }
 
 fdh_ports_listening() {  # the LISTEN sockets of fdhandoff left in the shared network namespace, as "ADDR:PORT"

@@ -18,6 +18,7 @@ internal static class Verbs
         RunVerb.Create,
         UpgradeVerb.Create,
         ReexecVerb.Create,
+        StopOrphansVerb.Create,
         StatusVerb.Create,
         CheckConfigVerb.Create,
         HelpVerb.Create,

@@ -49,10 +49,10 @@ internal sealed class StateFile(SupervisorSettings settings, SupervisorState sta
         try
         {
             using (var file = new FileStream(temporary, new FileStreamOptions
-                   {
-                       Mode = FileMode.Create, Access = FileAccess.Write,
-                       UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                   }))
+            {
+                Mode = FileMode.Create, Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            }))
                 file.Write(content);
             File.Move(temporary, path, overwrite: true);
             _written = content;

@@ -13,6 +13,13 @@ namespace FdHandoff.Tests.Infrastructure;
 public sealed class HttpLoad : IAsyncDisposable
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Each client's pause after a request: about 400 requests a second per client, thousands in all, a request
+    /// in flight at every moment of an upgrade. Unpaced, the clients took both cores of the test machine, and the
+    /// processes under test (a new generation starting, at a lower priority) waited for CPU instead of being tested.
+    /// </summary>
+    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(2);
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, long> _failures = new();
     private readonly ConcurrentDictionary<string, byte> _responders = new();
@@ -83,6 +90,18 @@ public sealed class HttpLoad : IAsyncDisposable
             {
                 Fail(e, timeout.IsCancellationRequested);
             }
+            await PauseAsync();
+        }
+    }
+
+    private async Task PauseAsync()
+    {
+        try
+        {
+            await Task.Delay(Pace, _stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -112,6 +131,7 @@ public sealed class HttpLoad : IAsyncDisposable
                     connection?.Dispose();
                     connection = null;
                 }
+                await PauseAsync();
             }
         }
         finally

@@ -156,12 +156,24 @@ public sealed partial class LogEntry
 
     private static string LevelName(string code) => code switch
     {
-        "VRB" => "Verbose", "DBG" => "Debug", "INF" => "Information", "WRN" => "Warning", "ERR" => "Error", "FTL" => "Fatal", _ => code,
+        "VRB" => "Verbose",
+        "DBG" => "Debug",
+        "INF" => "Information",
+        "WRN" => "Warning",
+        "ERR" => "Error",
+        "FTL" => "Fatal",
+        _ => code,
     };
 
     private static string LevelCode(string name) => name switch
     {
-        "Verbose" => "VRB", "Debug" => "DBG", "Information" => "INF", "Warning" => "WRN", "Error" => "ERR", "Fatal" => "FTL", _ => name,
+        "Verbose" => "VRB",
+        "Debug" => "DBG",
+        "Information" => "INF",
+        "Warning" => "WRN",
+        "Error" => "ERR",
+        "Fatal" => "FTL",
+        _ => name,
     };
 
     /// <summary>As a console line shows it (for failure messages).</summary>

@@ -149,13 +149,25 @@ internal sealed class SupervisorProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Runs <c>fdhandoff upgrade</c> against this supervisor.</summary>
+    /// <summary>
+    /// What <c>fdhandoff upgrade</c> does against this supervisor, run in this process: the verb's own code
+    /// (<c>AdminCommand.Upgrade</c>), the same request, lines and exit code, without starting a .NET process for each of the
+    /// suite's ~60 upgrades. The command line itself is tested by the CLI's tests (CommandLineVerbTests).
+    /// </summary>
     public Task<ProcessRunner.Result> UpgradeAsync() =>
-        ProcessRunner.RunAsync(Binaries.Supervisor, ["upgrade", "--control-socket", ControlSocket], TimeSpan.FromSeconds(120));
+        RunVerbInProcess((stdout, stderr) => FdHandoff.Supervisor.Cli.AdminCommand.Upgrade(ControlSocket, TimeSpan.FromSeconds(120), json: false, stdout, stderr));
 
-    /// <summary>Runs <c>fdhandoff reexec</c> against this supervisor (the CLI of the build under test, whatever the supervisor runs).</summary>
+    /// <summary>What <c>fdhandoff reexec</c> does against this supervisor (the verb's code, in this process), as <see cref="UpgradeAsync"/>.</summary>
     public Task<ProcessRunner.Result> ReexecAsync() =>
-        ProcessRunner.RunAsync(Binaries.Supervisor, ["reexec", "--control-socket", ControlSocket], TimeSpan.FromSeconds(120));
+        RunVerbInProcess((stdout, stderr) => FdHandoff.Supervisor.Cli.AdminCommand.Reexec(ControlSocket, TimeSpan.FromSeconds(120), json: false, stdout, stderr));
+
+    private static Task<ProcessRunner.Result> RunVerbInProcess(Func<TextWriter, TextWriter, int> verb) => Task.Run(() =>
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = verb(stdout, stderr);
+        return new ProcessRunner.Result(code, stdout.ToString(), stderr.ToString());
+    });
 
     /// <summary>Asks for the status over the control socket.</summary>
     public StatusReply Status()

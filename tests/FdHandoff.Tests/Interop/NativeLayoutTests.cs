@@ -46,6 +46,8 @@ public sealed class NativeLayoutTests
         #include <sys/resource.h>
         #include <sys/time.h>
         #include <sys/uio.h>
+        #include <sys/wait.h>
+        #include <sys/syscall.h>
         #include <sys/un.h>
         #include <netinet/in.h>
         #include <linux/sctp.h>

@@ -33,7 +33,7 @@ internal static class BadConfiguration
             "duration as a number" => (Good(workers: "\"Count\": 1, \"ReadyTimeout\": 30"), ":4: Workers:ReadyTimeout is 30, which would be read as 30 days: write a duration as \"hh:mm:ss\", e.g. \"00:00:30\""),
             "listener twice" => (Good(listenerBlock: $"{listeners},\n \"http\": \"tcp://127.0.0.1:{httpPort + 1}\""), ":3:2: key 'Listeners:http' is given twice (first at line 2): keep one"),
             "listener twice in another case" => (Good(listenerBlock: $"{listeners},\n \"HTTP\": \"tcp://127.0.0.1:{httpPort + 1}\""), ":3:2: key 'Listeners:HTTP' is given twice (first as 'http' (keys ignore case) at line 2): keep one"),
-            "malformed json" => (Good().Replace("\"ControlSocket\"", "\"ControlSocket\" "+ "\"x\","), ":3:19: not valid JSON"),
+            "malformed json" => (Good().Replace("\"ControlSocket\"", "\"ControlSocket\" " + "\"x\","), ":3:19: not valid JSON"),
             "missing worker command" => (Good().Replace(worker, "/nonexistent/worker"), "worker command '/nonexistent/worker' not found"),
             "malformed listener" => (Good(listenerBlock: $"\"http\": \"tcp://127.0.0.1:{httpPort}\", \"web\": \"tcp://localhost:8080\""), "listener 'web' (tcp://localhost:8080): 'localhost' is not an IP address"),
             "start nice out of range" => (Good(workers: "\"Count\": 1, \"StartNice\": 20"), "Workers:StartNice is 20: use a nice value from 0 (off) to 19 (lowest priority)"),
