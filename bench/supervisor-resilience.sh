@@ -237,9 +237,10 @@ for n in "${SIZE_LIST[@]}"; do
   t_kill=$(now); kill -KILL "$old"; wait "$old" 2>/dev/null; t_dead=$(now)
   start_supervisor; t_started=$(now)
   # Polled until the new supervisor answers status with the same worker pids (refused while it adopts).
-  t_status= polls=0 last= js=
+  t_status= t_call= polls=0 last= js=
   for ((k = 0; k < 3000; k++)); do
     polls=$((polls + 1))
+    t_call=$(now)
     if js=$(status_json) && [ "$(sup_pid_of "$js")" = "$sup_pid" ]; then
       last=$(pids_of "$js")
       [ "$last" = "$PIDS" ] && { t_status=$(now); break; }
@@ -253,7 +254,7 @@ for n in "${SIZE_LIST[@]}"; do
   tail=$(awk -v i="$iv" -v a="$AFTER" 'BEGIN { t = i * 1.1 / 1000 + 1; if (a + 0.5 > t) t = a + 0.5; printf "%.3f", t }')
   sleep "$tail"
   { echo "ready=$ready"; echo "t_kill=$t_kill"; echo "t_dead=$t_dead"; echo "t_started=$t_started"
-    echo "old_pid=$old"; echo "new_pid=$sup_pid"; echo "log=supervisor-$SUP_N.log"; echo "t_status=$t_status"; echo "polls=$polls"
+    echo "old_pid=$old"; echo "new_pid=$sup_pid"; echo "log=supervisor-$SUP_N.log"; echo "t_status=$t_status"; echo "t_status_call=$t_call"; echo "polls=$polls"
     echo "pids_before=$PIDS"; echo "pids_after=$last"; echo "end=$(now)"
     echo "fds_after=$(fds_of "$sup_pid")"; echo "rss_kb_after=$(rss_kb_of "$sup_pid")"; } >> "$d/round.txt"
   stop_client "$d"

@@ -13,7 +13,8 @@ Reads from RAW_DIR (all times epoch seconds, the bench's clock, which is the sup
     client.json, lines.bin   live_client.py's counts and per-line (sent, answered) times
   adopt-N/               one crash adoption with N counter connections:
     round.txt            key=value lines: connections, interval_ms, ready, t_kill, t_dead, t_started, old_pid,
-                         new_pid, log (the new supervisor's log file), t_status (empty if never), polls,
+                         new_pid, log (the new supervisor's log file), t_status (empty if never), t_status_call (when
+                         the status call that listed them started), polls,
                          pids_before, pids_after, end, fds_after, rss_kb_after
     client.json, lines.bin
   leftovers.txt          worker pids still running after the last supervisor's SIGTERM (killed then), or empty
@@ -96,7 +97,7 @@ def fd_diff(before, after):
         if os.path.exists(path):
             for line in open(path):
                 t = line.rstrip("\n").split(" -> ", 1)[-1]
-                t = t.split(":[")[0] if t.startswith(("socket:", "pipe:", "anon_inode:[")) else t
+                t = t.split(":[")[0] if t.startswith(("socket:[", "pipe:[")) else t
                 out[t] = out.get(t, 0) + 1
         return out
     b, a_ = targets(before), targets(after)
@@ -192,7 +193,22 @@ if os.path.exists(P("reexec", "round.txt")):
     elapsed = [x["result"]["elapsedMs"] for x in ok]
     wall = [(x["t1"] - x["t0"]) * 1000 for x in runs if x["rc"] == 0]
     sup_pid = int(r.get("sup_pid") or 0)
-    ev475 = [p.get("ElapsedMs") for t, i, p in log_events(P(sups.get(sup_pid, "supervisor-1.log")), sup_pid) if i == 475]
+    evs = log_events(P(sups.get(sup_pid, "supervisor-1.log")), sup_pid)
+    ev475 = [p.get("ElapsedMs") for t, i, p in evs if i == 475]
+    # Where a re-exec's time goes, from the log: requested (471) -> trial passed (472: the binary at the supervisor's
+    # path started as a child read this image's state) -> executing (474) -> the new image serving (475).
+    phases = {"trial": [], "pause": [], "exec": []}
+    seq = {}
+    for t, i, p in evs:
+        if i == 471:
+            seq = {471: t}
+        elif i in (472, 474, 475) and seq:
+            seq[i] = t
+            if i == 475 and all(k in seq for k in (471, 472, 474)):
+                phases["trial"].append((seq[472] - seq[471]) * 1000)
+                phases["pause"].append((seq[474] - seq[472]) * 1000)
+                phases["exec"].append((seq[475] - seq[474]) * 1000)
+                seq = {}
     lines = lines_of(P("reexec"))
     interval = num(r, "interval_ms") / 1000
     first = runs[0]["t0"] if runs else num(r, "end")
@@ -202,6 +218,7 @@ if os.path.exists(P("reexec", "round.txt")):
     rx = {
         "connections": int(num(r, "connections")), "interval_ms": num(r, "interval_ms"), "requested": len(runs),
         "ok": len(ok), "elapsed_ms": elapsed, "wall_ms": wall, "log_475": len(ev475), "log_475_elapsed_ms": ev475,
+        "phases_ms": phases,
         "fds": [num(r, "fds_before"), num(r, "fds_after")], "rss_kb": [num(r, "rss_kb_before"), num(r, "rss_kb_after")],
         "fds_first": runs[0]["fds"] if runs else None, "rss_kb_first": runs[0]["rss_kb"] if runs else None,
         "fds_max": max([x["fds"] for x in runs if x["fds"] is not None] or [0]),
@@ -249,6 +266,7 @@ for name in sorted((d for d in os.listdir(a.raw) if d.startswith("adopt-")), key
     evs = log_events(P(r.get("log", "")), new_pid) if r.get("log") else []
     e485 = next(((t, p) for t, i, p in evs if i == 485), None)
     e489 = next(((t, p) for t, i, p in evs if i == 489), None)
+    e486 = [t for t, i, p in evs if i == 486]
     e488 = next(((t, p) for t, i, p in evs if i == 488), None)
     t_status = num(r, "t_status")
     lines = lines_of(d)
@@ -264,8 +282,10 @@ for name in sorted((d for d in os.listdir(a.raw) if d.startswith("adopt-")), key
         "kill_to_started_ms": (num(r, "t_started") - t_kill) * 1000 if t_kill and num(r, "t_started") else None,
         "kill_to_485_ms": (e485[0] - t_kill) * 1000 if e485 and t_kill else None,
         "kill_to_489_ms": (e489[0] - t_kill) * 1000 if e489 and t_kill else None,
+        "kill_to_486_ms": [(t - t_kill) * 1000 for t in e486] if t_kill else [],
         "kill_to_status_ms": (t_status - t_kill) * 1000 if t_status and t_kill else None,
         "status_polls": int(num(r, "polls") or 0),
+        "kill_to_status_call_ms": (num(r, "t_status_call") - t_kill) * 1000 if t_status and t_kill and num(r, "t_status_call") else None,
         "adopted": e489[1].get("Adopted") if e489 else None, "reattached": e489[1].get("Reattached") if e489 else None,
         "not_back": e489[1].get("NotBack") if e489 else None, "listeners": e489[1].get("Listeners") if e489 else None,
         "adoption_impossible": e488[1] if e488 else None,
@@ -297,8 +317,9 @@ if left is not None:
 report["checks"] = {name: bad for name, bad in checks}
 
 # ---------------------------------------------------------------- table
-now = time.strftime("%Y-%m-%d %H:%M")
-md = [f"# Supervisor resilience: re-exec and crash adoption under live connections", ""]
+starts = [float(line.split()[2]) for line in open(P("supervisors.txt"))] if os.path.exists(P("supervisors.txt")) else []
+now = time.strftime("%Y-%m-%d %H:%M", time.localtime(starts[0] if starts else time.time()))
+md = ["# Supervisor resilience: re-exec and crash adoption under live connections", ""]
 md.append(f"{now}, {platform.node()}, {os.cpu_count()} cores ({cpu_model()}), commit {a.commit}{', load average ' + a.load if a.load else ''}. "
           f"`{a.command}`: the NativeAOT supervisor and {a.workers} NativeAOT workers (out/publish), counter connections "
           f"(bench/lib/live_client.py) sending ~{a.rate:,.0f} lines/s in all (one line per connection every max(100 ms, N / rate)). "
@@ -311,6 +332,10 @@ if rx:
            "| figure | median | p90 | max |", "|---|--:|--:|--:|",
            f"| request → new image serving (the supervisor's ElapsedMs), ms | {fmt(med, 1)} | {fmt(pct(e, 90), 1)} | {fmt(max(e) if e else None, 1)} |",
            f"| CLI wall time (`fdhandoff reexec` start → exit), ms | {fmt(pct(w, 50), 1)} | {fmt(pct(w, 90), 1)} | {fmt(max(w) if w else None, 1)} |",
+           *[f"| {label}, ms | {fmt(pct(v, 50), 1)} | {fmt(pct(v, 90), 1)} | {fmt(max(v) if v else None, 1)} |"
+             for label, v in (("of which: requested (471) → trial passed (472): the binary started as a child reads the state", rx["phases_ms"]["trial"]),
+                              ("of which: trial passed (472) → executing (474): pause, hand-off written", rx["phases_ms"]["pause"]),
+                              ("of which: executing (474) → new image serving (475): execve and the new image's start", rx["phases_ms"]["exec"]))],
            "",
            f"Re-execs ok: {rx['ok']} / {rx['requested']} (log event 475: {rx['log_475']}); same supervisor pid: "
            f"{'yes' if rx['same_pid'] else 'NO'}; same worker pids: {'yes' if rx['same_workers'] else 'NO'} ({rx['pids_after']}). "
@@ -324,19 +349,23 @@ if rx:
     extra = fd_diff(P("reexec", "fds-before.txt"), P("reexec", "fds-after-first.txt"))
     if extra:
         md += [f"Descriptors a re-executed image has and the first image had not: {extra}.", ""]
+cnt = lambda c, k: f"{c[k]:,}" if isinstance(c.get(k), int) else "n/a"  # noqa: E731
 adopt_rows = []
 for x in adoptions:
     c = x["client"]
     adopt_rows.append(
-        f"| {x['connections']:,} | {fmt(x['kill_to_485_ms'])} | **{fmt(x['kill_to_489_ms'])}** | {fmt(x['kill_to_status_ms'])} | "
+        f"| {x['connections']:,} | {fmt(x['kill_to_485_ms'])} | {', '.join(fmt(v) for v in x['kill_to_486_ms']) or 'n/a'} | **{fmt(x['kill_to_489_ms'])}** | {fmt(x['kill_to_status_ms'])} | "
         f"{x['adopted'] if x['adopted'] is not None else 'n/a'} / {x['reattached'] if x['reattached'] is not None else 'n/a'} | "
-        f"{c.get('open_at_stop', 'n/a')} / {c.get('opened', 'n/a')} | {c.get('disconnects', 'n/a')} / {c.get('protocol_errors', 'n/a')} / "
-        f"{c.get('stalls', 'n/a')} / {c.get('unanswered', 'n/a')} |")
+        f"{cnt(c, 'open_at_stop')} / {cnt(c, 'opened')} | {cnt(c, 'disconnects')} / {cnt(c, 'protocol_errors')} / "
+        f"{cnt(c, 'stalls')} / {cnt(c, 'unanswered')} |")
 if adoptions:
     md += ["## Crash adoption: `kill -9` the supervisor, the same command line started at once", "",
-           "| connections | kill → `Adopting` (485), ms | kill → `Adopted` (489), ms | kill → status lists the same pids, ms | "
+           "| connections | kill → `Adopting` (485: the new supervisor up, waiting), ms | kill → each worker reattached (486), ms | "
+           "kill → `Adopted` (489), ms | kill → status lists the same pids, ms | "
            "workers adopted / reattached | connections open at the end / opened | disconnects / protocol errors / stalls / unanswered |",
-           "|--:|--:|--:|--:|--:|--:|--:|", *adopt_rows, ""]
+           "|--:|--:|--:|--:|--:|--:|--:|--:|", *adopt_rows, "",
+           "Status is polled from the restart on (`fdhandoff status --json`, each a process of its own); a request that "
+           "arrives while the supervisor adopts is refused or waits, so its figure includes the rest of the supervisor's start.", ""]
 lat_rows = []
 if rx:
     lat_rows.append(("re-exec", rx))
