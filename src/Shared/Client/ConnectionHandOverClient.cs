@@ -23,6 +23,10 @@ internal sealed class ConnectionHandOverClient(ControlChannel channel) : IDispos
     private volatile string? _suspendedBecause;
     private readonly Channel<(long TransitId, HandedOverConnection Connection)> _arrived =
         Channel.CreateUnbounded<(long, HandedOverConnection)>(new UnboundedChannelOptions { SingleWriter = true });
+    // The socket inodes of the connections handed to this worker, the latest ReceivedKept of them: what a supervisor
+    // adopting us after a crash compares other workers' unanswered hand-overs with.
+    private const int ReceivedKept = 65536;
+    private readonly ConcurrentQueue<ulong> _received = new();
     private long _nextId;
     private int _handedOver, _kept;
     private volatile string? _closedBecause;
@@ -116,6 +120,9 @@ internal sealed class ConnectionHandOverClient(ControlChannel channel) : IDispos
         _suspendedBecause = null;
     }
 
+    /// <summary>The socket inodes of the connections this worker received (the latest 65,536), for the adopting supervisor.</summary>
+    public IReadOnlyList<ulong> Received() => [.. _received];
+
     /// <summary>The hand-overs sent and not answered, with each connection's socket inode (for the adopting supervisor).</summary>
     public IReadOnlyList<PendingHandOver> Unanswered() =>
         [.. _pending.Select(p => new PendingHandOver(p.Key, p.Value.Message.Listener, Unix.SocketInodes.Of((int)p.Value.Connection.Handle) ?? 0))];
@@ -129,6 +136,11 @@ internal sealed class ConnectionHandOverClient(ControlChannel channel) : IDispos
         {
             foreach (var fd in fds) fd.Dispose();
             throw new ProtocolException($"a Connection carries one descriptor, this one {fds.Length}");
+        }
+        if (Unix.SocketInodes.Of((int)fds[0].DangerousGetHandle()) is { } inode)
+        {
+            _received.Enqueue(inode);
+            if (_received.Count > ReceivedKept) _received.TryDequeue(out _);
         }
         // Ownership: SafeFd → SafeSocketHandle → Socket, handed to the application when it accepts it.
         var socket = new Socket(new SafeSocketHandle(fds[0].Release(), ownsHandle: true));

@@ -218,7 +218,7 @@ public sealed class HandoffClient : IDisposable
         Environment.ProcessId, Generation, Slot, _token,
         _drain.IsCancellationRequested ? "draining" : Volatile.Read(ref _reportedReady) != 0 ? "ready" : "handed-off",
         _connections.Accepting, ServedListeners(), Volatile.Read(ref _openConnections),
-        [.. Listeners.Keys], _connections.Unanswered(), Unix.SocketInodes.OpenInThisProcess());
+        [.. Listeners.Keys], _connections.Unanswered(), _connections.Received());
 
     internal void OnSupervisorLost(string why, TimeSpan orphanTimeout) => SupervisorLost?.Invoke(why, orphanTimeout);
 

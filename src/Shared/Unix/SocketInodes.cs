@@ -22,26 +22,6 @@ internal static class SocketInodes
         return Parse(target);
     }
 
-    /// <summary>The inodes of every socket this process has open now.</summary>
-    public static IReadOnlyList<ulong> OpenInThisProcess()
-    {
-        var inodes = new List<ulong>();
-        foreach (string entry in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
-        {
-            string? target;
-            try
-            {
-                target = new FileInfo(entry).LinkTarget;
-            }
-            catch (IOException)
-            {
-                continue; // the enumeration's own descriptor, or one closed meanwhile
-            }
-            if (Parse(target) is { } inode) inodes.Add(inode);
-        }
-        return inodes;
-    }
-
     private static ulong? Parse(string? target) =>
         target is not null && target.StartsWith("socket:[", StringComparison.Ordinal) && target.EndsWith(']')
         && ulong.TryParse(target.AsSpan(8, target.Length - 9), out ulong inode) ? inode : null;

@@ -10,9 +10,9 @@ namespace FdHandoff.Protocol;
 /// <param name="State">"ready", "handed-off" (listeners received, not ready yet) or "draining".</param>
 /// <param name="Pending">Connections it handed over and got no answer for: the new supervisor finds out whether a
 /// successor holds each (then Taken) or not (then Resend).</param>
-/// <param name="Held">The socket inodes of every socket this worker has open now, after it read everything its old
-/// control connection still held: a connection in <see cref="Pending"/> of another worker that appears here was
-/// received.</param>
+/// <param name="Held">The socket inodes of the connections handed over to this worker (the latest 65,536), after it read
+/// everything its old control connection still held: a connection in <see cref="Pending"/> of another worker that
+/// appears here was received. (Not every socket it has open: at 10,000 connections that was 10,000 readlinks.)</param>
 internal sealed record ReattachMessage(
     int Pid,
     int Generation,

@@ -17,7 +17,7 @@ public sealed class CommandLineVerbTests
         { ["help", "upgrade"], 0, "Description:" },
         { ["status", "--help"], 0, "Description:" },
         { ["--version"], 0, "fdhandoff " },
-        { ["upgade"], 2, "fdhandoff: unknown verb 'upgade' (the verbs: run, upgrade, reexec, status, check-config, help)" },
+        { ["upgade"], 2, "fdhandoff: unknown verb 'upgade' (the verbs: run, upgrade, reexec, stop-orphans, status, check-config, help)" },
         { ["--bogus"], 2, "fdhandoff: unknown option '--bogus'" },
         { ["run", "--bogus"], 2, "fdhandoff run: unknown option '--bogus'" },
         { ["status", "--bogus"], 2, "fdhandoff status: unknown option '--bogus'" },
