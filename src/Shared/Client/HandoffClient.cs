@@ -192,9 +192,10 @@ public sealed class HandoffClient : IDisposable
         {
             _link.Channel.Send(new ReadyMessage(Environment.ProcessId, _connections.Accepting, ServedListeners()));
         }
-        catch (Exception e) when (_link.IsOrphan && e is IOException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
-            // No supervisor to tell now: the reattach says "ready" to the next one.
+            // The supervisor is gone (its link may not have seen the end yet): the link reattaches, saying "ready"
+            // to the next one, or drains this worker.
         }
         _readyReported.TrySetResult();
     }

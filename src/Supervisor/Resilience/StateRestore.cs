@@ -43,7 +43,8 @@ internal sealed class StateRestore(
         else life.ReexecFailed();
         history.Restore(saved.LastUpgrade, saved.LastRetirement);
         var held = listeners.All;
-        pool.Slots.Restore(new SlotTableSnapshot(saved.ServingGeneration, saved.LastGeneration, saved.SlotOwners,
+        int serving = restored.IsAdoption ? ServingAfterCrash(saved) : saved.ServingGeneration;
+        pool.Slots.Restore(new SlotTableSnapshot(serving, Math.Max(serving, saved.LastGeneration), saved.SlotOwners,
             saved.Plans.Select(p => SupervisorState.ToPlan(p, held)).ToList()));
         pool.Restarts.Restore(saved.CrashesInARow);
 
@@ -66,14 +67,35 @@ internal sealed class StateRestore(
         if (restored.IsAdoption)
         {
             AnswerPending(workers);
+            // An upgrade the dead supervisor was in the middle of is lost (nobody waits for its answer): the workers it
+            // had started for a slot their generation does not own drain; the owners serve on.
+            var owners = pool.Slots.Owners();
+            foreach (var worker in workers.Values.Where(w => w.State is not WorkerState.Draining && owners.GetValueOrDefault(w.Slot, -1) != w.Generation))
+                drain.Drain(worker, "the supervisor that started this generation died before it served; the one that adopted it goes on with the generation that served");
             int notBack = saved.Workers.Count(w => !workers.ContainsKey(w.Pid) && ProcessStartTime.Of(w.Pid) == w.StartTicks);
-            SupervisorLog.Adopted(logger, saved.ServingGeneration, workers.Count, restored.Reattached.Count, notBack, listeners.All.Count);
+            SupervisorLog.Adopted(logger, serving, workers.Count, restored.Reattached.Count, notBack, listeners.All.Count);
         }
         // A slot whose worker exited while nobody watched: restarted as after a crash, if its generation owns it.
         foreach (var (slot, owner) in pool.Slots.Owners())
             if (!pool.Table.Any(w => w.Slot == slot && w.Generation == owner && !w.Retired) && pool.Slots.PlanOf(owner) is { } plan)
                 pool.Restarts.Schedule(plan, slot, RestartBackoff.StableUptime);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The generation that served when the supervisor died. The state file may be up to <see cref="StateFile.Period"/>
+    /// old: a promotion in that time is missing from it, and the generation it names may already be draining (told so
+    /// right after the promotion) or gone. What the workers said when they reattached is newer: when no worker of the
+    /// saved generation said it serves and a newer generation's workers did, that one was promoted. (Mid-roll, the
+    /// slot owners say who serves, and they are written before any slot changes hands.)
+    /// </summary>
+    private int ServingAfterCrash(SupervisorSnapshot saved)
+    {
+        var said = restored.Reattached.Values;
+        if (saved.SlotOwners.Count > 0 || said.Any(r => r.Generation == saved.ServingGeneration && r.State == "ready")) return saved.ServingGeneration;
+        var newer = said.Where(r => r.Generation > saved.ServingGeneration && r.State == "ready" && saved.Plans.Any(p => p.Generation == r.Generation))
+            .Select(r => r.Generation).DefaultIfEmpty(saved.ServingGeneration).Max();
+        return newer;
     }
 
     /// <summary>The worker <paramref name="record"/> describes, if that very process still runs; held by the pool from here.</summary>

@@ -47,6 +47,22 @@ public static partial class Native
         }
     }
 
+    /// <summary>Every live process with <paramref name="argument"/> among its arguments, read from /proc.</summary>
+    public static IReadOnlyList<int> ProcessesWithArgument(string argument)
+    {
+        var found = new List<int>();
+        foreach (string dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0').Contains(argument) && IsAlive(pid, argument)) found.Add(pid);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+
     /// <summary>Every live (not zombie) process whose session id is <paramref name="session"/>, read from /proc.</summary>
     public static IReadOnlyList<int> SessionMembers(int session)
     {

@@ -30,6 +30,9 @@ public sealed class AnyProgramFaultTests
             await supervisor.Log.WaitForEventAsync(LogEvents.NotifyRefused, e => e.String("Reason").StartsWith("not the main process of any worker", StringComparison.Ordinal), Wait);
 
             var result = await upgrade;
+            // The upgrade's answer comes once generation 2 is told to drain; until it has exited it may still accept.
+            foreach (var (pid, _) in supervisor.SpawnedWorkers().Where(w => w.Generation == 2))
+                await supervisor.WaitWorkerGoneAsync(pid, Wait);
 
             Assert.Equal(1, result.ExitCode);
             Assert.Contains("generation 1 still serving: 1 of 1 workers not ready after 10 s", result.Stderr);
