@@ -13,6 +13,9 @@ namespace FdHandoff.Supervisor.LiveConnections;
 /// worker of a retiring generation may hand over, only to a ready worker of the serving one; the rest is
 /// refused and the asker keeps its connection. The supervisor closes its copy when a worker took the
 /// connection, or when no worker of either generation can have it (logged).
+/// Over 250 lines on purpose: one concept, the table of connections in transit and every rule over it (check,
+/// route, take, reroute when a receiver dies, give up, save and restore across a re-exec), under one lock; split,
+/// the pieces would share the lock and the table, and each would be read only with the others.
 /// </summary>
 internal sealed class ConnectionRouter(WorkerPool pool, ListenerSet listeners, ILogger<ConnectionRouter> logger)
 {

@@ -3,9 +3,11 @@ using System.Net.Sockets;
 using FdHandoff.Interop;
 using FdHandoff.Sockets;
 using FdHandoff.Systemd;
+using FdHandoff.Tests.Infrastructure;
 
 namespace FdHandoff.Tests.Systemd;
 
+[Collection(nameof(SerialCollection))]
 public sealed class ListenFdsTests
 {
     [Fact]

@@ -3,10 +3,12 @@ using System.Net.Sockets;
 using FdHandoff.Interop;
 using FdHandoff.Protocol;
 using FdHandoff.Sockets;
+using FdHandoff.Tests.Infrastructure;
 
 namespace FdHandoff.Tests.Unit;
 
 /// <summary>SCM_RIGHTS for real, between two sockets of this process.</summary>
+[Collection(nameof(SerialCollection))]
 public sealed class FdPassingTests
 {
     private static int OpenFdCount() => Directory.GetFiles("/proc/self/fd").Length;

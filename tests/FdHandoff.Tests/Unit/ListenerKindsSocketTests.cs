@@ -11,6 +11,7 @@ using FdHandoff.Unix;
 namespace FdHandoff.Tests.Unit;
 
 /// <summary>The udp, unix and mptcp listeners as the factory makes them and as a passed socket is checked, on real sockets.</summary>
+[Collection(nameof(SerialCollection))]
 public sealed class ListenerKindsSocketTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("fdh-kinds-").FullName;

@@ -5,10 +5,12 @@ using FdHandoff.Listeners;
 using FdHandoff.Sockets;
 using FdHandoff.Tests.Integration;
 using FdHandoff.Tests.Systemd;
+using FdHandoff.Tests.Infrastructure;
 
 namespace FdHandoff.Tests.Unit;
 
 /// <summary>The listening-socket factory and the check of passed sockets, on real sockets of this process.</summary>
+[Collection(nameof(SerialCollection))]
 public sealed class ListeningSocketFactoryTests
 {
     // Port 0 (any free port) is for tests only: the parser, rightly, refuses it in a configuration.

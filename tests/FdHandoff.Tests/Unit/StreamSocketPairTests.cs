@@ -1,8 +1,10 @@
 using FdHandoff.Sockets;
+using FdHandoff.Tests.Infrastructure;
 
 namespace FdHandoff.Tests.Unit;
 
 /// <summary>The socket pair a worker warms up over: connected both ways, CLOEXEC, and closed with its Sockets.</summary>
+[Collection(nameof(SerialCollection))]
 public sealed class StreamSocketPairTests
 {
     private static int OpenFdCount() => Directory.GetFiles("/proc/self/fd").Length;
