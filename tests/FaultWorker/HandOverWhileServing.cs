@@ -16,9 +16,14 @@ public sealed class HandOverWhileServing(HandoffClient handoff, ILogger<HandOver
         // Once it serves: its Ready has reached the supervisor before the hand-over below (one ordered channel).
         await handoff.ReadyReported.WaitAsync(stoppingToken);
         var listener = handoff.Listeners.Values.First(l => l.Name.StartsWith("counter", StringComparison.Ordinal));
+        // A connection of its own making, from a private listener: the shared one's accept loop (LiveConnectionService)
+        // would race this one for a connection made to it. What the supervisor refuses is the generation, not the socket.
+        using var own = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        own.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        own.Listen(1);
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync((IPEndPoint)listener.Socket.LocalEndPoint!, stoppingToken);
-        using var accepted = await listener.Socket.AcceptAsync(stoppingToken);
+        await client.ConnectAsync((IPEndPoint)own.LocalEndPoint!, stoppingToken);
+        using var accepted = await own.AcceptAsync(stoppingToken);
         var (taken, reason) = await handoff.HandOverWithReasonAsync(accepted, listener.Name, new byte[8], stoppingToken);
         FaultLog.HandOverAnswered(logger, Environment.ProcessId, taken, reason);
     }
