@@ -161,13 +161,15 @@ internal sealed class SupervisorProcess : IAsyncDisposable
     public Task<ProcessRunner.Result> ReexecAsync() =>
         RunVerbInProcess((stdout, stderr) => FdHandoff.Supervisor.Cli.AdminCommand.Reexec(ControlSocket, TimeSpan.FromSeconds(120), json: false, stdout, stderr));
 
-    private static Task<ProcessRunner.Result> RunVerbInProcess(Func<TextWriter, TextWriter, int> verb) => Task.Run(() =>
+    // A thread of its own for each (the verb blocks on its socket until the answer): on the thread pool, five
+    // requests asked at once would wait for threads to be injected, and reach the supervisor one by one.
+    private static Task<ProcessRunner.Result> RunVerbInProcess(Func<TextWriter, TextWriter, int> verb) => Task.Factory.StartNew(() =>
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         int code = verb(stdout, stderr);
         return new ProcessRunner.Result(code, stdout.ToString(), stderr.ToString());
-    });
+    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>Asks for the status over the control socket.</summary>
     public StatusReply Status()
