@@ -47,8 +47,8 @@ public static partial class Native
         }
     }
 
-    /// <summary>Every live process with <paramref name="argument"/> among its arguments, read from /proc.</summary>
-    public static IReadOnlyList<int> ProcessesWithArgument(string argument)
+    /// <summary>Every live process with all of <paramref name="arguments"/> among its arguments, read from /proc.</summary>
+    public static IReadOnlyList<int> ProcessesWithArguments(params string[] arguments)
     {
         var found = new List<int>();
         foreach (string dir in Directory.GetDirectories("/proc"))
@@ -56,7 +56,8 @@ public static partial class Native
             if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
             try
             {
-                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0').Contains(argument) && IsAlive(pid, argument)) found.Add(pid);
+                var argv = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+                if (arguments.All(argv.Contains) && IsAlive(pid, arguments[0])) found.Add(pid);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }

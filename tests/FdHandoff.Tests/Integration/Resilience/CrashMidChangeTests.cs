@@ -106,8 +106,8 @@ public sealed class CrashMidChangeTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(workers.Count, adopted.Int("Reattached"));
         Assert.Equal(workers, status.Workers.Select(w => w.Pid).Order());
         Assert.True(again.ExitCode == 0, again.Stderr);
-        // The trial the dead supervisor started is gone with it.
-        Assert.Empty(Native.ProcessesWithArgument("--fdhandoff-reexec-check"));
+        // The trial the dead supervisor started is gone with it (this test's copy: other tests run trials of their own).
+        Assert.Empty(Native.ProcessesWithArguments(copy.Executable, "--fdhandoff-reexec-check"));
         Assert.True(http1.Failed == 0, http1.ToString());
         Assert.True(counted.Clean, $"{counted}\n{second.Log}");
         Assert.Equal(Connections, counted.ConnectionsOpened);
