@@ -86,8 +86,10 @@ internal sealed class StateRestore(
     /// The generation that served when the supervisor died. The state file may be up to <see cref="StateFile.Period"/>
     /// old: a promotion in that time is missing from it, and the generation it names may already be draining (told so
     /// right after the promotion) or gone. What the workers said when they reattached is newer: when no worker of the
-    /// saved generation said it serves and a newer generation's workers did, that one was promoted. (Mid-roll, the
-    /// slot owners say who serves, and they are written before any slot changes hands.)
+    /// saved generation said it serves and a newer generation's workers did, that one was promoted. Mid-roll the saved
+    /// slot owners are kept as they are: a slot handed over in those last 200 ms comes back one step behind (its new
+    /// worker drains; the slot is served again by its old owner's generation, by a restart once the old worker has
+    /// exited), while the other slots serve throughout.
     /// </summary>
     private int ServingAfterCrash(SupervisorSnapshot saved)
     {
