@@ -38,6 +38,21 @@ app.MapGet("/slow/{ms:int}", async (HttpContext context, int ms) =>
     await Task.Delay(Math.Clamp(ms, 0, 60_000), context.RequestAborted);
     await identity.WriteAsync(context);
 });
+// A request still running when this worker is told to drain, on cue: answered 200 ms after the drain begins (or after
+// ms at most), whatever an upgrade takes on a loaded machine.
+app.MapGet("/until-drain/{ms:int}", async (HttpContext context, int ms) =>
+{
+    using var cue = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, handoff?.DrainRequested ?? CancellationToken.None);
+    try
+    {
+        await Task.Delay(Math.Clamp(ms, 0, 60_000), cue.Token);
+    }
+    catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+    {
+        await Task.Delay(200, context.RequestAborted);
+    }
+    await identity.WriteAsync(context);
+});
 
 await app.RunAsync();
 

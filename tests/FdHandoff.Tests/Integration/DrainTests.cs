@@ -15,9 +15,9 @@ public sealed class DrainTests
         await supervisor.WaitServingAsync();
         int old = supervisor.Status().Workers[0].Pid;
 
-        // 8 s: longer than an upgrade takes on a loaded 2-core machine (3 s was not, and the answer then came before the drain)
+        // Answered once the worker drains: a fixed delay raced the upgrade on a loaded machine (3 s, then 8 s, were not enough).
         using var connection = await RawHttp.ConnectAsync(new IPEndPoint(IPAddress.Loopback, http), CancellationToken.None);
-        var slow = connection.GetAsync("/slow/8000", close: false, CancellationToken.None);
+        var slow = connection.GetAsync("/until-drain/15000", close: false, CancellationToken.None);
         var upgrade = await supervisor.UpgradeAsync();
         await supervisor.Log.WaitForEventAsync(LogEvents.WorkerDraining, e => e.IsAbout(old, 1), TimeSpan.FromSeconds(30));
         var response = await slow;
