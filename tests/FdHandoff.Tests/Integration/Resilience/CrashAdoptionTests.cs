@@ -85,6 +85,10 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
         await first.WaitServingAsync();
         var workers = first.Status().Workers.Select(w => w.Pid).Order().ToList();
         await first.WaitStateSavedAsync(workers, Wait);
+        // One worker stopped (SIGSTOP) cannot reattach: the new supervisor's adoption window stays open for the impostor
+        // (else both workers could be back before it connects, and it would meet a supervisor that adopts no more).
+        Native.Kill(workers[1], Native.SIGSTOP);
+        await Native.WaitForStateAsync(workers[1], 'T', Wait);
         first.Signal(Native.SIGKILL);
         // Its exit, not the end of its output: the workers still hold the pipes they inherited.
         Assert.True(await Native.WaitForExitAsync(first.Pid, Wait));
@@ -95,6 +99,7 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
         using (var impostor = ControlChannel.Connect(second.ControlSocket))
             impostor.Send(new ReattachMessage(workers[0], 1, 0, "guessed", "ready", false, null, 0, [], [], []));
         var refused = await second.Log.WaitForEventAsync(LogEvents.ReattachRefused, _ => true, Wait);
+        Native.Kill(workers[1], Native.SIGCONT);
         var adopted = await second.Log.WaitForEventAsync(LogEvents.Adopted, _ => true, Wait);
 
         Assert.Contains("claims pid", refused.String("Reason"));
