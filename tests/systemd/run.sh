@@ -260,6 +260,15 @@ for k in sys.argv[1].split("."):
 print("" if v is None else v)' "$1" 2>/dev/null
 }
 same_workers() { [ "$(worker_pids)" = "$1" ]; }
+# nonblocking_in PID INODE: PID (in the container) holds socket INODE with O_NONBLOCK set (fdinfo flags, octal).
+# The flag is the socket's, shared by every process holding it: systemd sets it at each start as NonBlocking= says.
+nonblocking_in() {
+  X sh -c 'for f in /proc/$1/fd/*; do
+             [ "$(readlink "$f")" = "socket:[$2]" ] || continue
+             fl=$(sed -n "s/^flags:[[:space:]]*//p" "/proc/$1/fdinfo/${f##*/}")
+             [ $(( 0$fl & 04000 )) -ne 0 ]; exit
+           done; exit 2' sh "$1" "$2"
+}
 check_kill9_supervisor_adopts_its_workers_under_load() {
   # KillMode=process: the workers outlive the killed supervisor, keep serving (new connections and
   # established keep-alive ones) and the one Restart= starts adopts them on the same sockets.
@@ -282,6 +291,11 @@ check_kill9_supervisor_adopts_its_workers_under_load() {
   [ "$(show NRestarts)" -gt "$n0" ] || fail "NRestarts did not grow ($n0 -> $(show NRestarts))" || return 1
   [ -n "$ino" ] && [ "$(listen_inode)" = "$ino" ] || fail "the listening socket changed (inode $ino -> $(listen_inode)): not systemd's socket" || return 1
   [ "$(status_field supervisor.adoptions)" = 1 ] || fail "status says $(status_field supervisor.adoptions) adoptions, want 1" || return 1
+  # The restart did not turn the listener the surviving workers accept on into a blocking one (their accepts could
+  # no longer be cancelled: each drain would wait for its deadline).
+  local w; for w in $before; do
+    nonblocking_in "$w" "$ino" || fail "worker $w holds the listening socket without O_NONBLOCK after the restart (NonBlocking=yes in the unit; the supervisor sets it again)" || return 1
+  done
   [ "$(jget "$r" failed)" = 0 ] || fail "$(jget "$r" failed) of $(jget "$r" requests) new-connection requests failed: $(jget "$r" errors)" || return 1
   [ "$(jget "$rk" failed)" = 0 ] || fail "$(jget "$rk" failed) of $(jget "$rk" requests) keep-alive requests failed: $(jget "$rk" errors)"
 }

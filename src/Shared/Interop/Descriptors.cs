@@ -26,6 +26,26 @@ internal static unsafe class Descriptors
         return 0;
     }
 
+    /// <summary>Whether O_NONBLOCK is set on the open file description (F_GETFL); null when <paramref name="fd"/> is not open.</summary>
+    internal static bool? NonBlocking(int fd, out int errno)
+    {
+        int flags = fcntl(fd, F_GETFL, 0);
+        errno = flags < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return flags < 0 ? null : (flags & O_NONBLOCK) != 0;
+    }
+
+    /// <summary>
+    /// Sets O_NONBLOCK (F_GETFL, F_SETFL). The flag belongs to the open file description, so every process holding a
+    /// copy of <paramref name="fd"/> sees it. 0, or the errno.
+    /// </summary>
+    internal static int TrySetNonBlocking(int fd)
+    {
+        int flags = fcntl(fd, F_GETFL, 0);
+        if (flags < 0) return Marshal.GetLastPInvokeError();
+        if ((flags & O_NONBLOCK) != 0) return 0;
+        return fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ? Marshal.GetLastPInvokeError() : 0;
+    }
+
     /// <summary>
     /// Clears FD_CLOEXEC: <paramref name="fd"/> survives the next exec (the supervisor re-executing itself keeps its
     /// listeners and connections). 0, or the errno.

@@ -44,6 +44,9 @@ internal static partial class Libc
     internal const int F_GETFD = 1;        // fcntl(2)
     internal const int F_SETFD = 2;
     internal const int FD_CLOEXEC = 1;
+    internal const int F_GETFL = 3;        // fcntl(2): the open file description's status flags
+    internal const int F_SETFL = 4;
+    internal const int O_NONBLOCK = 0x800;
     internal const int F_DUPFD_CLOEXEC = 1030; // fcntl(2): lowest free descriptor >= arg, CLOEXEC set
     internal const int F_ADD_SEALS = 1033; // F_LINUX_SPECIFIC_BASE + 9, fcntl(2) "File sealing"
     internal const int F_GET_SEALS = 1034;

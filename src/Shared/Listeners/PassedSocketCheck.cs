@@ -51,6 +51,13 @@ internal static class PassedSocketCheck
         if (spec.IsStream && !SocketProbe.IsListening(fd)) throw Mismatch("is not listening (ListenStream= expected)");
 
         int number = fd.Value;
+        // systemd clears O_NONBLOCK on every socket it passes, at every start of the service (NonBlocking=no, the
+        // default), and the flag belongs to the open file description: the workers a crashed supervisor left behind
+        // hold the same one. Their .NET accept, non-blocking since its first use, would then wait in accept4() where
+        // no cancellation reaches it (a drain that never stops accepting, a stop held to its deadline). Set it again
+        // before anyone accepts; the shipped units also say NonBlocking=yes.
+        int errno = Descriptors.TrySetNonBlocking(number);
+        if (errno != 0) throw new NativeCallException($"set O_NONBLOCK on fd {number}", errno);
         // Ownership: the SafeFd gives the descriptor up to a SafeSocketHandle, owned by the Socket from here on.
         var socket = new Socket(new SafeSocketHandle(fd.Release(), ownsHandle: true));
         try

@@ -4,7 +4,7 @@ using FdHandoff.Interop;
 namespace FdHandoff.Sockets;
 
 /// <summary>
-/// What a descriptor is, read back from the kernel (<see cref="SocketOptions"/>), and whether it is CLOEXEC:
+/// What a descriptor is, read back from the kernel (<see cref="SocketOptions"/>), whether it is CLOEXEC and non-blocking:
 /// for checking a descriptor someone passed us, and for tests. The numbers are Linux's (<see cref="SocketNumbers"/>).
 /// </summary>
 internal static class SocketProbe
@@ -24,4 +24,9 @@ internal static class SocketProbe
     /// <exception cref="NativeCallException"><paramref name="fd"/> is not open.</exception>
     public static bool IsCloseOnExec(int fd) =>
         Descriptors.CloseOnExec(fd, out int errno) ?? throw new NativeCallException($"read the flags of fd {fd}", errno);
+
+    /// <summary>Whether O_NONBLOCK is set on the open file description <paramref name="fd"/> refers to.</summary>
+    /// <exception cref="NativeCallException"><paramref name="fd"/> is not open.</exception>
+    public static bool IsNonBlocking(int fd) =>
+        Descriptors.NonBlocking(fd, out int errno) ?? throw new NativeCallException($"read the status flags of fd {fd}", errno);
 }

@@ -88,4 +88,21 @@ public sealed class ListeningSocketFactoryTests
         Assert.Equal(port, ((IPEndPoint)adopted.LocalEndPoint!).Port);
         Assert.True(fd.IsClosed); // released to the adopted Socket
     }
+
+    [Fact]
+    public void A_passed_socket_systemd_made_blocking_is_non_blocking_again_for_every_holder()
+    {
+        using var made = ListeningSocketFactory.Bind(Spec("http", ListenerTransport.Tcp, IPAddress.Loopback, 0));
+        int port = ((IPEndPoint)made.LocalEndPoint!).Port;
+        int original = (int)made.SafeHandle.DangerousGetHandle();
+        // What systemd does at each start with NonBlocking=no: O_NONBLOCK cleared on the socket, for all its holders.
+        Assert.True(Libc.fcntl(original, Libc.F_SETFL, Libc.fcntl(original, Libc.F_GETFL, 0) & ~Libc.O_NONBLOCK) == 0);
+        Assert.False(SocketProbe.IsNonBlocking(original));
+        var fd = new SafeFd(TestDescriptors.DuplicateConsecutively(made.SafeHandle));
+
+        using var adopted = PassedSocketCheck.Adopt(ListenerSpec.Parse($"http=tcp://127.0.0.1:{port}"), fd);
+
+        // Set on the open file description: the copy held elsewhere (here the original, in a worker the same) sees it.
+        Assert.True(SocketProbe.IsNonBlocking(original));
+    }
 }
