@@ -150,30 +150,49 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task When_the_supervisor_is_killed_and_none_comes_back_its_workers_serve_through_the_orphan_timeout_then_drain_and_exit()
+    public async Task When_the_supervisor_is_killed_and_none_comes_back_its_workers_serve_through_the_orphan_timeout_then_drain_close_every_connection_cleanly_and_exit()
     {
-        var options = Options(out int http);
-        options = options with { WorkerSettings = new() { ["OrphanTimeout"] = "00:00:02" } };
+        const int CounterConnections = 40;
+        int http = FreePort.Next(), counter = FreePort.Next();
+        var options = new SupervisorOptions
+        {
+            Listeners = new() { ["http"] = $"tcp://127.0.0.1:{http}", ["counter"] = $"tcp://127.0.0.1:{counter}" },
+            WorkerSettings = new() { ["OrphanTimeout"] = "00:00:02" },
+        };
         await using var supervisor = SupervisorProcess.Start(options);
         await supervisor.WaitServingAsync();
         var workers = supervisor.Status().Workers.Select(w => w.Pid).ToList();
         await using var load = HttpLoad.Start(new IPEndPoint(IPAddress.Loopback, http), Clients, keepAlive: false);
+        // Whole lines only: what is asserted is how each connection ends, not a line cut in two by the close.
+        await using var lines = LineCounterLoad.Start(new IPEndPoint(IPAddress.Loopback, counter), CounterConnections,
+            new LineCounterLoadOptions { Interval = TimeSpan.FromMilliseconds(50), SplitProbability = 0, Reconnect = false, Seed = 153 });
         await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
+        await lines.WaitForMoreLinesAsync(CounterConnections * 2, TimeSpan.FromSeconds(30));
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         supervisor.Signal(Native.SIGKILL);
-        // Orphans serve on while they wait to be adopted (Workers:OrphanTimeout, 2 s here): requests keep being answered.
+        // Orphans serve on while they wait to be adopted (Workers:OrphanTimeout, 2 s here): requests keep being answered,
+        // established connections keep counting.
         await load.WaitForMoreSuccessesAsync(100, TimeSpan.FromSeconds(30));
+        await lines.WaitForMoreLinesAsync(CounterConnections, TimeSpan.FromSeconds(30));
         // Then HandoffClient.OrphanDrainTime (10 s): each worker must be gone by then, plus start-up slack.
         var exited = await Task.WhenAll(workers.Select(pid => Native.WaitForExitAsync(pid, TimeSpan.FromSeconds(20))));
         clock.Stop();
         var seen = await load.StopAsync();
-        output.WriteLine($"supervisor SIGKILLed: workers gone after {clock.Elapsed.TotalSeconds:0.0} s; load {seen}");
+        var counted = await lines.StopAsync();
+        output.WriteLine($"supervisor SIGKILLed: workers gone after {clock.Elapsed.TotalSeconds:0.0} s; load {seen}; lines {counted}");
 
         Assert.All(exited, Assert.True);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"{clock.Elapsed}");
-        // With every copy of the listening socket closed, the port is free: nothing lingers holding it.
+        // Every counter connection was closed by its worker with no successor to take it: in order (a FIN after its last
+        // answer, never a reset), with its count right to the end. A line sent as the FIN crossed it goes unanswered.
+        Assert.Equal(CounterConnections, counted.Disconnects);
+        Assert.True(counted.Failures.Keys.SequenceEqual(["disconnect: EOF"]), counted.ToString());
+        Assert.True(counted.ProtocolErrors == 0 && counted.Stalls == 0, counted.ToString());
+        Assert.True(counted.Unanswered <= CounterConnections, counted.ToString());
+        // With every copy of the listening sockets closed, the ports are free: nothing lingers holding them.
         Assert.Empty(ProcNet.ListeningInodes(http));
+        Assert.Empty(ProcNet.ListeningInodes(counter));
     }
 
     [Fact]

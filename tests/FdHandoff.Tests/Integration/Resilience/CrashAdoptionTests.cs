@@ -32,6 +32,9 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
             new LineCounterLoadOptions { Interval = TimeSpan.FromMilliseconds(50), SplitProbability = 0.3, Reconnect = false, Seed = 2121 });
         await lines.WaitForMoreLinesAsync(Connections * 2, Wait);
         await probe.WaitForMoreSuccessesAsync(100, Wait);
+        // The crash must leave nothing behind: once the adopter has upgraded, it holds what the first held (its own
+        // two workers' channels and pidfds, the listeners, the control and notify sockets), no more.
+        var descriptorsBefore = first.OpenDescriptors();
 
         first.Signal(Native.SIGKILL);
         // Its exit, not the end of its output: the workers still hold the pipes they inherited.
@@ -62,6 +65,7 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
         Assert.True(upgrade.ExitCode == 0, upgrade.Stderr + second.Log);
         var retired = await second.Log.WaitForEventAsync(LogEvents.GenerationRetired, e => e.Int("PreviousGeneration") == 1, Wait);
         await lines.WaitForMoreLinesAsync(Connections, Wait);
+        var descriptorsAfter = second.OpenDescriptors();
         var http1 = await probe.StopAsync();
         var counted = await lines.StopAsync();
         output.WriteLine($"restart {restartAfterSeconds} s after the kill: adopted and status in {clock.ElapsedMilliseconds} ms; probe {http1}; lines {counted}");
@@ -75,6 +79,8 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
         Assert.True(counted.Clean, $"{counted}\n{second.Log}");
         Assert.Equal(Connections, counted.ConnectionsOpened);
         Assert.Equal(Connections, retired.Int("ConnectionsMoved"));
+        Assert.True(descriptorsBefore.SequenceEqual(descriptorsAfter),
+            $"before the kill: {string.Join(", ", descriptorsBefore)}\nafter adoption and an upgrade: {string.Join(", ", descriptorsAfter)}");
     }
 
     [Fact]
