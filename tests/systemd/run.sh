@@ -397,10 +397,34 @@ print(" ".join(sorted({x.get("_SYSTEMD_UNIT", "?") for x in e if x.get("SYSLOG_I
   [ "$units" = fdhandoff@a.service ] || fail "journalctl -u fdhandoff@a: fdhandoff entries from units '$units' (want fdhandoff@a.service only)"
 }
 
+next_package() {  # next_package DEB: prints the path of a newer package (VERSION+next1) whose supervisor says another commit
+  # A second NativeAOT publish would cost ~90 s of CPU. What the upgrade needs is a newer package whose supervisor is
+  # another file that says another version: its informational version "<package version>+<sha>" is in the binary once; rewritten
+  # to the same length (the sha reversed), this build reports another commit, as the next build would.
+  local dir=$STATE/deb-next out=$STATE/deb-next.deb
+  rm -rf "$dir" "$out" && dpkg-deb -R "$1" "$dir" || return 1
+  "$FDH_PY" - "$dir/usr/sbin/fdhandoff" "$(dpkg-deb -f "$1" Version)" <<'PY' || return 1
+import re, sys
+path, version = sys.argv[1], sys.argv[2]
+data = open(path, "rb").read()
+# Ours only: the runtime's own assemblies carry stamps of their own ("10.0.12+<sha>").
+stamps = re.findall(rb"(?<![0-9.])" + re.escape(version.encode()) + rb"\+[0-9a-f]{40}", data)
+if len(stamps) != 1:
+    sys.exit("next_package: %d version stamps in %s, expected 1" % (len(stamps), path))
+old = stamps[0]
+plus = old.index(b"+")
+open(path, "wb").write(data.replace(old, old[:plus + 1] + old[plus + 1:][::-1]))
+PY
+  sed -i 's/^Version: .*/&+next1/' "$dir/DEBIAN/control"
+  (cd "$dir" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum) > "$dir/DEBIAN/md5sums"
+  dpkg-deb --root-owner-group -Zgzip --build "$dir" "$out" >/dev/null || return 1
+  echo "$out"
+}
 check_package_upgrade_reexecutes_supervisors_in_place_under_load() {
-  # An upgrade (here: the same package again) re-executes every running supervisor in place (postinst:
-  # fdhandoff reexec): same pid, /proc/PID/exe the newly installed file, the same workers, and no
-  # request fails, on new connections or established keep-alive ones.
+  # An upgrade to a newer package (its supervisor another file, saying another version; the worker the same)
+  # re-executes every running supervisor in place (postinst: fdhandoff reexec): same pid, /proc/PID/exe the newly
+  # installed file, the version status reports changed, the same workers, and no request fails, on new
+  # connections or established keep-alive ones.
   active || fresh_start || fail "service not serving before the upgrade$(hints)" || return 1
   local units=(fdhandoff.service) u before=() inode=() r rk i=0 workers
   X systemctl is-active -q fdhandoff@a.service && units+=(fdhandoff@a.service fdhandoff@b.service)
@@ -409,11 +433,14 @@ check_package_upgrade_reexecutes_supervisors_in_place_under_load() {
     inode+=("$(X stat -L -c %i "/proc/${before[-1]}/exe")")
   done
   workers=$(worker_pids)
+  local next version0; next=$(next_package "$DEB") || fail "could not make the newer package from $DEB" || return 1
+  X sh -c 'cat > /tmp/fdhandoff-next.deb' < "$next" || fail "could not copy $next into the lab" || return 1
+  version0=$(status_field supervisor.version)
   load_start upg new 127.0.0.1:8080 '[::1]:8080'
   load_start upgka keepalive 127.0.0.1:8080 '[::1]:8080'
   sleep 0.5
-  X env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --reinstall "/tmp/$(basename "$DEB")" > "$STATE/apt-upgrade.log" 2>&1 ||
-    { load_stop upg >/dev/null; load_stop upgka >/dev/null; fail "apt-get install --reinstall failed: $(tail -3 "$STATE/apt-upgrade.log")"; return 1; }
+  X env DEBIAN_FRONTEND=noninteractive apt-get install -y -q /tmp/fdhandoff-next.deb > "$STATE/apt-upgrade.log" 2>&1 ||
+    { load_stop upg >/dev/null; load_stop upgka >/dev/null; fail "apt-get install of the newer package failed: $(tail -3 "$STATE/apt-upgrade.log")"; return 1; }
   wait_for 30 serving || { load_stop upg >/dev/null; load_stop upgka >/dev/null; fail "not serving after the upgrade$(hints)"; return 1; }
   sleep 1
   r=$(load_stop upg); rk=$(load_stop upgka)
@@ -427,6 +454,10 @@ check_package_upgrade_reexecutes_supervisors_in_place_under_load() {
     i=$((i + 1))
   done
   [ "$(status_field supervisor.reexecs)" -ge 1 ] 2>/dev/null || fail "status says $(status_field supervisor.reexecs) re-execs, want at least 1" || return 1
+  local version1; version1=$(status_field supervisor.version)
+  log "  supervisor version: $version0 -> $version1 (package $(X dpkg-query -W -f '${Version}' fdhandoff))"
+  [ -n "$version0" ] && [ -n "$version1" ] && [ "$version1" != "$version0" ] ||
+    fail "status reports the supervisor's version '$version0' before the upgrade and '$version1' after: not the newer build" || return 1
   [ "$(worker_pids)" = "$workers" ] || fail "the workers changed ($workers -> $(worker_pids)): the worker binary did not change, nothing should have been upgraded" || return 1
   [ "$(jget "$r" failed)" = 0 ] || fail "$(jget "$r" failed) of $(jget "$r" requests) requests failed during the upgrade: $(jget "$r" errors)" || return 1
   [ "$(jget "$rk" failed)" = 0 ] || fail "$(jget "$rk" failed) of $(jget "$rk" requests) keep-alive requests failed during the upgrade: $(jget "$rk" errors)"
