@@ -11,39 +11,35 @@ namespace FdHandoff.Interop;
 internal static unsafe class Descriptors
 {
     /// <summary>Whether FD_CLOEXEC is set (F_GETFD); null when <paramref name="fd"/> is not open, its errno in <paramref name="errno"/>.</summary>
-    internal static bool? CloseOnExec(int fd, out int errno)
-    {
-        int flags = fcntl(fd, F_GETFD, 0);
-        errno = flags < 0 ? Marshal.GetLastPInvokeError() : 0;
-        return flags < 0 ? null : (flags & FD_CLOEXEC) != 0;
-    }
+    internal static bool? CloseOnExec(int fd, out int errno) => HasFlag(fd, F_GETFD, FD_CLOEXEC, out errno);
 
     /// <summary>Sets FD_CLOEXEC (F_GETFD, F_SETFD), so no child inherits <paramref name="fd"/>; 0, or the errno (EBADF: not open).</summary>
-    internal static int TrySetCloseOnExec(int fd)
-    {
-        int flags = fcntl(fd, F_GETFD, 0);
-        if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0) return Marshal.GetLastPInvokeError();
-        return 0;
-    }
+    internal static int TrySetCloseOnExec(int fd) => TryAddFlag(fd, F_GETFD, F_SETFD, FD_CLOEXEC);
 
     /// <summary>Whether O_NONBLOCK is set on the open file description (F_GETFL); null when <paramref name="fd"/> is not open.</summary>
-    internal static bool? NonBlocking(int fd, out int errno)
-    {
-        int flags = fcntl(fd, F_GETFL, 0);
-        errno = flags < 0 ? Marshal.GetLastPInvokeError() : 0;
-        return flags < 0 ? null : (flags & O_NONBLOCK) != 0;
-    }
+    internal static bool? NonBlocking(int fd, out int errno) => HasFlag(fd, F_GETFL, O_NONBLOCK, out errno);
 
     /// <summary>
     /// Sets O_NONBLOCK (F_GETFL, F_SETFL). The flag belongs to the open file description, so every process holding a
     /// copy of <paramref name="fd"/> sees it. 0, or the errno.
     /// </summary>
-    internal static int TrySetNonBlocking(int fd)
+    internal static int TrySetNonBlocking(int fd) => TryAddFlag(fd, F_GETFL, F_SETFL, O_NONBLOCK);
+
+    /// <summary>Whether <paramref name="flag"/> is set among the flags <paramref name="get"/> reads (F_GETFD: the descriptor's, F_GETFL: the open file description's).</summary>
+    private static bool? HasFlag(int fd, int get, int flag, out int errno)
     {
-        int flags = fcntl(fd, F_GETFL, 0);
+        int flags = fcntl(fd, get, 0);
+        errno = flags < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return flags < 0 ? null : (flags & flag) != 0;
+    }
+
+    /// <summary>Adds <paramref name="flag"/> (read with <paramref name="get"/>, written with <paramref name="set"/> only when missing); 0, or the errno.</summary>
+    private static int TryAddFlag(int fd, int get, int set, int flag)
+    {
+        int flags = fcntl(fd, get, 0);
         if (flags < 0) return Marshal.GetLastPInvokeError();
-        if ((flags & O_NONBLOCK) != 0) return 0;
-        return fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ? Marshal.GetLastPInvokeError() : 0;
+        if ((flags & flag) != 0) return 0;
+        return fcntl(fd, set, flags | flag) < 0 ? Marshal.GetLastPInvokeError() : 0;
     }
 
     /// <summary>
